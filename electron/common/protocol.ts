@@ -1,0 +1,139 @@
+/**
+ * The host ⇄ sandbox protocol. Both directions are validated at the receiving side; every object
+ * is strict, so a field the protocol does not define (an "extension id", say) makes the whole
+ * message invalid. Identity is never in a message: the host knows who sent it by the channel.
+ */
+import { z } from 'zod';
+import { ErrorDataSchema } from './errors';
+import { DataValueSchema } from './data-value';
+import { CommandResultSchema } from './command-result';
+
+/** Largest message either side accepts; larger frames are skipped unread and counted. */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+export const MAX_LOG_TEXT = 8 * 1024;
+
+const callId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const commandId = z.string().min(1).max(128);
+
+/** `ok` messages carry no `error`; failed ones carry an `error` and no `value`. */
+function exactlyOneOutcome(m: { ok: boolean; value?: unknown; error?: unknown }): boolean {
+  return m.ok ? m.error === undefined : m.error !== undefined && m.value === undefined;
+}
+
+/* ---------------- host → sandbox ---------------- */
+
+export const InitMessageSchema = z.strictObject({
+  t: z.literal('init'),
+  extension: z.strictObject({ id: z.string(), version: z.string(), name: z.string() }),
+  /** The bundle source; the host reads (and hash-checks) the file, the sandbox never does. */
+  source: z.string(),
+  /** Virtual file name shown in guest stack frames: `ext://<id>/<main>`, never a host path. */
+  sourceUrl: z.string(),
+  commands: z.array(commandId),
+  heartbeatMs: z.number().int().min(10).max(60_000),
+});
+
+export const HostMessageSchema = z.discriminatedUnion('t', [
+  InitMessageSchema,
+  z.strictObject({ t: z.literal('invoke'), id: callId, command: commandId, args: DataValueSchema }),
+  z.strictObject({ t: z.literal('cancel'), id: callId }),
+  z
+    .strictObject({
+      t: z.literal('reply'),
+      id: callId,
+      ok: z.boolean(),
+      value: DataValueSchema.optional(),
+      error: ErrorDataSchema.optional(),
+    })
+    .refine(exactlyOneOutcome, 'a reply carries a value (ok) or an error (not ok)'),
+  z.strictObject({ t: z.literal('stop') }),
+]);
+export type HostMessage = z.input<typeof HostMessageSchema>;
+export type InitMessage = z.infer<typeof InitMessageSchema>;
+
+/* ---------------- sandbox → host ---------------- */
+
+/** Every `host.*` method an extension can call, with the exact argument tuple it takes. */
+const path = z.string().min(1).max(4096);
+const recursive = z.strictObject({ recursive: z.boolean().optional() }).optional();
+const pickOptions = z
+  .strictObject({ title: z.string().max(200).optional(), filters: z.array(z.string().max(50)).max(20).optional() })
+  .optional();
+export const CAPABILITIES = ['fs.read', 'fs.write', 'net', 'secrets', 'notifications'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const HOST_METHOD_ARGS = {
+  'storage.get': z.tuple([z.string().min(1).max(256)]),
+  'storage.set': z.tuple([z.string().min(1).max(256), DataValueSchema]),
+  'storage.delete': z.tuple([z.string().min(1).max(256)]),
+  'storage.keys': z.tuple([]),
+  'fs.readText': z.tuple([path]),
+  'fs.readBytes': z.tuple([path]),
+  'fs.writeText': z.tuple([path, z.string()]),
+  'fs.writeBytes': z.tuple([path, z.instanceof(Uint8Array)]),
+  'fs.list': z.tuple([path]),
+  'fs.stat': z.tuple([path]),
+  'fs.mkdir': z.tuple([path, recursive]),
+  'fs.remove': z.tuple([path, recursive]),
+  'fs.pickFile': z.tuple([pickOptions]),
+  'fs.pickDirectory': z.tuple([pickOptions]),
+  'net.fetch': z.tuple([z.string().max(8192), DataValueSchema.optional()]),
+  'secrets.get': z.tuple([z.string().min(1).max(64)]),
+  'ui.notify': z.tuple([z.string().max(2000), DataValueSchema.optional()]),
+  'permissions.query': z.tuple([z.string().max(32), z.string().max(8192).optional()]),
+  'permissions.request': z.tuple([
+    z.string().max(32),
+    z.string().max(8192).optional(),
+    z.string().max(2000).optional(),
+  ]),
+} as const;
+export type HostMethod = keyof typeof HOST_METHOD_ARGS;
+export const HOST_METHODS = Object.keys(HOST_METHOD_ARGS) as HostMethod[];
+export type HostMethodArgs<M extends HostMethod> = z.infer<(typeof HOST_METHOD_ARGS)[M]>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const ChildMessageSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('hello') }),
+  z.strictObject({ t: z.literal('ready'), commands: z.array(commandId).max(1000) }),
+  z.strictObject({
+    t: z.literal('load-failed'),
+    phase: z.enum(['evaluate', 'activate']),
+    syntax: z.boolean(),
+    error: ErrorDataSchema,
+  }),
+  z
+    .strictObject({
+      t: z.literal('result'),
+      id: callId,
+      ok: z.boolean(),
+      value: CommandResultSchema.optional(),
+      error: ErrorDataSchema.optional(),
+    })
+    .refine(
+      (m) => (m.ok ? m.value !== undefined && m.error === undefined : exactlyOneOutcome(m)),
+      'a result carries a value (ok) or an error (not ok)',
+    ),
+  z.strictObject({
+    t: z.literal('progress'),
+    id: callId,
+    fraction: z.number().min(0).max(1).nullable(),
+    message: z.string().max(500).optional(),
+  }),
+  z.strictObject({
+    t: z.literal('call'),
+    id: callId,
+    method: z.enum(HOST_METHODS as [HostMethod, ...HostMethod[]]),
+    args: z.array(z.unknown()).max(8),
+  }),
+  z.strictObject({ t: z.literal('log'), level: z.enum(LOG_LEVELS), text: z.string().max(MAX_LOG_TEXT) }),
+  z.strictObject({
+    t: z.literal('hb'),
+    seq: z.number().int().min(0),
+    heapUsed: z.number().min(0).optional(),
+    timers: z.number().int().min(0).optional(),
+  }),
+  z.strictObject({ t: z.literal('stopped') }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessageSchema>;

@@ -1,0 +1,355 @@
+/**
+ * Owns one extension process from launch to exit: start timeout, heartbeat watchdog, command
+ * calls with timeouts and cancellation, host-API calls, clean stop with a forced kill after it.
+ *
+ * Every message from the child is untrusted: it is schema-checked here, and one that fails is
+ * dropped, logged and counted; past a threshold the process is killed. The child's identity is
+ * this object (the channel the message came on), never anything the message says.
+ */
+import { ChildMessageSchema, type ChildMessage, type HostMethod } from '../common/protocol';
+import type { CommandResult } from '../common/command-result';
+import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../common/errors';
+import type { DataValue } from '../common/data-value';
+import type { ChannelViolation, ExitInfo, ExtensionChild, Launcher } from './launcher';
+import type { Logger } from './logger';
+
+export interface ProcessTimeouts {
+  /** Launch → `ready` (lockdown, evaluate, activate). */
+  startMs: number;
+  /** `stop` → `stopped` before the forced kill. */
+  stopMs: number;
+  heartbeatMs: number;
+  /** No heartbeat for this long → the event loop is blocked → kill. */
+  hangMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ProcessTimeouts = { startMs: 10_000, stopMs: 3_000, heartbeatMs: 250, hangMs: 5_000 };
+
+export interface ProcessStats {
+  pid: number | undefined;
+  violations: number;
+  messages: number;
+  hostCalls: number;
+  heapUsed: number;
+  timers: number;
+  lastHeartbeat: number;
+}
+
+export type HostCallHandler = (method: HostMethod, args: unknown[]) => Promise<DataValue | undefined>;
+
+export interface ExtensionProcessOptions {
+  launcher: Launcher;
+  extension: { id: string; version: string; name: string; commands: string[] };
+  source: string;
+  sourceUrl: string;
+  memoryMb: number;
+  timeouts: ProcessTimeouts;
+  handleCall: HostCallHandler;
+  logger: Logger;
+  /** Called once when the process is gone; `expected` is false for crashes and kills. */
+  onExit(outcome: ProcessExit): void;
+  maxViolations?: number;
+  maxPendingHostCalls?: number;
+}
+
+export interface ProcessExit {
+  expected: boolean;
+  reason: string;
+  info: ExitInfo;
+}
+
+export interface InvokeOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?(fraction: number | null, message?: string): void;
+}
+
+/** A start failure reported by the sandbox; `syntax` lets callers locate the error in the file. */
+export class LoadError extends WardenError {
+  constructor(
+    data: ErrorData,
+    readonly phase: 'evaluate' | 'activate',
+    readonly syntax: boolean,
+  ) {
+    super(data.code, data.message, { reason: data.reason, location: data.location });
+  }
+}
+
+interface PendingInvoke {
+  resolve(r: CommandResult): void;
+  reject(e: WardenError): void;
+  onProgress?: InvokeOptions['onProgress'];
+  cleanup(): void;
+}
+
+type State = 'starting' | 'ready' | 'stopping' | 'exited';
+
+export class ExtensionProcess {
+  readonly #o: ExtensionProcessOptions;
+  readonly #child: ExtensionChild;
+  readonly #log: Logger;
+  readonly #pending = new Map<number, PendingInvoke>();
+  readonly #stats: ProcessStats;
+  readonly #ready: Promise<void>;
+  #state: State = 'starting';
+  #nextId = 1;
+  #hostCallsInFlight = 0;
+  #watchdog: NodeJS.Timeout | undefined;
+  #startTimer: NodeJS.Timeout | undefined;
+  #stopTimer: NodeJS.Timeout | undefined;
+  #killReason: { reason: string; code: ErrorCode } | undefined;
+  #stopWaiters: Array<() => void> = [];
+  #readyResolve!: () => void;
+  #readyReject!: (e: WardenError) => void;
+  #recentOutput: string[] = [];
+  #loggedViolations = 0;
+
+  constructor(options: ExtensionProcessOptions) {
+    this.#o = options;
+    this.#log = options.logger;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    this.#ready.catch(() => {}); // observed by start(); never an unhandled rejection
+    this.#child = options.launcher.launch({ extensionId: options.extension.id, memoryMb: options.memoryMb });
+    this.#stats = {
+      pid: this.#child.pid,
+      violations: 0,
+      messages: 0,
+      hostCalls: 0,
+      heapUsed: 0,
+      timers: 0,
+      lastHeartbeat: Date.now(),
+    };
+    this.#child.onMessage((m) => {
+      // Nothing a child sends may throw into the launcher's read loop (it would kill the host).
+      try {
+        this.#receive(m);
+      } catch (err) {
+        this.#log.error('failed to handle a message from the extension', { error: String(err) });
+        this.#violation('message could not be handled');
+      }
+    });
+    this.#child.onViolation((v) => this.#violation(describeViolation(v)));
+    this.#child.onOutput((line) => this.#output(line));
+    this.#child.onExit((info) => this.#exited(info));
+    this.#startTimer = setTimeout(
+      () => this.kill(`did not become ready within ${options.timeouts.startMs} ms`, 'ETIMEDOUT'),
+      options.timeouts.startMs,
+    );
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  get stats(): Readonly<ProcessStats> {
+    return this.#stats;
+  }
+
+  /** Resolves when `activate()` has finished; rejects with the load error or the kill reason. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  invoke(command: string, args: DataValue, options: InvokeOptions): Promise<CommandResult> {
+    if (this.#state !== 'ready') {
+      return Promise.reject(new WardenError('EINTERNAL', `the extension is ${this.#state}, not ready`));
+    }
+    const id = this.#nextId++;
+    return new Promise<CommandResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#abandon(
+          id,
+          new WardenError('ETIMEDOUT', `command "${command}" did not finish within ${options.timeoutMs} ms`),
+        );
+      }, options.timeoutMs);
+      const onAbort = () => this.#abandon(id, new WardenError('ECANCELED', `command "${command}" was cancelled`));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, {
+        resolve,
+        reject,
+        onProgress: options.onProgress,
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+        },
+      });
+      if (options.signal?.aborted) return onAbort();
+      this.#child.send({ t: 'invoke', id, command, args });
+    });
+  }
+
+  /** Asks the extension to deactivate, then kills it; resolves once the process is gone. */
+  stop(): Promise<void> {
+    if (this.#state === 'exited') return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#stopWaiters.push(resolve));
+    if (this.#state !== 'stopping') {
+      this.#state = 'stopping';
+      this.#child.send({ t: 'stop' });
+      this.#stopTimer = setTimeout(() => this.#child.kill(), this.#o.timeouts.stopMs);
+    }
+    return done;
+  }
+
+  /** Forced kill with a reason that pending callers and the exit report will carry. */
+  kill(reason: string, code: ErrorCode = 'EINTERNAL'): void {
+    if (this.#state === 'exited') return;
+    this.#killReason ??= { reason, code };
+    this.#log.warn(`killing extension process: ${reason}`);
+    this.#child.kill();
+  }
+
+  #abandon(id: number, error: WardenError): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    p.cleanup();
+    p.reject(error);
+    this.#child.send({ t: 'cancel', id });
+  }
+
+  #receive(raw: unknown): void {
+    this.#stats.messages++;
+    const parsed = ChildMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.#violation(
+        `invalid message (${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'schema'})`,
+      );
+    }
+    const m: ChildMessage = parsed.data;
+    switch (m.t) {
+      case 'hello':
+        if (this.#state !== 'starting') return this.#violation('unexpected hello');
+        return this.#child.send({
+          t: 'init',
+          extension: {
+            id: this.#o.extension.id,
+            version: this.#o.extension.version,
+            name: this.#o.extension.name,
+          },
+          source: this.#o.source,
+          sourceUrl: this.#o.sourceUrl,
+          commands: this.#o.extension.commands,
+          heartbeatMs: this.#o.timeouts.heartbeatMs,
+        });
+      case 'ready':
+        if (this.#state !== 'starting') return this.#violation('unexpected ready');
+        clearTimeout(this.#startTimer);
+        this.#state = 'ready';
+        this.#startWatchdog();
+        return this.#readyResolve();
+      case 'load-failed':
+        if (this.#state !== 'starting') return this.#violation('unexpected load-failed');
+        clearTimeout(this.#startTimer);
+        this.#readyReject(new LoadError(m.error, m.phase, m.syntax));
+        void this.stop();
+        return;
+      case 'hb':
+        this.#stats.lastHeartbeat = Date.now();
+        this.#stats.heapUsed = m.heapUsed ?? this.#stats.heapUsed;
+        this.#stats.timers = m.timers ?? this.#stats.timers;
+        return;
+      case 'log':
+        return this.#log[m.level === 'debug' ? 'debug' : m.level](m.text, { source: 'extension' });
+      case 'progress':
+        return this.#pending.get(m.id)?.onProgress?.(m.fraction, m.message);
+      case 'result': {
+        const p = this.#pending.get(m.id);
+        if (!p) return; // late result of a call that timed out or was cancelled
+        this.#pending.delete(m.id);
+        p.cleanup();
+        if (m.ok) p.resolve(m.value!);
+        else p.reject(WardenError.fromData(m.error!));
+        return;
+      }
+      case 'call':
+        return void this.#hostCall(m.id, m.method, m.args);
+      case 'stopped':
+        clearTimeout(this.#stopTimer);
+        this.#child.kill();
+        return;
+    }
+  }
+
+  async #hostCall(id: number, method: HostMethod, args: unknown[]): Promise<void> {
+    this.#stats.hostCalls++;
+    const max = this.#o.maxPendingHostCalls ?? 256;
+    if (this.#hostCallsInFlight >= max) {
+      const error: ErrorData = { code: 'ERATE', message: `more than ${max} host calls in flight` };
+      return this.#child.send({ t: 'reply', id, ok: false, error });
+    }
+    this.#hostCallsInFlight++;
+    try {
+      const value = await this.#o.handleCall(method, args);
+      this.#child.send(value === undefined ? { t: 'reply', id, ok: true } : { t: 'reply', id, ok: true, value });
+    } catch (err) {
+      if (!(err instanceof WardenError)) this.#log.error(`host call ${method} failed`, { error: String(err) });
+      this.#child.send({ t: 'reply', id, ok: false, error: toErrorData(err) });
+    } finally {
+      this.#hostCallsInFlight--;
+    }
+  }
+
+  #violation(what: string): void {
+    this.#stats.violations++;
+    // Logging is bounded too: a flood of garbage must not become a flood of log lines.
+    if (this.#loggedViolations++ < 20) this.#log.warn(`dropped message from extension: ${what}`);
+    if (this.#stats.violations > (this.#o.maxViolations ?? 100)) {
+      this.kill(`too many protocol violations (${this.#stats.violations})`);
+    }
+  }
+
+  #output(line: string): void {
+    this.#recentOutput.push(line);
+    if (this.#recentOutput.length > 20) this.#recentOutput.shift();
+    this.#log.debug(line, { source: 'process-output' });
+  }
+
+  #startWatchdog(): void {
+    const { hangMs, heartbeatMs } = this.#o.timeouts;
+    this.#stats.lastHeartbeat = Date.now();
+    this.#watchdog = setInterval(
+      () => {
+        const silent = Date.now() - this.#stats.lastHeartbeat;
+        if (silent > hangMs) this.kill(`unresponsive: event loop blocked for more than ${hangMs} ms`, 'ETIMEDOUT');
+      },
+      Math.max(10, Math.min(heartbeatMs, 100)),
+    );
+    this.#watchdog.unref();
+  }
+
+  #exited(info: ExitInfo): void {
+    const wasState = this.#state;
+    this.#state = 'exited';
+    clearTimeout(this.#startTimer);
+    clearTimeout(this.#stopTimer);
+    clearInterval(this.#watchdog);
+    const expected = wasState === 'stopping' && !this.#killReason;
+    const reason = this.#killReason?.reason ?? (expected ? 'stopped' : this.#crashReason(info));
+    const code = this.#killReason?.code ?? 'EINTERNAL';
+    const error = new WardenError(code, expected ? 'the extension was stopped' : `the extension ${reason}`);
+    this.#readyReject(error);
+    for (const p of this.#pending.values()) {
+      p.cleanup();
+      p.reject(error);
+    }
+    this.#pending.clear();
+    for (const w of this.#stopWaiters.splice(0)) w();
+    this.#o.onExit({ expected, reason, info });
+  }
+
+  #crashReason(info: ExitInfo): string {
+    if (this.#recentOutput.some((l) => l.includes('heap out of memory') || l.includes('Reached heap limit'))) {
+      return `ran out of memory (heap limit ${this.#o.memoryMb} MB)`;
+    }
+    if (info.signal === 'ESPAWN') return 'process could not be started';
+    return `process exited unexpectedly (${info.signal ? `signal ${info.signal}` : `code ${info.code}`})`;
+  }
+}
+
+function describeViolation(v: ChannelViolation): string {
+  return v.kind === 'oversize' ? `oversized frame (${v.bytes} bytes)` : 'undecodable frame';
+}

@@ -1,0 +1,66 @@
+/**
+ * The sandbox end of the host channel, behind one interface:
+ * - Electron `utilityProcess`: `process.parentPort` (structured clone by Chromium).
+ * - plain Node (`child_process` launcher): fd 3, length-prefixed `v8.serialize` frames.
+ */
+import net from 'node:net';
+import v8 from 'node:v8';
+import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
+import { MAX_MESSAGE_BYTES } from '../common/protocol';
+
+export interface SandboxChannel {
+  send(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  onClose(handler: () => void): void;
+}
+
+interface ParentPortLike {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+export const CHANNEL_FD = 3;
+
+export function createSandboxChannel(): SandboxChannel {
+  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  return parentPort ? createParentPortChannel(parentPort) : createPipeChannel(CHANNEL_FD);
+}
+
+function createParentPortChannel(port: ParentPortLike): SandboxChannel {
+  return {
+    send: (message) => port.postMessage(message),
+    onMessage: (handler) => port.on('message', (e) => handler(e.data)),
+    // A utility process is killed by its parent; there is no separate close signal to watch.
+    onClose: () => {},
+  };
+}
+
+function createPipeChannel(fd: number): SandboxChannel {
+  const socket = new net.Socket({ fd, readable: true, writable: true });
+  let handler: (message: unknown) => void = () => {};
+  const decoder = createFrameDecoder(MAX_MESSAGE_BYTES, {
+    frame(payload) {
+      let message: unknown;
+      try {
+        message = v8.deserialize(payload);
+      } catch {
+        return; // the host is trusted; a frame we cannot read is dropped
+      }
+      handler(message);
+    },
+    oversize() {},
+  });
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  return {
+    send(message) {
+      socket.write(encodeFrame(v8.serialize(message)));
+    },
+    onMessage(h) {
+      handler = h;
+    },
+    onClose(h) {
+      socket.on('close', h);
+      socket.on('error', h);
+    },
+  };
+}

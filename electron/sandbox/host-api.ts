@@ -1,0 +1,94 @@
+/**
+ * Builds the hardened `host` object, the only authority a guest holds. Every member is a
+ * function of the start compartment that forwards plain data to the host; no host object,
+ * channel or mutable state is reachable from it.
+ */
+import type { HostMethod, LogLevel } from '../common/protocol';
+import type { RpcClient } from './rpc-client';
+
+export type CommandHandler = (args: unknown, call: unknown) => unknown;
+
+export interface HostApiDeps {
+  extension: { id: string; version: string };
+  declaredCommands: ReadonlySet<string>;
+  handlers: Map<string, CommandHandler>;
+  rpc: RpcClient;
+  log(level: LogLevel, args: unknown[]): void;
+}
+
+export function createHostApi(deps: HostApiDeps): object {
+  const { rpc } = deps;
+  const call =
+    (method: HostMethod, arity: number) =>
+    (...args: unknown[]) => {
+      const used = args.slice(0, arity);
+      while (used.length > 0 && used[used.length - 1] === undefined) used.pop();
+      return rpc.call(method, used);
+    };
+
+  const register = (id: unknown, handler: unknown) => {
+    if (typeof id !== 'string' || !deps.declaredCommands.has(id)) {
+      throw new TypeError(
+        `host.commands.register: "${String(id)}" is not declared in manifest.json contributes.commands`,
+      );
+    }
+    if (typeof handler !== 'function') throw new TypeError('host.commands.register: handler must be a function');
+    if (deps.handlers.has(id)) throw new TypeError(`host.commands.register: "${id}" is already registered`);
+    deps.handlers.set(id, handler as CommandHandler);
+    return { dispose: () => void (deps.handlers.get(id) === handler && deps.handlers.delete(id)) };
+  };
+
+  const fetch = async (url: unknown, init?: unknown) => {
+    const raw = (await rpc.call('net.fetch', init === undefined ? [url] : [url, init])) as {
+      status: number;
+      statusText: string;
+      url: string;
+      headers: Record<string, string>;
+      body: Uint8Array;
+    };
+    const body = raw.body;
+    return {
+      status: raw.status,
+      statusText: raw.statusText,
+      url: raw.url,
+      ok: raw.status >= 200 && raw.status < 300,
+      headers: raw.headers,
+      body,
+      text: () => new TextDecoder().decode(body),
+      json: () => JSON.parse(new TextDecoder().decode(body)) as unknown,
+    };
+  };
+
+  const logAt =
+    (level: LogLevel) =>
+    (...args: unknown[]) =>
+      deps.log(level, args);
+
+  return harden({
+    extension: { id: deps.extension.id, version: deps.extension.version },
+    commands: { register },
+    fs: {
+      readText: call('fs.readText', 1),
+      readBytes: call('fs.readBytes', 1),
+      writeText: call('fs.writeText', 2),
+      writeBytes: call('fs.writeBytes', 2),
+      list: call('fs.list', 1),
+      stat: call('fs.stat', 1),
+      mkdir: call('fs.mkdir', 2),
+      remove: call('fs.remove', 2),
+      pickFile: call('fs.pickFile', 1),
+      pickDirectory: call('fs.pickDirectory', 1),
+    },
+    net: { fetch },
+    storage: {
+      get: call('storage.get', 1),
+      set: call('storage.set', 2),
+      delete: call('storage.delete', 1),
+      keys: call('storage.keys', 0),
+    },
+    secrets: { get: call('secrets.get', 1) },
+    ui: { notify: call('ui.notify', 2) },
+    permissions: { query: call('permissions.query', 2), request: call('permissions.request', 3) },
+    log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+  });
+}

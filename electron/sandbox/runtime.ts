@@ -1,0 +1,231 @@
+/**
+ * The sandbox runtime, loaded after lockdown(): receives `init`, builds the one compartment,
+ * evaluates the bundle, runs `activate`, dispatches commands and sends heartbeats.
+ *
+ * Everything here runs in the start compartment and is privileged relative to the guest: guest
+ * values are only read through the defensive copiers, never `await`ed in host-facing code paths
+ * that hold channel state, and never stringified outside `safe-format`.
+ */
+import { HostMessageSchema, MAX_LOG_TEXT, type InitMessage, type LogLevel } from '../common/protocol';
+import { copyDataValue } from '../common/data-value';
+import { normalizeCommandResult } from '../common/command-result';
+import type { ErrorData } from '../common/errors';
+import { createSandboxChannel, type SandboxChannel } from './channel';
+import { createGuestTimers, type GuestTimers } from './timers';
+import { createGuestConsole, createRateGate } from './guest-console';
+import { createWebGlobals } from './web-globals';
+import { createRpcClient, GUEST_DATA_LIMITS, type RpcClient } from './rpc-client';
+import { createHostApi, type CommandHandler } from './host-api';
+import { createGuestErrorFactory, guestErrorData } from './guest-errors';
+import { errorText, formatLogArgs } from './safe-format';
+import { evaluateBundle } from './evaluate-bundle';
+
+const MAX_TIMERS = 10_000;
+const MAX_PENDING_CALLS = 1_000;
+const DEACTIVATE_TIMEOUT_MS = 2_000;
+
+interface Invocation {
+  cancelled: boolean;
+  onCancel: Array<() => void>;
+}
+
+export function startSandbox(): void {
+  const channel = createSandboxChannel();
+  const runtime = createSandboxRuntime(channel);
+  channel.onMessage((m) => runtime.receive(m));
+  // The host went away: there is nobody left to serve.
+  channel.onClose(() => process.exit(0));
+  process.on('unhandledRejection', (reason) => runtime.reportGuestError('unhandled promise rejection', reason));
+  process.on('uncaughtException', (err) => {
+    runtime.reportGuestError('uncaught exception', err);
+    process.exitCode = 70;
+    setTimeout(() => process.exit(70), 50);
+  });
+  channel.send({ t: 'hello' });
+}
+
+function createSandboxRuntime(channel: SandboxChannel) {
+  const send = (m: unknown) => channel.send(m);
+  const logGate = createRateGate(200, 400);
+  const handlers = new Map<string, CommandHandler>();
+  const invocations = new Map<number, Invocation>();
+  let init: InitMessage | undefined;
+  let rpc: RpcClient | undefined;
+  let timers: GuestTimers | undefined;
+  let moduleExports: Record<string, unknown> | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let seq = 0;
+  let stopping = false;
+  const displayName = () => (init ? init.sourceUrl.replace(/^ext:\/\/[^/]+\//, '') : 'extension');
+
+  function log(level: LogLevel, args: unknown[]): void {
+    if (!logGate.take()) return;
+    const dropped = logGate.dropped();
+    if (dropped > 0) send({ t: 'log', level: 'warn', text: `(${dropped} log messages dropped: rate limit)` });
+    send({ t: 'log', level, text: formatLogArgs(args, MAX_LOG_TEXT) });
+  }
+
+  function reportGuestError(what: string, err: unknown): void {
+    log('error', [`${what}: ${errorText(err)}`]);
+  }
+
+  function sendHeartbeat(): void {
+    send({ t: 'hb', seq: seq++, heapUsed: process.memoryUsage().heapUsed, timers: timers?.active() ?? 0 });
+  }
+
+  async function load(msg: InitMessage): Promise<void> {
+    init = msg;
+    heartbeat = setInterval(sendHeartbeat, msg.heartbeatMs);
+    sendHeartbeat();
+    timers = createGuestTimers({ max: MAX_TIMERS, onError: (e) => reportGuestError('timer callback threw', e) });
+    const endowments = {
+      console: createGuestConsole(log),
+      setTimeout: timers.setTimeout,
+      clearTimeout: timers.clearTimeout,
+      setInterval: timers.setInterval,
+      clearInterval: timers.clearInterval,
+      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e) }),
+    };
+    const compartment = new Compartment({ globals: harden(endowments), __options__: true, name: msg.extension.id });
+    const makeError = createGuestErrorFactory(compartment);
+    rpc = createRpcClient({ send, makeError, maxPending: MAX_PENDING_CALLS });
+    const host = createHostApi({
+      extension: msg.extension,
+      declaredCommands: new Set(msg.commands),
+      handlers,
+      rpc,
+      log,
+    });
+    const g = compartment.globalThis as Record<string, unknown>;
+    Object.defineProperty(g, 'host', { value: host, enumerable: true, writable: false, configurable: false });
+    // Libraries find the global object through these names (DESIGN §4, "globalThis aliases").
+    g.global = g;
+    g.self = g;
+
+    const evaluated = evaluateBundle(compartment, msg.source, msg.sourceUrl, displayName());
+    if (!evaluated.ok) {
+      send({ t: 'load-failed', phase: 'evaluate', syntax: evaluated.syntax, error: evaluated.error });
+      return;
+    }
+    moduleExports = evaluated.exports;
+    try {
+      const activate = moduleExports.activate;
+      if (typeof activate === 'function') await Reflect.apply(activate, moduleExports, [host]);
+    } catch (err) {
+      const data = guestErrorData(err, msg.sourceUrl, displayName());
+      data.message = `activate() failed: ${data.message}`;
+      send({ t: 'load-failed', phase: 'activate', syntax: false, error: data });
+      return;
+    }
+    send({ t: 'ready', commands: [...handlers.keys()] });
+  }
+
+  async function invoke(id: number, command: string, rawArgs: unknown): Promise<void> {
+    const fail = (error: ErrorData) => send({ t: 'result', id, ok: false, error });
+    const handler = handlers.get(command);
+    if (!handler) {
+      return fail({
+        code: 'EINVAL',
+        message: `command "${command}" is declared in manifest.json but activate() did not register it`,
+      });
+    }
+    const args = copyDataValue(rawArgs, GUEST_DATA_LIMITS);
+    const inv: Invocation = { cancelled: false, onCancel: [] };
+    invocations.set(id, inv);
+    let lastProgress = 0;
+    const call = harden({
+      progress(fraction: unknown, message?: unknown) {
+        const now = Date.now();
+        if (inv.cancelled || now - lastProgress < 50) return; // ≤ 20 updates a second
+        lastProgress = now;
+        const f = typeof fraction === 'number' && Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : null;
+        send({
+          t: 'progress',
+          id,
+          fraction: f,
+          ...(typeof message === 'string' ? { message: message.slice(0, 500) } : {}),
+        });
+      },
+      get cancelled() {
+        return inv.cancelled;
+      },
+      onCancel(fn: unknown) {
+        if (typeof fn !== 'function') throw new TypeError('call.onCancel: expected a function');
+        if (inv.cancelled) queueMicrotask(() => runGuarded(fn));
+        else inv.onCancel.push(() => runGuarded(fn));
+      },
+    });
+    try {
+      const value: unknown = await Reflect.apply(handler, undefined, [args.ok ? args.value : null, call]);
+      if (inv.cancelled) return;
+      const copy = copyDataValue(value === undefined ? null : value);
+      if (!copy.ok) return fail({ code: 'EINVAL', message: `result is not plain data: ${copy.problem}` });
+      const normalized = normalizeCommandResult(copy.value);
+      if (!normalized.ok) return fail({ code: 'EINVAL', message: normalized.problem });
+      send({ t: 'result', id, ok: true, value: normalized.result });
+    } catch (err) {
+      if (!inv.cancelled) fail(guestErrorData(err, init!.sourceUrl, displayName()));
+    } finally {
+      invocations.delete(id);
+    }
+  }
+
+  function runGuarded(fn: unknown): void {
+    try {
+      Reflect.apply(fn as () => void, undefined, []);
+    } catch (err) {
+      reportGuestError('onCancel callback threw', err);
+    }
+  }
+
+  function cancel(id: number): void {
+    const inv = invocations.get(id);
+    if (!inv || inv.cancelled) return;
+    inv.cancelled = true;
+    for (const fn of inv.onCancel.splice(0)) fn();
+  }
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    for (const id of invocations.keys()) cancel(id);
+    const deactivate = moduleExports?.deactivate;
+    if (typeof deactivate === 'function') {
+      try {
+        await Promise.race([
+          Promise.resolve(Reflect.apply(deactivate, moduleExports, [])),
+          new Promise((resolve) => setTimeout(resolve, DEACTIVATE_TIMEOUT_MS)),
+        ]);
+      } catch (err) {
+        reportGuestError('deactivate() failed', err);
+      }
+    }
+    timers?.clearAll();
+    rpc?.failAll({ code: 'ECANCELED', message: 'the extension is stopping' });
+    if (heartbeat) clearInterval(heartbeat);
+    send({ t: 'stopped' });
+  }
+
+  function receive(raw: unknown): void {
+    const parsed = HostMessageSchema.safeParse(raw);
+    if (!parsed.success) return; // the host is trusted; an unreadable message is a host bug
+    const m = parsed.data;
+    switch (m.t) {
+      case 'init':
+        if (!init) void load(m);
+        return;
+      case 'invoke':
+        if (init && !stopping) void invoke(m.id, m.command, m.args);
+        return;
+      case 'cancel':
+        return cancel(m.id);
+      case 'reply':
+        return rpc?.settle(m.id, m.ok, m.ok ? m.value : m.error);
+      case 'stop':
+        void stop();
+        return;
+    }
+  }
+
+  return { receive, reportGuestError };
+}

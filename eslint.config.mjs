@@ -1,0 +1,115 @@
+// Lint, including the runtime boundaries: a folder is a runtime, and only electron/main and
+// electron/preload may import `electron`. tsconfig per runtime enforces the same with types.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const electronBan = {
+  paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }],
+  patterns: [{ group: ['electron/*'], message: 'Only electron/main and electron/preload may import electron.' }],
+};
+const requireElectronBan = {
+  selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]",
+  message: 'Only electron/main and electron/preload may load electron (it downloads its binary when required).',
+};
+
+/** Forbids imports from sibling runtimes (relative paths into their folders). */
+const siblings = (names, why) => ({
+  group: names.flatMap((n) => [`../${n}/*`, `../../electron/${n}/*`, `**/electron/${n}/*`]),
+  message: why,
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'release/**',
+      'test-results/**',
+      'extensions/examples/*/dist/**',
+      'test/fixtures/**/dist/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', electronBan],
+      'no-restricted-syntax': ['error', requireElectronBan],
+    },
+  },
+  {
+    files: ['electron/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            { group: ['node:*'], message: 'electron/common is runtime-neutral: no Node built-ins.' },
+            siblings(
+              ['core', 'sandbox', 'main', 'preload', 'web'],
+              'electron/common imports nothing from other runtimes.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/sandbox/**'],
+    languageOptions: { globals: { lockdown: 'readonly', harden: 'readonly', Compartment: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            siblings(['core', 'main', 'preload', 'web'], 'The sandbox may import only electron/common.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            siblings(
+              ['sandbox', 'main', 'preload'],
+              'The core runs under plain Node: no sandbox or Electron adapters.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/**', 'electron/preload/**'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    // Example extensions and fixtures are guest code: CommonJS with the sandbox's globals.
+    files: ['extensions/examples/**/*.js', 'test/fixtures/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { host: 'readonly', ...globals.browser, ...globals.commonjs },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

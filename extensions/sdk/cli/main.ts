@@ -1,0 +1,43 @@
+/** The `warden` command line: dispatches sub-commands and turns every failure into one line. */
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
+import { runCommand, type CliContext } from './run';
+import { buildCommand } from './build';
+import { validateCommand } from './validate';
+import { WARDEN_API_VERSION } from '../../../electron/common/version';
+
+const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
+  ['run', runCommand],
+  ['build', buildCommand],
+  ['validate', validateCommand],
+]);
+
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    ctx.stdout(`${USAGE}\n`);
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === 'version' || name === '--version') {
+    ctx.stdout(`warden ${process.env.WARDEN_VERSION ?? ''} (extension API ${WARDEN_API_VERSION})\n`.replace('  ', ' '));
+    return EXIT_OK;
+  }
+  const command = COMMANDS.get(name);
+  try {
+    if (!command) throw new CliError(`unknown command "${name}" (try: warden help)`);
+    return await command(rest, ctx);
+  } catch (err) {
+    if (err instanceof CliError) {
+      ctx.stderr(`warden: ${err.message}\n`);
+      for (const d of err.details) ctx.stderr(`warden: ${d}\n`);
+      return err.exitCode;
+    }
+    // parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      ctx.stderr(`warden: ${(err as Error).message} (try: warden help)\n`);
+      return EXIT_USAGE;
+    }
+    ctx.stderr(`warden: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,115 @@
+/** `warden run <dir> <command-id>`: runs one command in the real sandbox and prints the result. */
+import path from 'node:path';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { WardenError, type ErrorData } from '../../../electron/common/errors';
+import { createForkLauncher } from '../../../electron/core/fork-launcher';
+import { createSupervisor } from '../../../electron/core/supervisor';
+import { createLogger, type LogEntry } from '../../../electron/core/logger';
+import { loadExtensionFolder } from '../../../electron/core/extension-loader';
+import { LoadError } from '../../../electron/core/extension-process';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
+import { formatResult, jsonReplacer } from './format-result';
+
+export interface CliContext {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  isTTY: boolean;
+  bootstrapPath: string;
+}
+
+export function defaultDataDir(): string {
+  return process.env.WARDEN_HOME || path.join(os.homedir(), '.warden');
+}
+
+export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      args: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 2) throw new CliError('run takes <extension-dir> <command-id>');
+  const [dir, commandId] = positionals as [string, string];
+
+  let args: unknown = {};
+  if (values.args !== undefined) {
+    try {
+      args = JSON.parse(values.args);
+    } catch (err) {
+      throw new CliError(`--args is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new CliError('--timeout expects a positive number of milliseconds');
+  }
+
+  const loaded = await loadExtensionFolder(path.resolve(dir));
+  if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`, EXIT_USAGE, loaded.errors.slice(1));
+  const ext = loaded.extension;
+  const commands = ext.manifest.contributes.commands.map((c) => c.id);
+  if (!commands.includes(commandId)) {
+    throw new CliError(
+      `${ext.manifest.id} has no command "${commandId}" (contributes: ${commands.length ? commands.join(', ') : 'none'})`,
+    );
+  }
+
+  const printLog = (e: LogEntry) => {
+    if (e.level === 'debug' && !values.verbose) return;
+    const prefix = e.source === 'extension' ? `[${String(e.ext)}]` : 'warden:';
+    ctx.stderr(`${prefix}${e.level === 'info' || e.level === 'debug' ? '' : ` ${e.level}:`} ${e.msg}\n`);
+  };
+  const supervisor = createSupervisor({
+    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath }),
+    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+    logger: createLogger(printLog),
+  });
+  supervisor.add(ext);
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const showProgress = ctx.isTTY && !values.json;
+  try {
+    const result = await supervisor.invoke(ext.manifest.id, commandId, args, {
+      signal: abort.signal,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      onProgress: showProgress
+        ? (f, m) => ctx.stderr(`\r\x1b[2K${f === null ? '…' : `${Math.round(f * 100)}%`}${m ? ` ${m}` : ''}`)
+        : undefined,
+    });
+    if (showProgress) ctx.stderr('\r\x1b[2K');
+    if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, result }, jsonReplacer)}\n`);
+    else {
+      const text = formatResult(result);
+      if (text) ctx.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    }
+    return EXIT_OK;
+  } catch (err) {
+    if (showProgress) ctx.stderr('\r\x1b[2K');
+    const data: ErrorData =
+      err instanceof WardenError ? err.toData() : { code: 'EINTERNAL', message: 'internal error in the host' };
+    // A bundle that does not load is an invalid extension (2); anything at run time is 1.
+    const exitCode = err instanceof LoadError && err.phase === 'evaluate' ? EXIT_USAGE : EXIT_FAILED;
+    if (values.json) ctx.stdout(`${JSON.stringify({ ok: false, error: data })}\n`);
+    else {
+      const where = data.location ? ` (at ${data.location})` : '';
+      ctx.stderr(
+        `warden: ${commandId} failed: ${data.code}${data.reason ? ` (${data.reason})` : ''}: ${data.message}${where}\n`,
+      );
+    }
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await supervisor.stopAll();
+  }
+}

@@ -1,0 +1,30 @@
+/** Exit codes and one-line failures: the CLI never prints a host stack trace. */
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure the CLI reports as one clear line (plus optional detail lines) and an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_USAGE,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const USAGE = `Usage: warden <command> [options]
+
+Commands:
+  run <extension-dir> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
+        Run one command of an extension in the sandbox and print its result.
+  build <extension-dir> [--entry <file>]
+        Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
+  validate <extension-dir> [--json]
+        Check manifest.json and the bundle without running anything.
+  help, --help      Show this help.
+  version, --version
+
+Exit codes: 0 success, 1 the command failed, 2 bad usage or an invalid extension.`;

@@ -1,0 +1,35 @@
+// Builds what runs outside the test runner: the sandbox bootstrap (one CJS file with SES), the
+// CLI, the core API for benchmarks, and the example extensions. Fast (esbuild), so `npm test`
+// and `npm install` (prepare) always run it.
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // SES refuses to initialise in sloppy mode; esbuild's CJS output has no "use strict" of its own.
+  banner: { js: '"use strict";' },
+  logLevel: 'warning',
+  legalComments: 'none',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/bootstrap.cjs' }),
+  build({
+    ...common,
+    entryPoints: ['extensions/sdk/cli/entry.ts'],
+    outfile: 'dist/cli/warden.cjs',
+    external: ['esbuild'],
+  }),
+  build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
+]);
+
+// Example extensions are real extensions: built with the same code path as `warden build`.
+const { buildExamples } = await import(path.join(root, 'scripts', 'build-examples.mjs'));
+await buildExamples(root);
+if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');

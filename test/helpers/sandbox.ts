@@ -1,0 +1,110 @@
+/** Shared helpers: real extensions in temp folders, run by a real supervisor and real processes. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { createForkLauncher } from '../../electron/core/fork-launcher';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../electron/core/supervisor';
+import { loadExtensionFolder, type LoadedExtension } from '../../electron/core/extension-loader';
+import { createLogger, memorySink } from '../../electron/core/logger';
+import type { ManifestInput } from '../../electron/common/manifest';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BOOTSTRAP = path.join(ROOT, 'dist', 'sandbox', 'bootstrap.cjs');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'warden.cjs');
+export const EXAMPLES = path.join(ROOT, 'extensions', 'examples');
+
+export function tempDir(prefix = 'warden-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface FixtureSpec {
+  id?: string;
+  commands?: string[];
+  manifest?: Partial<ManifestInput>;
+  /** Bundle source (CommonJS, runs with `host` in scope). */
+  source: string;
+}
+
+/** Writes an extension folder (manifest.json + dist/extension.js) and returns its path. */
+export function writeExtension(parent: string, spec: FixtureSpec): string {
+  const id = spec.id ?? `test.ext-${Math.random().toString(36).slice(2, 8)}`;
+  const dir = path.join(parent, id);
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  const manifest = {
+    id,
+    name: `Test ${id}`,
+    version: '1.0.0',
+    publisher: id.split('.')[0],
+    main: 'dist/extension.js',
+    engines: { warden: '^1.0.0' },
+    contributes: { commands: (spec.commands ?? ['run']).map((c) => ({ id: c, title: c })) },
+    ...spec.manifest,
+  };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(path.join(dir, 'dist', 'extension.js'), spec.source);
+  return dir;
+}
+
+export async function load(dir: string): Promise<LoadedExtension> {
+  const r = await loadExtensionFolder(dir);
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.extension;
+}
+
+export interface TestHost {
+  supervisor: Supervisor;
+  dataDir: string;
+  logs: ReturnType<typeof memorySink>;
+  /** Writes, loads and adds an extension; returns its id. */
+  add(spec: FixtureSpec): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHost {
+  const dataDir = tempDir('warden-data-');
+  const extDir = tempDir('warden-ext-');
+  const logs = memorySink();
+  const supervisor = createSupervisor({
+    launcher: createForkLauncher({ bootstrapPath: BOOTSTRAP }),
+    dataDir,
+    logger: createLogger(logs),
+    ...options,
+  });
+  return {
+    supervisor,
+    dataDir,
+    logs,
+    async add(spec) {
+      const ext = await load(writeExtension(extDir, spec));
+      supervisor.add(ext);
+      return ext.manifest.id;
+    },
+    async close() {
+      await supervisor.stopAll();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(extDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `warden` CLI as a user would, with its own data folder. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
