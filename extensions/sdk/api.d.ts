@@ -1,0 +1,170 @@
+/**
+ * The Warden extension API: what an extension bundle can use.
+ *
+ * An extension is a CommonJS bundle (`dist/extension.js`, made by `warden build`) that exports
+ * `activate(host)` and optionally `deactivate()`. It runs in its own process inside an SES
+ * compartment: there is no `require`, `process`, `fetch` or `import()`. Everything outside the
+ * extension goes through `host`, which checks the manifest's permissions.
+ *
+ * Every `host` call that fails rejects with an `Error` whose `code` is a `WardenErrorCode`
+ * (`EPERM` errors also carry a `reason`). Messages never contain host paths or stacks.
+ */
+
+export type WardenErrorCode =
+  | 'EPERM'
+  | 'ENOENT'
+  | 'EEXIST'
+  | 'EISDIR'
+  | 'ENOTDIR'
+  | 'EINVAL'
+  | 'E2BIG'
+  | 'EQUOTA'
+  | 'ERATE'
+  | 'ETIMEDOUT'
+  | 'ECANCELED'
+  | 'ENET'
+  | 'EINTERNAL';
+
+export interface WardenError extends Error {
+  code: WardenErrorCode;
+  /** Why a permission was refused (only with `EPERM`). */
+  reason?: 'undeclared' | 'denied' | 'policy' | 'timeout';
+}
+
+/** Plain data that can cross to the host: JSON values plus `Uint8Array`. */
+export type DataValue = null | boolean | number | string | Uint8Array | DataValue[] | { [key: string]: DataValue };
+
+export type CommandResult =
+  | string
+  | { type: 'text'; text: string }
+  | { type: 'markdown'; markdown: string }
+  | { type: 'table'; columns: string[]; rows: Array<Array<string | number | boolean | null>> }
+  | { type: 'json'; value: DataValue }
+  /** Any other plain value is shown as JSON; `undefined` as an empty result. */
+  | DataValue
+  | undefined;
+
+export interface CommandCall {
+  /** Reports progress (0..1, or null when unknown); at most ~20 updates a second are sent. */
+  progress(fraction: number | null, message?: string): void;
+  /** True once the user or a timeout cancelled the call. */
+  readonly cancelled: boolean;
+  /** Runs `fn` when the call is cancelled (at once if it already was). */
+  onCancel(fn: () => void): void;
+}
+
+export type CommandHandler = (args: { [name: string]: DataValue }, call: CommandCall) => CommandResult | Promise<CommandResult>;
+
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+}
+
+export interface FileStat {
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FetchInit {
+  method?: string;
+  headers?: { [name: string]: string };
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+}
+
+export interface FetchResponse {
+  status: number;
+  statusText: string;
+  url: string;
+  ok: boolean;
+  headers: { [name: string]: string };
+  body: Uint8Array;
+  text(): string;
+  json(): unknown;
+}
+
+export type Capability = 'fs.read' | 'fs.write' | 'net' | 'secrets' | 'notifications';
+export type PermissionState = 'granted' | 'prompt' | 'denied';
+
+export interface Host {
+  /** Synchronous: the running extension's identity. */
+  readonly extension: { readonly id: string; readonly version: string };
+
+  readonly commands: {
+    /** Registers a handler for a command declared in manifest.json `contributes.commands` (sync). */
+    register(id: string, handler: CommandHandler): { dispose(): void };
+  };
+
+  /**
+   * Files. A relative path is inside the extension's private data folder (always allowed, within
+   * `limits.storageMb`); `~/…` is the user's home and absolute paths are absolute — both need a
+   * declared `fs.read`/`fs.write` permission and the user's consent. Symbolic links are not
+   * followed.
+   */
+  readonly fs: {
+    readText(path: string): Promise<string>;
+    readBytes(path: string): Promise<Uint8Array>;
+    writeText(path: string, text: string): Promise<void>;
+    writeBytes(path: string, bytes: Uint8Array): Promise<void>;
+    list(dir: string): Promise<DirEntry[]>;
+    stat(path: string): Promise<FileStat>;
+    mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
+    remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+    /** The user chooses a file; the choice is the grant. Resolves to its path, or null if cancelled. */
+    pickFile(options?: { title?: string; filters?: string[] }): Promise<string | null>;
+    pickDirectory(options?: { title?: string }): Promise<string | null>;
+  };
+
+  readonly net: {
+    /** HTTP(S) performed by the host, for URLs matching a declared `net` pattern. */
+    fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
+  };
+
+  /** Private JSON key/value storage, persisted, within `limits.storageMb`. */
+  readonly storage: {
+    get(key: string): Promise<DataValue | undefined>;
+    set(key: string, value: DataValue): Promise<void>;
+    delete(key: string): Promise<boolean>;
+    keys(): Promise<string[]>;
+  };
+
+  readonly secrets: {
+    /** A value the user entered for a secret name declared in manifest.json. */
+    get(name: string): Promise<string>;
+  };
+
+  readonly ui: {
+    notify(message: string, options?: { level?: 'info' | 'warning' | 'error' }): Promise<void>;
+  };
+
+  readonly permissions: {
+    query(capability: Capability, target?: string): Promise<PermissionState>;
+    /** Asks ahead of use; `reason` (short, plain text) is shown in the host's prompt. */
+    request(capability: Capability, target?: string, reason?: string): Promise<PermissionState>;
+  };
+
+  /** Goes to the host's log, tagged with the extension id (so does `console`). */
+  readonly log: {
+    debug(...args: unknown[]): void;
+    info(...args: unknown[]): void;
+    warn(...args: unknown[]): void;
+    error(...args: unknown[]): void;
+  };
+}
+
+declare global {
+  /** The only authority an extension holds (hardened: it cannot be modified). */
+  const host: Host;
+
+  // Endowments beyond the standard JavaScript globals SES gives every compartment (Object,
+  // Array, Promise, Map, JSON, Intl-free String methods, typed arrays, TextEncoder/TextDecoder…):
+  // console (forwarded to the host log), setTimeout/clearTimeout/setInterval/clearInterval
+  // (numeric handles, at most 10 000 live), URL, URLSearchParams, atob, btoa, a working Date and
+  // Math.random, crypto.getRandomValues/randomUUID, queueMicrotask, structuredClone,
+  // Float32Array/Float64Array, and `global`/`self` as aliases of `globalThis`.
+  // `eval` and `new Function` work, confined to the compartment's globals.
+}
+
+export {};
