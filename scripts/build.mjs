@@ -19,7 +19,9 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/bootstrap.cjs' }),
+  // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
+  build({ ...common, entryPoints: ['electron/sandbox/loader.ts'], outfile: 'dist/sandbox/bootstrap.cjs' }),
+  build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' }),
   build({
     ...common,
     entryPoints: ['extensions/sdk/cli/entry.ts'],

@@ -4,7 +4,8 @@
  * an error, so a typo in `columns` is reported rather than silently rendered as JSON.
  */
 import { z } from 'zod';
-import { DataValueSchema, type DataValue } from './data-value';
+import type { DataValue } from './data-value';
+import { DataValueSchema } from './data-value-schema';
 import { formatIssues } from './schema-issues';
 
 const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);

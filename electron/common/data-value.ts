@@ -4,7 +4,6 @@
  * cycles, accessor properties) is refused, and what is accepted is copied into null-prototype
  * objects so no later host code can be tricked by `__proto__`, `constructor` or `toString` keys.
  */
-import { z } from 'zod';
 
 export type DataValue = null | boolean | number | string | Uint8Array | DataValue[] | { [key: string]: DataValue };
 
@@ -97,11 +96,3 @@ export function copyDataValue(value: unknown, limits: DataLimits = DEFAULT_DATA_
 }
 
 class DataProblem extends Error {}
-
-/** Zod schema for a data value: validates and returns the null-prototype copy. */
-export const DataValueSchema = z.unknown().transform((v, ctx): DataValue => {
-  const r = copyDataValue(v);
-  if (r.ok) return r.value;
-  ctx.addIssue({ code: 'custom', message: r.problem });
-  return z.NEVER;
-});

@@ -2,7 +2,7 @@
  * The error contract shared by every runtime: a failure crosses any boundary as data
  * `{ code, message, reason? }`, never as a host object, stack or path.
  */
-import { z } from 'zod';
+import type { ErrorData } from './error-schema';
 
 /** Codes a `host` API call may reject with (DESIGN §4). */
 export const HOST_ERROR_CODES = [
@@ -35,14 +35,7 @@ export type DenyReason = (typeof DENY_REASONS)[number];
 
 export const MAX_ERROR_MESSAGE = 2000;
 
-export const ErrorDataSchema = z.strictObject({
-  code: z.enum(ERROR_CODES),
-  message: z.string().max(MAX_ERROR_MESSAGE),
-  reason: z.enum(DENY_REASONS).optional(),
-  /** Guest-code frames only (`ext://<id>/<file>:line:col`), for developers; never host frames. */
-  location: z.string().max(500).optional(),
-});
-export type ErrorData = z.infer<typeof ErrorDataSchema>;
+export type { ErrorData };
 
 /** An error whose `code` and message are safe to show to an extension or a user. */
 export class WardenError extends Error {

@@ -4,13 +4,13 @@
  * message invalid. Identity is never in a message: the host knows who sent it by the channel.
  */
 import { z } from 'zod';
-import { ErrorDataSchema } from './errors';
-import { DataValueSchema } from './data-value';
-import { CommandResultSchema } from './command-result';
+import { LOG_LEVELS } from './protocol-limits';
+import { ErrorDataSchema } from './error-schema';
+import { DataValueSchema } from './data-value-schema';
 
-/** Largest message either side accepts; larger frames are skipped unread and counted. */
-export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
-export const MAX_LOG_TEXT = 8 * 1024;
+import { MAX_LOG_TEXT } from './protocol-limits';
+
+export { MAX_LOG_TEXT, MAX_MESSAGE_BYTES } from './protocol-limits';
 
 const callId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const commandId = z.string().min(1).max(128);
@@ -91,8 +91,7 @@ export type HostMethod = keyof typeof HOST_METHOD_ARGS;
 export const HOST_METHODS = Object.keys(HOST_METHOD_ARGS) as HostMethod[];
 export type HostMethodArgs<M extends HostMethod> = z.infer<(typeof HOST_METHOD_ARGS)[M]>;
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './protocol-limits';
 
 export const ChildMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('hello') }),
@@ -108,13 +107,11 @@ export const ChildMessageSchema = z.discriminatedUnion('t', [
       t: z.literal('result'),
       id: callId,
       ok: z.boolean(),
-      value: CommandResultSchema.optional(),
+      /** The handler's return value as plain data; the host maps it onto a CommandResult. */
+      value: DataValueSchema.optional(),
       error: ErrorDataSchema.optional(),
     })
-    .refine(
-      (m) => (m.ok ? m.value !== undefined && m.error === undefined : exactlyOneOutcome(m)),
-      'a result carries a value (ok) or an error (not ok)',
-    ),
+    .refine(exactlyOneOutcome, 'a result carries a value (ok) or an error (not ok)'),
   z.strictObject({
     t: z.literal('progress'),
     id: callId,

@@ -7,7 +7,7 @@
  * this object (the channel the message came on), never anything the message says.
  */
 import { ChildMessageSchema, type ChildMessage, type HostMethod } from '../common/protocol';
-import type { CommandResult } from '../common/command-result';
+import { normalizeCommandResult, type CommandResult } from '../common/command-result';
 import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../common/errors';
 import type { DataValue } from '../common/data-value';
 import type { ChannelViolation, ExitInfo, ExtensionChild, Launcher } from './launcher';
@@ -261,8 +261,10 @@ export class ExtensionProcess {
         if (!p) return; // late result of a call that timed out or was cancelled
         this.#pending.delete(m.id);
         p.cleanup();
-        if (m.ok) p.resolve(m.value!);
-        else p.reject(WardenError.fromData(m.error!));
+        if (!m.ok) return p.reject(WardenError.fromData(m.error!));
+        const normalized = normalizeCommandResult(m.value);
+        if (normalized.ok) p.resolve(normalized.result);
+        else p.reject(new WardenError('EINVAL', normalized.problem));
         return;
       }
       case 'call':

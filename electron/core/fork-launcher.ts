@@ -21,6 +21,8 @@ export interface ForkLauncherOptions {
   execPath?: string;
   /** Extra V8/Node flags (tests use it for e.g. `--stack-size`). */
   extraExecArgv?: string[];
+  /** Where the sandbox may keep its V8 code cache (a folder of the host's data dir). */
+  codeCacheDir?: string;
 }
 
 /**
@@ -39,7 +41,12 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
     launch(spec: LaunchSpec): ExtensionChild {
       const child = spawn(
         options.execPath ?? process.execPath,
-        [`--max-old-space-size=${spec.memoryMb}`, ...(options.extraExecArgv ?? []), options.bootstrapPath],
+        [
+          `--max-old-space-size=${spec.memoryMb}`,
+          ...(options.extraExecArgv ?? []),
+          options.bootstrapPath,
+          ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
+        ],
         { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: minimalEnv(), windowsHide: true },
       );
       const channel = child.stdio[3] as Socket;

@@ -5,3 +5,4 @@ export type { Launcher, ExtensionChild, LaunchSpec } from './launcher';
 export { loadExtensionFolder, type LoadedExtension } from './extension-loader';
 export { ExtensionProcess, LoadError, DEFAULT_TIMEOUTS } from './extension-process';
 export { createLogger, silentLogger, memorySink } from './logger';
+export { createWarmPool, type WarmPool } from './warm-pool';

@@ -82,9 +82,10 @@ export function createExtensionStorage(options: StorageOptions): ExtensionStorag
     async set(key, value) {
       const map = await load();
       if (containsBytes(value)) throw new WardenError('EINVAL', 'storage values must be JSON (no Uint8Array)');
+      // Awaited before `used` is read: concurrent sets must each see the others' bytes.
+      const room = options.quota.limitBytes() - (await options.quota.otherBytes());
       const before = map.has(key) ? entrySize(key, map.get(key)!) : 0;
       const after = used - before + entrySize(key, value);
-      const room = options.quota.limitBytes() - (await options.quota.otherBytes());
       if (after > room) {
         throw new WardenError('EQUOTA', `storage quota exceeded (${after} of ${Math.max(0, room)} bytes)`);
       }

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import v8 from 'node:v8';
 import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
-import { MAX_MESSAGE_BYTES } from '../common/protocol';
+import { MAX_MESSAGE_BYTES } from '../common/protocol-limits';
 
 export interface SandboxChannel {
   send(message: unknown): void;

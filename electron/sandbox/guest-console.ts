@@ -1,5 +1,5 @@
 /** `console` for guests: formatted in the sandbox, forwarded to the host log, rate-limited. */
-import type { LogLevel } from '../common/protocol';
+import type { LogLevel } from '../common/protocol-limits';
 
 export type LogSink = (level: LogLevel, args: unknown[]) => void;
 

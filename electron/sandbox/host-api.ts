@@ -3,7 +3,8 @@
  * function of the start compartment that forwards plain data to the host; no host object,
  * channel or mutable state is reachable from it.
  */
-import type { HostMethod, LogLevel } from '../common/protocol';
+import type { HostMethod } from '../common/protocol';
+import type { LogLevel } from '../common/protocol-limits';
 import type { RpcClient } from './rpc-client';
 
 export type CommandHandler = (args: unknown, call: unknown) => unknown;

@@ -6,9 +6,9 @@
  * values are only read through the defensive copiers, never `await`ed in host-facing code paths
  * that hold channel state, and never stringified outside `safe-format`.
  */
-import { HostMessageSchema, MAX_LOG_TEXT, type InitMessage, type LogLevel } from '../common/protocol';
+import type { InitMessage } from '../common/protocol';
+import { MAX_LOG_TEXT, type LogLevel } from '../common/protocol-limits';
 import { copyDataValue } from '../common/data-value';
-import { normalizeCommandResult } from '../common/command-result';
 import type { ErrorData } from '../common/errors';
 import { createSandboxChannel, type SandboxChannel } from './channel';
 import { createGuestTimers, type GuestTimers } from './timers';
@@ -19,6 +19,7 @@ import { createHostApi, type CommandHandler } from './host-api';
 import { createGuestErrorFactory, guestErrorData } from './guest-errors';
 import { errorText, formatLogArgs } from './safe-format';
 import { evaluateBundle } from './evaluate-bundle';
+import { parseHostMessage } from './host-message';
 
 const MAX_TIMERS = 10_000;
 const MAX_PENDING_CALLS = 1_000;
@@ -158,11 +159,11 @@ function createSandboxRuntime(channel: SandboxChannel) {
     try {
       const value: unknown = await Reflect.apply(handler, undefined, [args.ok ? args.value : null, call]);
       if (inv.cancelled) return;
+      // Copied as plain data here (no getter, proxy or toJSON reaches the host); the host maps
+      // it onto a CommandResult and validates the shape.
       const copy = copyDataValue(value === undefined ? null : value);
       if (!copy.ok) return fail({ code: 'EINVAL', message: `result is not plain data: ${copy.problem}` });
-      const normalized = normalizeCommandResult(copy.value);
-      if (!normalized.ok) return fail({ code: 'EINVAL', message: normalized.problem });
-      send({ t: 'result', id, ok: true, value: normalized.result });
+      send({ t: 'result', id, ok: true, value: copy.value });
     } catch (err) {
       if (!inv.cancelled) fail(guestErrorData(err, init!.sourceUrl, displayName()));
     } finally {
@@ -207,9 +208,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
   }
 
   function receive(raw: unknown): void {
-    const parsed = HostMessageSchema.safeParse(raw);
-    if (!parsed.success) return; // the host is trusted; an unreadable message is a host bug
-    const m = parsed.data;
+    const m = parseHostMessage(raw);
+    if (!m) return; // the host is trusted; an unreadable message is a host bug
     switch (m.t) {
       case 'init':
         if (!init) void load(m);

@@ -53,7 +53,10 @@ export interface CommandCall {
   onCancel(fn: () => void): void;
 }
 
-export type CommandHandler = (args: { [name: string]: DataValue }, call: CommandCall) => CommandResult | Promise<CommandResult>;
+export type CommandHandler = (
+  args: { [name: string]: DataValue },
+  call: CommandCall,
+) => CommandResult | Promise<CommandResult>;
 
 export interface DirEntry {
   name: string;

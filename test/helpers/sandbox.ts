@@ -13,6 +13,8 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const BOOTSTRAP = path.join(ROOT, 'dist', 'sandbox', 'bootstrap.cjs');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'warden.cjs');
 export const EXAMPLES = path.join(ROOT, 'extensions', 'examples');
+/** Shared by test runs: V8 rejects a stale cache, so sharing is safe and saves start-up time. */
+export const CODE_CACHE = path.join(os.tmpdir(), 'warden-test-code-cache');
 
 export function tempDir(prefix = 'warden-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -66,7 +68,7 @@ export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHo
   const extDir = tempDir('warden-ext-');
   const logs = memorySink();
   const supervisor = createSupervisor({
-    launcher: createForkLauncher({ bootstrapPath: BOOTSTRAP }),
+    launcher: createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: CODE_CACHE }),
     dataDir,
     logger: createLogger(logs),
     ...options,

@@ -68,9 +68,10 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     const prefix = e.source === 'extension' ? `[${String(e.ext)}]` : 'warden:';
     ctx.stderr(`${prefix}${e.level === 'info' || e.level === 'debug' ? '' : ` ${e.level}:`} ${e.msg}\n`);
   };
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const supervisor = createSupervisor({
-    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath }),
-    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
+    dataDir,
     logger: createLogger(printLog),
   });
   supervisor.add(ext);

@@ -1,0 +1,12 @@
+/** Schema of an error crossing a boundary as data; `ErrorData` is derived from it. */
+import { z } from 'zod';
+import { DENY_REASONS, ERROR_CODES, MAX_ERROR_MESSAGE } from './errors';
+
+export const ErrorDataSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(MAX_ERROR_MESSAGE),
+  reason: z.enum(DENY_REASONS).optional(),
+  /** Guest-code frames only (`ext://<id>/<file>:line:col`), for developers; never host frames. */
+  location: z.string().max(500).optional(),
+});
+export type ErrorData = z.infer<typeof ErrorDataSchema>;

@@ -1,0 +1,81 @@
+/**
+ * Parses messages from the host. The host is trusted, so this is defence in depth, but it is
+ * still strict: exact key sets and types, or the message is ignored.
+ *
+ * Hand-written instead of using the zod schema in common/protocol.ts because loading zod after
+ * lockdown() costs ~50 ms of every extension's start. test/unit/host-message.test.ts checks that
+ * this parser and `HostMessageSchema` agree, so the two cannot drift apart.
+ */
+import { DENY_REASONS, ERROR_CODES, MAX_ERROR_MESSAGE, type ErrorData } from '../common/errors';
+import type { InitMessage } from '../common/protocol';
+
+export type ParsedHostMessage =
+  | InitMessage
+  | { t: 'invoke'; id: number; command: string; args: unknown }
+  | { t: 'cancel'; id: number }
+  | { t: 'reply'; id: number; ok: boolean; value?: unknown; error?: ErrorData }
+  | { t: 'stop' };
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const isStr = (v: unknown, max = Infinity): v is string => typeof v === 'string' && v.length <= max;
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+
+/** True when `o` has every key in `required`, optionally keys in `optional`, and nothing else. */
+function keysAre(o: Obj, required: readonly string[], optional: readonly string[] = []): boolean {
+  const keys = Object.keys(o);
+  return required.every((k) => k in o) && keys.every((k) => required.includes(k) || optional.includes(k));
+}
+
+function isErrorData(v: unknown): v is ErrorData {
+  return (
+    isObj(v) &&
+    keysAre(v, ['code', 'message'], ['reason', 'location']) &&
+    (ERROR_CODES as readonly unknown[]).includes(v.code) &&
+    isStr(v.message, MAX_ERROR_MESSAGE) &&
+    (v.reason === undefined || (DENY_REASONS as readonly unknown[]).includes(v.reason)) &&
+    (v.location === undefined || isStr(v.location, 500))
+  );
+}
+
+export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
+  if (!isObj(m)) return undefined;
+  switch (m.t) {
+    case 'init': {
+      const e = m.extension;
+      const ok =
+        keysAre(m, ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs']) &&
+        isObj(e) &&
+        keysAre(e, ['id', 'version', 'name']) &&
+        isStr(e.id) &&
+        isStr(e.version) &&
+        isStr(e.name) &&
+        isStr(m.source) &&
+        isStr(m.sourceUrl) &&
+        Array.isArray(m.commands) &&
+        m.commands.every((c) => isStr(c, 128) && c.length > 0) &&
+        Number.isInteger(m.heartbeatMs) &&
+        (m.heartbeatMs as number) >= 10 &&
+        (m.heartbeatMs as number) <= 60_000;
+      return ok ? (m as unknown as InitMessage) : undefined;
+    }
+    case 'invoke':
+      return keysAre(m, ['t', 'id', 'command', 'args']) && isId(m.id) && isStr(m.command, 128) && m.command.length > 0
+        ? { t: 'invoke', id: m.id, command: m.command, args: m.args }
+        : undefined;
+    case 'cancel':
+      return keysAre(m, ['t', 'id']) && isId(m.id) ? { t: 'cancel', id: m.id } : undefined;
+    case 'reply': {
+      if (!keysAre(m, ['t', 'id', 'ok'], ['value', 'error']) || !isId(m.id) || typeof m.ok !== 'boolean')
+        return undefined;
+      if (m.ok) return 'error' in m ? undefined : { t: 'reply', id: m.id, ok: true, value: m.value };
+      return isErrorData(m.error) && !('value' in m) ? { t: 'reply', id: m.id, ok: false, error: m.error } : undefined;
+    }
+    case 'stop':
+      return keysAre(m, ['t']) ? { t: 'stop' } : undefined;
+    default:
+      return undefined;
+  }
+}
