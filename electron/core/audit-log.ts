@@ -1,0 +1,102 @@
+/**
+ * The audit log: JSON lines, one record per permission decision and per mediated operation,
+ * rotated by size. Secret values never reach it (records carry names and sizes only), and any
+ * field named like a credential is redacted as a second line of defence.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface AuditRecord {
+  time: number;
+  ext: string;
+  kind: 'decision' | 'operation' | 'violation' | 'lifecycle';
+  capability?: string;
+  target?: string;
+  decision?: 'allow' | 'deny';
+  reason?: string;
+  via?: string;
+  method?: string;
+  bytes?: number;
+  durationMs?: number;
+  detail?: string;
+}
+
+export interface AuditLog {
+  write(record: Omit<AuditRecord, 'time'>): void;
+  /** Records in order, optionally for one extension (reads the rotated files too). */
+  read(filter?: { extensionId?: string }): AuditRecord[];
+  readonly file: string;
+  /** Subscribes to new records; returns an unsubscribe function. */
+  subscribe(listener: (r: AuditRecord) => void): () => void;
+}
+
+const SECRETISH = /pass(word)?|secret|token|api[-_]?key|authorization|cookie/i;
+
+function redact(record: AuditRecord): AuditRecord {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = SECRETISH.test(k) ? '[redacted]' : v;
+  return out as unknown as AuditRecord;
+}
+
+export function createAuditLog(options: { file: string; maxBytes?: number; keep?: number }): AuditLog {
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  const keep = options.keep ?? 3;
+  const listeners = new Set<(r: AuditRecord) => void>();
+  let size: number | undefined;
+  fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+
+  const rotate = () => {
+    for (let i = keep - 1; i >= 1; i--) {
+      const from = `${options.file}.${i}`;
+      if (fs.existsSync(from)) fs.renameSync(from, `${options.file}.${i + 1}`);
+    }
+    if (fs.existsSync(options.file)) fs.renameSync(options.file, `${options.file}.1`);
+    size = 0;
+  };
+
+  return {
+    file: options.file,
+    write(partial) {
+      const record = redact({ time: Date.now(), ...partial } as AuditRecord);
+      const line = `${JSON.stringify(record)}\n`;
+      try {
+        size ??= fs.existsSync(options.file) ? fs.statSync(options.file).size : 0;
+        if (size + line.length > maxBytes) rotate();
+        // Synchronous append: a record must not be lost if the host exits right after a decision.
+        fs.appendFileSync(options.file, line, { mode: 0o600 });
+        size += Buffer.byteLength(line);
+      } catch {
+        // The audit log must never take the host down; a failed write is reported by the caller's log.
+      }
+      listeners.forEach((l) => l(record));
+    },
+    read(filter = {}) {
+      const files = [];
+      for (let i = keep; i >= 1; i--) files.push(`${options.file}.${i}`);
+      files.push(options.file);
+      const out: AuditRecord[] = [];
+      for (const f of files) {
+        let text = '';
+        try {
+          text = fs.readFileSync(f, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const line of text.split('\n')) {
+          if (!line) continue;
+          try {
+            const r = JSON.parse(line) as AuditRecord;
+            if (!filter.extensionId || r.ext === filter.extensionId) out.push(r);
+          } catch {
+            // a torn last line after a crash: skip it
+          }
+        }
+      }
+      return out;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}

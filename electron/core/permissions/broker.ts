@@ -1,0 +1,236 @@
+/**
+ * The permission broker: decides every request of every capability for one extension.
+ *
+ *   1. policy forbids                → deny (policy)
+ *   2. outside the manifest ceiling  → deny (undeclared), no prompt, counted as a violation
+ *   3. policy pre-approves           → allow (policy)
+ *   4. a stored answer covers it     → that answer (a stored denial beats an allowance)
+ *   5. otherwise ask the user        → one prompt at a time per extension, identical pending
+ *                                      requests share one prompt, no answer in time → deny
+ *
+ * Deny by default: any exception anywhere in here is a denial. Every decision is audited.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Manifest } from '../../common/manifest';
+import type { Capability } from '../../common/protocol';
+import type { DenyReason } from '../../common/errors';
+import type { AuditLog } from '../audit-log';
+import type { GrantStore, Scope } from './grants';
+import { policyVerdict, type Policy } from './policy';
+import { targetMatches } from './patterns';
+import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
+import type { Authorizer, Decision, PermissionRequest } from './types';
+
+export interface BrokerOptions {
+  grants: GrantStore;
+  policy: Policy;
+  prompter: Prompter;
+  audit?: AuditLog;
+  promptTimeoutMs?: number;
+  /** Pending prompts one extension may queue before further requests are denied. */
+  maxQueuedPrompts?: number;
+  homeDir?: string;
+  onViolation?(extensionId: string, detail: string): void;
+}
+
+export interface ExtensionIdentity {
+  manifest: Manifest;
+  /** Publisher identity grants are bound to (the pinned key fingerprint once packages land). */
+  publisherKey?: string;
+}
+
+export type PermissionState = 'granted' | 'prompt' | 'denied';
+
+export interface ExtensionAuthorizer extends Authorizer {
+  query(capability: Capability, target: string): PermissionState;
+  /** Whether the manifest ceiling covers the request at all. */
+  declares(capability: Capability, target: string): boolean;
+}
+
+export interface Broker {
+  forExtension(identity: ExtensionIdentity): ExtensionAuthorizer;
+}
+
+export function declaredPatterns(manifest: Manifest, capability: Capability): string[] {
+  const p = manifest.permissions;
+  switch (capability) {
+    case 'fs.read':
+    case 'fs.write':
+    case 'net':
+      return p[capability] ?? [];
+    case 'secrets':
+      return p.secrets ?? [];
+    case 'notifications':
+      return p.notifications ? ['*'] : [];
+  }
+}
+
+export function createBroker(options: BrokerOptions): Broker {
+  const home = options.homeDir ?? os.homedir();
+  const timeoutMs = options.promptTimeoutMs ?? 60_000;
+  const maxQueued = options.maxQueuedPrompts ?? 32;
+
+  return {
+    forExtension({ manifest, publisherKey }) {
+      const ext = { extensionId: manifest.id, publisher: publisherKey ?? manifest.publisher };
+      const pending = new Map<string, Promise<Decision>>();
+      let queue: Promise<unknown> = Promise.resolve();
+
+      const declaredMatch = (capability: Capability, target: string) =>
+        declaredPatterns(manifest, capability).find((p) => targetMatches(capability, p, target, home));
+
+      const record = (req: PermissionRequest, d: Decision): Decision => {
+        options.audit?.write({
+          ext: manifest.id,
+          kind: d.allow ? 'decision' : d.reason === 'undeclared' ? 'violation' : 'decision',
+          capability: req.capability,
+          target: req.target,
+          decision: d.allow ? 'allow' : 'deny',
+          ...(d.allow ? {} : { reason: d.reason }),
+          via: d.via,
+        });
+        return d;
+      };
+      const deny = (reason: DenyReason, via: Extract<Decision, { allow: false }>['via']): Decision => ({
+        allow: false,
+        reason,
+        via,
+      });
+
+      const stored = (req: PermissionRequest): Decision | undefined => {
+        const g = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
+        if (!g) return undefined;
+        return g.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
+      };
+
+      const scopeFor = (req: PermissionRequest, which: AllowScope, declared: string): Scope => {
+        if (which === 'declared') return { kind: 'pattern', value: declared };
+        if (which === 'item' || req.capability === 'secrets' || req.capability === 'notifications') {
+          return { kind: 'item', value: req.target };
+        }
+        if (req.capability === 'net') return { kind: 'tree', value: new URL(req.target).origin };
+        return { kind: 'tree', value: path.dirname(req.target) };
+      };
+
+      const display = (capability: Capability, target: string) =>
+        (capability === 'fs.read' || capability === 'fs.write') &&
+        (target === home || target.startsWith(home + path.sep))
+          ? `~${target.slice(home.length)}`
+          : target;
+
+      const ask = async (req: PermissionRequest, declared: string): Promise<Decision> => {
+        // An answer to an earlier prompt ("always allow this folder") may already cover this one.
+        const again = stored(req);
+        if (again) return again;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        let answer: PromptAnswer | 'timeout';
+        try {
+          const parent = req.capability === 'net' ? new URL(req.target).origin : path.dirname(req.target);
+          answer = await Promise.race([
+            options.prompter.prompt(
+              {
+                extensionId: manifest.id,
+                extensionName: manifest.name,
+                publisher: manifest.publisher,
+                capability: req.capability,
+                target: display(req.capability, req.target),
+                declaredScope: declaredPatterns(manifest, req.capability),
+                scopes: {
+                  item: display(req.capability, req.target),
+                  parent: req.capability === 'net' ? parent : `${display(req.capability, parent)}/`,
+                  declared,
+                },
+                reason: sanitizeReason(req.reason),
+              },
+              controller.signal,
+            ),
+            new Promise<'timeout'>((resolve) => controller.signal.addEventListener('abort', () => resolve('timeout'))),
+          ]);
+        } finally {
+          clearTimeout(timer);
+          controller.abort();
+        }
+        if (answer === 'timeout') return deny('timeout', 'prompt');
+        switch (answer.kind) {
+          case 'allow-once':
+            return { allow: true, via: 'prompt' };
+          case 'allow-always':
+            await options.grants.add({
+              ...ext,
+              capability: req.capability,
+              effect: 'allow',
+              scope: scopeFor(req, answer.scope, declared),
+            });
+            return { allow: true, via: 'prompt' };
+          case 'deny-always':
+            await options.grants.add({
+              ...ext,
+              capability: req.capability,
+              effect: 'deny',
+              scope: { kind: 'item', value: req.target },
+            });
+            return deny('denied', 'prompt');
+          default:
+            return deny('denied', 'prompt');
+        }
+      };
+
+      const decide = async (req: PermissionRequest): Promise<Decision> => {
+        const verdict = policyVerdict(options.policy, ext, req.capability, req.target, home);
+        if (verdict === 'forbid') return deny('policy', 'policy');
+        const declared = declaredMatch(req.capability, req.target);
+        if (declared === undefined) {
+          options.onViolation?.(manifest.id, `${req.capability} ${req.target} is not declared`);
+          return deny('undeclared', 'manifest');
+        }
+        if (verdict === 'allow') return { allow: true, via: 'policy' };
+        const fromStore = stored(req);
+        if (fromStore) return fromStore;
+        const key = `${req.capability}\u0000${req.target}`;
+        const shared = pending.get(key);
+        if (shared) return shared;
+        if (pending.size >= maxQueued) return deny('denied', 'prompt');
+        const run = queue.then(() => ask(req, declared));
+        queue = run.catch(() => {});
+        pending.set(key, run);
+        try {
+          return await run;
+        } finally {
+          pending.delete(key);
+        }
+      };
+
+      return {
+        async authorize(req) {
+          let d: Decision;
+          try {
+            d = await decide(req);
+          } catch {
+            d = deny('denied', 'error');
+          }
+          return record(req, d);
+        },
+        query(capability, target) {
+          try {
+            const verdict = policyVerdict(options.policy, ext, capability, target, home);
+            if (verdict === 'forbid' || declaredMatch(capability, target) === undefined) return 'denied';
+            if (verdict === 'allow') return 'granted';
+            const s = stored({ capability, target });
+            return s ? (s.allow ? 'granted' : 'denied') : 'prompt';
+          } catch {
+            return 'denied';
+          }
+        },
+        declares: (capability, target) => {
+          try {
+            return declaredMatch(capability, target) !== undefined;
+          } catch {
+            return false;
+          }
+        },
+      };
+    },
+  };
+}

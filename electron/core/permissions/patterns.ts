@@ -1,0 +1,140 @@
+/**
+ * Matching of permission patterns (manifest ceilings, policy rules, grant scopes) against
+ * canonical targets. fs targets are absolute real paths; net targets are normalised URLs.
+ *
+ * Globs are matched segment by segment: `*` never crosses a separator and `**` spans whole
+ * segments, so `/data/**` can never match `/data-evil/x` (no string-prefix comparisons).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Capability } from '../../common/protocol';
+
+const GLOB_CHARS = /[*?]/;
+
+/** Expands `~` and `~/…` against the home folder; other paths are returned resolved. */
+export function expandHome(p: string, home: string = os.homedir()): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return path.join(home, p.slice(2));
+  return path.resolve(p);
+}
+
+const segmentCache = new Map<string, RegExp>();
+
+function segmentRegExp(seg: string): RegExp {
+  const cached = segmentCache.get(seg);
+  if (cached) return cached;
+  let re = '';
+  for (const c of seg) {
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const compiled = new RegExp(`^${re}$`, 'u');
+  if (segmentCache.size > 10_000) segmentCache.clear();
+  segmentCache.set(seg, compiled);
+  return compiled;
+}
+
+/** Matches path segments against glob segments (`**` = any number of segments, even none). */
+function matchSegments(glob: string[], target: string[], gi = 0, ti = 0): boolean {
+  for (; gi < glob.length; gi++, ti++) {
+    const g = glob[gi]!;
+    if (g === '**') {
+      if (gi === glob.length - 1) return true;
+      for (let k = ti; k <= target.length; k++) if (matchSegments(glob, target, gi + 1, k)) return true;
+      return false;
+    }
+    if (ti >= target.length || !segmentRegExp(g).test(target[ti]!)) return false;
+  }
+  return ti === target.length;
+}
+
+const realCache = new Map<string, string>();
+
+/**
+ * The pattern with its literal leading folders replaced by their real path, so a declared
+ * `~/Documents/**` still matches when ~/Documents is a symlink to elsewhere (targets are real).
+ */
+function realPattern(abs: string): string {
+  const segs = abs.split('/');
+  const firstGlob = segs.findIndex((s) => GLOB_CHARS.test(s));
+  const literal = (firstGlob < 0 ? segs : segs.slice(0, firstGlob)).join('/') || '/';
+  let real = realCache.get(literal);
+  if (real === undefined) {
+    try {
+      real = fs.realpathSync(literal);
+    } catch {
+      real = literal;
+    }
+    realCache.set(literal, real);
+  }
+  return firstGlob < 0 ? real : path.posix.join(real, ...segs.slice(firstGlob));
+}
+
+/** Whether an absolute real path matches an fs pattern (`~/x/**`, `/abs/*.txt`, `/exact`). */
+export function matchFsPattern(pattern: string, target: string, home?: string): boolean {
+  const abs = realPattern(expandHome(pattern, home));
+  const split = (p: string) => p.split('/').filter(Boolean);
+  return matchSegments(split(abs), split(target));
+}
+
+/** Separator-aware containment: `candidate` is `root` or below it. */
+export function isInsidePath(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export interface NetPattern {
+  protocol: 'http:' | 'https:';
+  /** Lowercase host; a leading `*.` matches any subdomain (not the bare domain). */
+  host: string;
+  /** Explicit port, or undefined for the scheme's default. */
+  port: string | undefined;
+  pathGlob: string[];
+}
+
+export function parseNetPattern(pattern: string): NetPattern | undefined {
+  const m = /^(https?):\/\/([^/:]+|\[[^\]]+\])(?::(\d+))?(\/.*)?$/.exec(pattern);
+  if (!m) return undefined;
+  const host = m[2]!.toLowerCase().replace(/\.$/, '');
+  const defaultPort = m[1] === 'https' ? '443' : '80';
+  return {
+    protocol: `${m[1]}:` as NetPattern['protocol'],
+    host,
+    port: m[3] && m[3] !== defaultPort ? m[3] : undefined,
+    pathGlob: (m[4] ?? '/**').split('/').filter(Boolean),
+  };
+}
+
+/** Whether a normalised URL matches a net pattern: scheme, host, port and path glob. */
+export function matchNetPattern(pattern: string, url: URL): boolean {
+  const p = parseNetPattern(pattern);
+  if (!p || url.protocol !== p.protocol) return false;
+  const host = url.hostname.toLowerCase();
+  const hostOk = p.host.startsWith('*.')
+    ? host.endsWith(p.host.slice(1)) && host.length > p.host.length - 1
+    : host === p.host;
+  if (!hostOk || (url.port || undefined) !== p.port) return false;
+  // The raw (still percent-encoded) path: decoding `%2F` would invent segments the server may
+  // not see. WHATWG URL has already resolved `.`/`..` (including `%2e%2e`).
+  return matchSegments(p.pathGlob, url.pathname.split('/').filter(Boolean));
+}
+
+/** Whether a target matches a pattern in the syntax of the given capability. */
+export function targetMatches(capability: Capability, pattern: string, target: string, home?: string): boolean {
+  switch (capability) {
+    case 'fs.read':
+    case 'fs.write':
+      return matchFsPattern(pattern, target, home);
+    case 'net':
+      try {
+        return matchNetPattern(pattern, new URL(target));
+      } catch {
+        return false;
+      }
+    case 'secrets':
+    case 'notifications':
+      return pattern === target || pattern === '*';
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The contract between the permission broker and the gateways that perform I/O.
+ *
+ * A gateway canonicalises the request first (real path, normalised URL), asks `authorize` with
+ * that canonical target, and then performs the operation on exactly what it asked about: the
+ * decision and the use can never refer to different things.
+ */
+import type { Capability } from '../../common/protocol';
+import type { DenyReason } from '../../common/errors';
+
+export type { Capability };
+
+export interface PermissionRequest {
+  capability: Capability;
+  /**
+   * Canonical target: an absolute real path for fs.*, a normalised absolute URL for net, a
+   * secret name for secrets, `*` for notifications.
+   */
+  target: string;
+  /** Short plain-text reason from the extension (already length-capped and stripped). */
+  reason?: string;
+}
+
+export type Decision =
+  | { allow: true; via: 'policy' | 'grant' | 'prompt' }
+  | { allow: false; reason: DenyReason; via: 'policy' | 'grant' | 'prompt' | 'manifest' | 'error' };
+
+/** Decides one extension's requests (the extension is bound when the authorizer is made). */
+export interface Authorizer {
+  authorize(request: PermissionRequest): Promise<Decision>;
+}
