@@ -1,9 +1,13 @@
 /**
  * Performs the `host.*` calls of one extension. Arguments are validated against the protocol's
  * per-method schema; dispatch goes through a Map (never `obj[method]`, where `__proto__` or
- * `constructor` would be "methods" too). Everything outside the private data asks the gate.
+ * `constructor` would be "methods" too). Relative fs paths are the private data folder; every
+ * other access goes through the broker's authorizer and a gateway, and is audited.
  */
+import fs from 'node:fs';
+import { z } from 'zod';
 import { WardenError } from '../common/errors';
+import type { Manifest } from '../common/manifest';
 import {
   CAPABILITIES,
   HOST_METHOD_ARGS,
@@ -12,57 +16,159 @@ import {
   type HostMethodArgs,
 } from '../common/protocol';
 import type { DataValue } from '../common/data-value';
-import { formatPath } from '../common/schema-issues';
+import { formatPath, formatIssues } from '../common/schema-issues';
 import { isRelativeDataPath } from './data-folder';
-import type { CapabilityGate } from './capability-gate';
 import type { PrivateData } from './private-data';
 import type { HostCallHandler } from './extension-process';
+import type { ExtensionAuthorizer } from './permissions/broker';
+import type { PermissionRequest } from './permissions/types';
+import { expandHome } from './permissions/patterns';
+import type { AuditLog } from './audit-log';
+import type { SecretStore } from './secret-store';
+import type { Notifier } from './notifier';
+import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
 
 export interface HostApiDeps {
+  manifest: Manifest;
   data: PrivateData;
-  gate: CapabilityGate;
+  authorizer: ExtensionAuthorizer;
+  fs?: FsGatewayLike;
+  net?: NetGatewayLike;
+  secrets?: SecretStore;
+  notifier?: Notifier;
+  picker?: Picker;
+  audit?: AuditLog;
 }
 
 type Impl = { [M in HostMethod]: (args: HostMethodArgs<M>) => Promise<DataValue | undefined | void> };
 
+const FetchInitSchema = z.strictObject({
+  method: z
+    .string()
+    .regex(/^[A-Za-z]{1,16}$/, 'expected an HTTP method')
+    .optional(),
+  headers: z.record(z.string().max(256), z.string().max(8192)).optional(),
+  body: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+});
+const NotifySchema = z.strictObject({ level: z.enum(['info', 'warning', 'error']).optional() });
+
 const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
+function parseOr<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  throw new WardenError('EINVAL', `${what}: ${formatIssues(r.error, 1)[0]}`);
+}
+
+/** The canonical target of a request for `query`/`request` (gateways canonicalise their own). */
+function canonicalTarget(capability: Capability, target: string | undefined): string {
+  switch (capability) {
+    case 'fs.read':
+    case 'fs.write': {
+      if (!target || target.includes('\0')) throw new WardenError('EINVAL', 'expected a path');
+      const abs = expandHome(target);
+      try {
+        return fs.realpathSync(abs);
+      } catch {
+        return abs;
+      }
+    }
+    case 'net':
+      try {
+        return new URL(target ?? '').href;
+      } catch {
+        throw new WardenError('EINVAL', 'expected an absolute http(s) URL');
+      }
+    case 'secrets':
+      if (!target) throw new WardenError('EINVAL', 'expected a secret name');
+      return target;
+    case 'notifications':
+      return '*';
+  }
+}
+
 export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   const { storage, folder } = deps.data;
+  const extId = deps.manifest.id;
 
-  /** Refuses a capability the gate does not allow, with the reason as data. */
-  const require = async (capability: Capability, target: string): Promise<void> => {
-    let decision;
+  const audited = async <T>(method: string, target: string, run: () => Promise<T>, bytes?: (r: T) => number) => {
+    const start = Date.now();
     try {
-      decision = await deps.gate.decide(capability, target);
-    } catch {
-      decision = { allow: false as const, reason: 'denied' as const };
-    }
-    if (!decision.allow) {
-      const why = decision.reason === 'undeclared' ? 'not declared in manifest.json permissions' : decision.reason;
-      throw new WardenError('EPERM', `${capability} ${target}: ${why}`, { reason: decision.reason });
+      const result = await run();
+      deps.audit?.write({
+        ext: extId,
+        kind: 'operation',
+        method,
+        target,
+        durationMs: Date.now() - start,
+        ...(bytes ? { bytes: bytes(result) } : {}),
+      });
+      return result;
+    } catch (err) {
+      const code = err instanceof WardenError ? err.code : 'EINTERNAL';
+      deps.audit?.write({
+        ext: extId,
+        kind: 'operation',
+        method,
+        target,
+        durationMs: Date.now() - start,
+        detail: code,
+      });
+      throw err;
     }
   };
 
-  const onDataPath = async <T>(capability: Capability, p: string, local: () => Promise<T>): Promise<T> => {
+  /** Throws EPERM unless the broker allows the request. */
+  const require = async (req: PermissionRequest, shown = req.target): Promise<void> => {
+    const d = await deps.authorizer.authorize(req).catch(() => ({ allow: false as const, reason: 'denied' as const }));
+    if (!d.allow) {
+      const why =
+        d.reason === 'undeclared'
+          ? 'not declared in manifest.json permissions'
+          : d.reason === 'timeout'
+            ? 'no answer in time'
+            : d.reason === 'policy'
+              ? 'forbidden by the administrator'
+              : 'denied';
+      throw new WardenError('EPERM', `${req.capability} ${shown}: ${why}`, { reason: d.reason });
+    }
+  };
+
+  /** Relative paths: private data folder. Others: the fs gateway (which asks the broker). */
+  const files = async <T>(
+    capability: 'fs.read' | 'fs.write',
+    method: string,
+    p: string,
+    local: () => Promise<T>,
+    remote: (g: FsGatewayLike) => Promise<T>,
+    bytes?: (r: T) => number,
+  ): Promise<T> => {
     if (isRelativeDataPath(p)) return local();
-    await require(capability, p);
-    throw new WardenError('EPERM', `${capability} ${p}: denied`, { reason: 'denied' });
+    if (deps.fs) return audited(method, p, () => remote(deps.fs!), bytes);
+    // No gateway in this host: still give the exact refusal (undeclared vs denied).
+    await require({ capability, target: canonicalTarget(capability, p) }, p);
+    throw new WardenError('EPERM', `${capability} ${p}: file access outside the data folder is not available here`, {
+      reason: 'denied',
+    });
   };
 
-  const permissionState = async (capability: string, target: string | undefined): Promise<string> => {
-    if (!(CAPABILITIES as readonly string[]).includes(capability)) {
-      throw new WardenError(
-        'EINVAL',
-        `unknown capability "${capability}" (expected one of ${CAPABILITIES.join(', ')})`,
-      );
-    }
-    const cap = capability as Capability;
-    if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
-      return 'granted';
-    const d = await deps.gate.decide(cap, target ?? '').catch(() => ({ allow: false as const }));
-    return d.allow ? 'granted' : 'denied';
+  const pick = async (kind: 'file' | 'directory', title?: string): Promise<string | null> => {
+    if (!deps.picker) throw new WardenError('EPERM', 'no file picker is available in this host', { reason: 'denied' });
+    const chosen = await deps.picker.pick({ extensionName: deps.manifest.name, kind, title });
+    if (chosen === null) return null;
+    const real = canonicalTarget('fs.read', chosen);
+    await deps.authorizer.rememberPick(real, kind);
+    deps.audit?.write({
+      ext: extId,
+      kind: 'decision',
+      capability: 'fs.read',
+      target: real,
+      decision: 'allow',
+      via: 'picker',
+    });
+    return chosen;
   };
 
   const impl: Impl = {
@@ -70,21 +176,126 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
     'storage.set': async ([key, value]) => storage.set(key, value),
     'storage.delete': async ([key]) => storage.delete(key),
     'storage.keys': async () => storage.keys(),
-    'fs.readText': ([p]) => onDataPath('fs.read', p, async () => utf8.decode(await folder.readBytes(p))),
-    'fs.readBytes': ([p]) => onDataPath('fs.read', p, () => folder.readBytes(p)),
-    'fs.writeText': ([p, text]) => onDataPath('fs.write', p, () => folder.writeBytes(p, encoder.encode(text))),
-    'fs.writeBytes': ([p, bytes]) => onDataPath('fs.write', p, () => folder.writeBytes(p, bytes)),
-    'fs.list': ([p]) => onDataPath('fs.read', p, async () => (await folder.list(p)) as unknown as DataValue),
-    'fs.stat': ([p]) => onDataPath('fs.read', p, async () => (await folder.stat(p)) as unknown as DataValue),
-    'fs.mkdir': ([p, o]) => onDataPath('fs.write', p, () => folder.mkdir(p, o?.recursive === true)),
-    'fs.remove': ([p, o]) => onDataPath('fs.write', p, () => folder.remove(p, o?.recursive === true)),
-    'fs.pickFile': async () => require('fs.read', '(picker)').then(() => undefined),
-    'fs.pickDirectory': async () => require('fs.read', '(picker)').then(() => undefined),
-    'net.fetch': async ([url]) => require('net', url).then(() => undefined),
-    'secrets.get': async ([name]) => require('secrets', name).then(() => undefined),
-    'ui.notify': async () => require('notifications', 'notify').then(() => undefined),
-    'permissions.query': async ([cap, target]) => permissionState(cap, target),
-    'permissions.request': async ([cap, target]) => permissionState(cap, target),
+    'fs.readText': ([p]) =>
+      files(
+        'fs.read',
+        'fs.readText',
+        p,
+        async () => utf8.decode(await folder.readBytes(p)),
+        async (g) => utf8.decode(await g.readBytes(p)),
+        (s) => s.length,
+      ),
+    'fs.readBytes': ([p]) =>
+      files(
+        'fs.read',
+        'fs.readBytes',
+        p,
+        () => folder.readBytes(p),
+        (g) => g.readBytes(p),
+        (b) => b.length,
+      ),
+    'fs.writeText': ([p, text]) =>
+      files(
+        'fs.write',
+        'fs.writeText',
+        p,
+        () => folder.writeBytes(p, encoder.encode(text)),
+        (g) => g.writeBytes(p, encoder.encode(text)),
+        () => text.length,
+      ),
+    'fs.writeBytes': ([p, bytes]) =>
+      files(
+        'fs.write',
+        'fs.writeBytes',
+        p,
+        () => folder.writeBytes(p, bytes),
+        (g) => g.writeBytes(p, bytes),
+        () => bytes.length,
+      ),
+    'fs.list': ([p]) =>
+      files(
+        'fs.read',
+        'fs.list',
+        p,
+        () => folder.list(p),
+        (g) => g.list(p),
+      ) as unknown as Promise<DataValue>,
+    'fs.stat': ([p]) =>
+      files(
+        'fs.read',
+        'fs.stat',
+        p,
+        () => folder.stat(p),
+        (g) => g.stat(p),
+      ) as unknown as Promise<DataValue>,
+    'fs.mkdir': ([p, o]) =>
+      files(
+        'fs.write',
+        'fs.mkdir',
+        p,
+        () => folder.mkdir(p, o?.recursive === true),
+        (g) => g.mkdir(p, { recursive: o?.recursive === true }),
+      ),
+    'fs.remove': ([p, o]) =>
+      files(
+        'fs.write',
+        'fs.remove',
+        p,
+        () => folder.remove(p, o?.recursive === true),
+        (g) => g.remove(p, { recursive: o?.recursive === true }),
+      ),
+    'fs.pickFile': ([o]) => pick('file', o?.title),
+    'fs.pickDirectory': ([o]) => pick('directory', o?.title),
+    'net.fetch': async ([url, rawInit]) => {
+      const init = parseOr(FetchInitSchema, rawInit, 'host.net.fetch: init');
+      if (!deps.net) {
+        await require({ capability: 'net', target: canonicalTarget('net', url) }, url);
+        throw new WardenError('EPERM', `net ${url}: network access is not available here`, { reason: 'denied' });
+      }
+      return audited(
+        'net.fetch',
+        url,
+        () => deps.net!.fetch(url, init),
+        (r) => r.body.length,
+      ) as unknown as Promise<DataValue>;
+    },
+    'secrets.get': async ([name]) => {
+      await require({ capability: 'secrets', target: name });
+      return audited(
+        'secrets.get',
+        name,
+        async () => {
+          const value = await deps.secrets?.get(extId, name);
+          if (value === undefined) {
+            throw new WardenError(
+              'ENOENT',
+              `secret ${name} has not been set (the user can set it with: warden secrets set ${extId} ${name})`,
+            );
+          }
+          return value;
+        },
+        () => 0,
+      );
+    },
+    'ui.notify': async ([message, rawOptions]) => {
+      const { level } = parseOr(NotifySchema, rawOptions, 'host.ui.notify: options');
+      await require({ capability: 'notifications', target: '*' }, 'notify');
+      if (!deps.notifier) throw new WardenError('EPERM', 'notifications are not available here', { reason: 'denied' });
+      await audited('ui.notify', '*', () => deps.notifier!.notify(deps.manifest.name, message, level ?? 'info'));
+    },
+    'permissions.query': async ([capability, target]) => {
+      const cap = checkCapability(capability);
+      if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
+        return 'granted';
+      return deps.authorizer.query(cap, canonicalTarget(cap, target));
+    },
+    'permissions.request': async ([capability, target, reason]) => {
+      const cap = checkCapability(capability);
+      if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
+        return 'granted';
+      const d = await deps.authorizer.authorize({ capability: cap, target: canonicalTarget(cap, target), reason });
+      return d.allow ? 'granted' : 'denied';
+    },
   };
   const table = new Map(Object.entries(impl)) as Map<HostMethod, (args: unknown) => Promise<DataValue | undefined>>;
 
@@ -101,4 +312,11 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
     }
     return fn(parsed.data);
   };
+}
+
+function checkCapability(capability: string): Capability {
+  if (!(CAPABILITIES as readonly string[]).includes(capability)) {
+    throw new WardenError('EINVAL', `unknown capability "${capability}" (expected one of ${CAPABILITIES.join(', ')})`);
+  }
+  return capability as Capability;
 }

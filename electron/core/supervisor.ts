@@ -7,7 +7,6 @@ import { WardenError } from '../common/errors';
 import { copyDataValue, type DataValue } from '../common/data-value';
 import type { CommandResult } from '../common/command-result';
 import { DEFAULT_LIMITS } from '../common/limits';
-import type { Manifest } from '../common/manifest';
 import type { Launcher } from './launcher';
 import { silentLogger, type Logger } from './logger';
 import {
@@ -20,7 +19,7 @@ import {
 import type { LoadedExtension } from './extension-loader';
 import { createPrivateData } from './private-data';
 import { createHostApiHandler } from './host-api-handler';
-import { createDenyingGate, type CapabilityGate } from './capability-gate';
+import { createDefaultServices, type HostServices } from './host-services';
 import { locateSyntaxError } from './syntax-locate';
 
 export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed';
@@ -52,7 +51,8 @@ export interface SupervisorOptions {
   logger?: Logger;
   timeouts?: Partial<ProcessTimeouts>;
   restart?: Partial<RestartPolicy>;
-  gateFor?(manifest: Manifest): CapabilityGate;
+  /** Broker, gateways, secrets, notifier, picker; defaults deny every prompt. */
+  services?: HostServices;
 }
 
 export interface InvokeOptions {
@@ -96,6 +96,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const logger = options.logger ?? silentLogger;
   const entries = new Map<string, Entry>();
   const listeners = new Set<(e: SupervisorEvent) => void>();
+  const services = options.services ?? createDefaultServices(options.dataDir);
   const emit = (e: SupervisorEvent) => listeners.forEach((l) => l(e));
 
   const entry = (id: string): Entry => {
@@ -196,10 +197,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const id = ext.manifest.id;
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
       const data = createPrivateData(options.dataDir, id, ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
-      const gate = options.gateFor?.(ext.manifest) ?? createDenyingGate(ext.manifest);
+      const authorizer = services.broker.forExtension({ manifest: ext.manifest });
       const e: Entry = {
         ext,
-        handleCall: createHostApiHandler({ data, gate }),
+        handleCall: createHostApiHandler({
+          manifest: ext.manifest,
+          data,
+          authorizer,
+          fs: services.fsGateway?.(authorizer),
+          net: services.netGateway?.(authorizer, ext.manifest),
+          secrets: services.secrets,
+          notifier: services.notifier,
+          picker: services.picker,
+          audit: services.audit,
+        }),
         state: 'idle',
         crashes: 0,
         restarts: 0,

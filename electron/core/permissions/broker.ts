@@ -44,6 +44,8 @@ export type PermissionState = 'granted' | 'prompt' | 'denied';
 
 export interface ExtensionAuthorizer extends Authorizer {
   query(capability: Capability, target: string): PermissionState;
+  /** Stores the user's picker choice as a grant (a file, or a folder and what is in it). */
+  rememberPick(target: string, kind: 'file' | 'directory'): Promise<void>;
   /** Whether the manifest ceiling covers the request at all. */
   declares(capability: Capability, target: string): boolean;
 }
@@ -180,6 +182,8 @@ export function createBroker(options: BrokerOptions): Broker {
       const decide = async (req: PermissionRequest): Promise<Decision> => {
         const verdict = policyVerdict(options.policy, ext, req.capability, req.target, home);
         if (verdict === 'forbid') return deny('policy', 'policy');
+        const grant = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
+        if (grant?.picked && grant.effect === 'allow') return { allow: true, via: 'grant' };
         const declared = declaredMatch(req.capability, req.target);
         if (declared === undefined) {
           options.onViolation?.(manifest.id, `${req.capability} ${req.target} is not declared`);
@@ -222,6 +226,15 @@ export function createBroker(options: BrokerOptions): Broker {
           } catch {
             return 'denied';
           }
+        },
+        async rememberPick(target, kind) {
+          await options.grants.add({
+            ...ext,
+            capability: 'fs.read',
+            effect: 'allow',
+            picked: true,
+            scope: { kind: kind === 'file' ? 'item' : 'tree', value: target },
+          });
         },
         declares: (capability, target) => {
           try {

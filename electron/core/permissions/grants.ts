@@ -27,6 +27,8 @@ export const GrantSchema = z.strictObject({
   capability: z.enum(CAPABILITIES),
   effect: z.enum(['allow', 'deny']),
   scope: ScopeSchema,
+  /** Chosen by the user in a file picker: the choice is the grant, even beyond the manifest. */
+  picked: z.boolean().optional(),
   createdAt: z.number(),
 });
 export type Grant = z.infer<typeof GrantSchema>;

@@ -1,0 +1,35 @@
+/** What the host-API handler needs from the I/O gateways (implemented in gateways/fs and gateways/net). */
+import type { DirEntry, FileStat } from '../data-folder';
+
+export interface FsGatewayLike {
+  readBytes(p: string): Promise<Uint8Array>;
+  writeBytes(p: string, bytes: Uint8Array): Promise<void>;
+  list(p: string): Promise<DirEntry[]>;
+  stat(p: string): Promise<FileStat>;
+  mkdir(p: string, options: { recursive: boolean }): Promise<void>;
+  remove(p: string, options: { recursive: boolean }): Promise<void>;
+}
+
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+}
+
+export interface FetchResult {
+  status: number;
+  statusText: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface NetGatewayLike {
+  fetch(url: string, init?: FetchInit): Promise<FetchResult>;
+}
+
+/** The user chooses a file or folder (native dialog in the app, terminal or script in the CLI). */
+export interface Picker {
+  pick(request: { extensionName: string; kind: 'file' | 'directory'; title?: string }): Promise<string | null>;
+}

@@ -1,0 +1,71 @@
+/**
+ * The host services an extension's calls use: the permission broker and its stores, the I/O
+ * gateways, secrets, notifications and the picker. Composed once per host (CLI run, headless
+ * server, Electron app) and passed to the supervisor.
+ */
+import path from 'node:path';
+import type { Manifest } from '../common/manifest';
+import { createAuditLog, type AuditLog } from './audit-log';
+import { createBroker, type Broker } from './permissions/broker';
+import { createGrantStore, type GrantStore } from './permissions/grants';
+import { EMPTY_POLICY, type Policy } from './permissions/policy';
+import { createDenyAllPrompter, type Prompter } from './permissions/prompter';
+import type { Authorizer } from './permissions/types';
+import { createFileSecretStore, type SecretStore } from './secret-store';
+import type { Notifier } from './notifier';
+import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
+
+export interface HostServices {
+  broker: Broker;
+  grants: GrantStore;
+  audit?: AuditLog;
+  secrets?: SecretStore;
+  notifier?: Notifier;
+  picker?: Picker;
+  fsGateway?(authorizer: Authorizer): FsGatewayLike;
+  netGateway?(authorizer: Authorizer, manifest: Manifest): NetGatewayLike;
+}
+
+export interface ServiceOptions {
+  prompter?: Prompter;
+  policy?: Policy;
+  notifier?: Notifier;
+  picker?: Picker;
+  promptTimeoutMs?: number;
+  fsGateway?: HostServices['fsGateway'];
+  netGateway?: HostServices['netGateway'];
+  onViolation?(extensionId: string, detail: string): void;
+}
+
+/** Where each service keeps its state inside a Warden data folder. */
+export function servicePaths(dataDir: string) {
+  return {
+    grants: path.join(dataDir, 'grants.json'),
+    audit: path.join(dataDir, 'audit', 'audit.jsonl'),
+    secrets: path.join(dataDir, 'secrets'),
+    policy: path.join(dataDir, 'policy.json'),
+  };
+}
+
+export function createDefaultServices(dataDir: string, options: ServiceOptions = {}): HostServices {
+  const paths = servicePaths(dataDir);
+  const grants = createGrantStore(paths.grants);
+  const audit = createAuditLog({ file: paths.audit });
+  return {
+    grants,
+    audit,
+    broker: createBroker({
+      grants,
+      audit,
+      policy: options.policy ?? EMPTY_POLICY,
+      prompter: options.prompter ?? createDenyAllPrompter(),
+      promptTimeoutMs: options.promptTimeoutMs,
+      onViolation: options.onViolation,
+    }),
+    secrets: createFileSecretStore(paths.secrets),
+    notifier: options.notifier,
+    picker: options.picker,
+    fsGateway: options.fsGateway,
+    netGateway: options.netGateway,
+  };
+}
