@@ -325,7 +325,12 @@ export async function prepareBundleSource(source: string, options: PrepareOption
       // not cached yet
     }
   }
-  const result = evadeCensorship(source);
+  let result: CensorshipResult;
+  try {
+    result = evadeCensorship(source);
+  } catch {
+    return source; // a transform bug must not stop the load: SES then reports what it rejects
+  }
   if (!result.changed) return source;
   if (file) {
     try {

@@ -3,6 +3,7 @@
  * dispatches calls, notices crashes and restarts with exponential backoff, stops cleanly.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { WardenError } from '../common/errors';
 import { copyDataValue, type DataValue } from '../common/data-value';
 import type { CommandResult } from '../common/command-result';
@@ -21,6 +22,7 @@ import { createPrivateData } from './private-data';
 import { createHostApiHandler } from './host-api-handler';
 import { createDefaultServices, type HostServices } from './host-services';
 import { locateSyntaxError } from './syntax-locate';
+import { prepareBundleSource } from './source-transform';
 
 export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed';
 
@@ -122,10 +124,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setState(e, 'failed', `${m.main} cannot be read`);
       throw new WardenError('EINVAL', `${m.main} cannot be read`);
     }
+    // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
+    // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
+    // `source` stays the file's text for error locations; line numbers are the same in both.
+    const sandboxSource = await prepareBundleSource(source, {
+      cacheDir: path.join(options.dataDir, 'cache', 'bundles'),
+    });
     const proc = new ExtensionProcess({
       launcher: options.launcher,
       extension: { id: m.id, version: m.version, name: m.name, commands: m.contributes.commands.map((c) => c.id) },
-      source,
+      source: sandboxSource,
       sourceUrl: `ext://${m.id}/${m.main}`,
       memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
       timeouts,

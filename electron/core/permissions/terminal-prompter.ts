@@ -50,10 +50,14 @@ export function createTerminalPrompter(input: NodeJS.ReadableStream, output: Nod
     new Promise<PromptAnswer>((resolve) => {
       if (signal.aborted) return resolve({ kind: 'deny' });
       const rl = readline.createInterface({ input, output, terminal: false });
+      let settled = false;
+      // Settle before closing: close() emits 'close' synchronously, which would answer "deny".
       const done = (answer: PromptAnswer) => {
+        if (settled) return;
+        settled = true;
         signal.removeEventListener('abort', onAbort);
-        rl.close();
         resolve(answer);
+        rl.close();
       };
       const onAbort = () => {
         output.write('\n  (no answer in time: denied)\n');

@@ -7,6 +7,7 @@ main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: process.stderr.isTTY === true,
+  stdinIsTTY: process.stdin.isTTY === true,
   bootstrapPath: path.join(__dirname, '..', 'sandbox', 'bootstrap.cjs'),
 }).then(
   (code) => {

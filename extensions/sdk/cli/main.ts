@@ -3,12 +3,16 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 import { runCommand, type CliContext } from './run';
 import { buildCommand } from './build';
 import { validateCommand } from './validate';
+import { auditCommand, grantsCommand, secretsCommand } from './admin-commands';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
   ['run', runCommand],
   ['build', buildCommand],
   ['validate', validateCommand],
+  ['grants', grantsCommand],
+  ['audit', auditCommand],
+  ['secrets', secretsCommand],
 ]);
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {

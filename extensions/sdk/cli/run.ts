@@ -10,11 +10,14 @@ import { loadExtensionFolder } from '../../../electron/core/extension-loader';
 import { LoadError } from '../../../electron/core/extension-process';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
+import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
 
 export interface CliContext {
   stdout(text: string): void;
   stderr(text: string): void;
   isTTY: boolean;
+  /** Whether a person can answer prompts on stdin. */
+  stdinIsTTY: boolean;
   bootstrapPath: string;
 }
 
@@ -33,6 +36,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       'data-dir': { type: 'string' },
       timeout: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      ...PERMISSION_OPTIONS,
     },
   });
   if (positionals.length !== 2) throw new CliError('run takes <extension-dir> <command-id>');
@@ -69,7 +73,13 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     ctx.stderr(`${prefix}${e.level === 'info' || e.level === 'debug' ? '' : ` ${e.level}:`} ${e.msg}\n`);
   };
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const services = servicesFromFlags(dataDir, values, {
+    stdin: process.stdin,
+    stderr: ctx.stderr,
+    stdinIsTTY: ctx.stdinIsTTY,
+  });
   const supervisor = createSupervisor({
+    services,
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
     dataDir,
     logger: createLogger(printLog),

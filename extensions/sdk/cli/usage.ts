@@ -19,7 +19,17 @@ export const USAGE = `Usage: warden <command> [options]
 
 Commands:
   run <extension-dir> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
-        Run one command of an extension in the sandbox and print its result.
+      [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--pick <path>]... [--policy <file>]
+        Run one command of an extension in the sandbox and print its result. Permission prompts are
+        answered by --allow/--deny rules (e.g. --allow fs.read=~/Documents --allow net=https://api.example.com),
+        denied with --deny-all, or asked in the terminal (--prompt; the default when stdin is a terminal).
+        Capabilities: fs.read, fs.write, net, secrets, notifications.
+  grants [list|revoke <grant-id>] [--extension <id>] [--json]
+        Show or revoke stored "always" answers.
+  audit [--extension <id>] [--follow] [--json]
+        Show the audit log of permission decisions and mediated operations.
+  secrets set <extension-id> <NAME> | list <extension-id> | delete <extension-id> <NAME>
+        Store a secret an extension declared (the value is read from stdin).
   build <extension-dir> [--entry <file>]
         Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
   validate <extension-dir> [--json]

@@ -1,0 +1,352 @@
+/**
+ * `host.fs.*` on `~/…` and absolute paths. Each call: (1) canonicalises the path lexically,
+ * (2) resolves the real path it names, (3) asks the permission broker about exactly that real
+ * path, (4) acts on exactly the object that was checked: the final name is opened with
+ * O_NOFOLLOW through the checked parent directory held open, and the opened object's dev+ino must
+ * equal those stat'ed at check time, so a file or symlink swapped in between is refused with
+ * EPERM before a byte is read or written; (5) caps read and write sizes.
+ *
+ * A symlink is followed only as far as realpath takes it before the check: the permission is then
+ * asked for its real target, so a link inside a granted folder never leads outside it. A hardlink
+ * is the same file as its other names (same inode), so a file hard-linked into a granted folder is
+ * readable there, as on every POSIX system: grants are about names, and that name is granted.
+ *
+ * Messages name only the path as the extension gave it, never the real path.
+ */
+import fs from 'node:fs/promises';
+import { constants as C } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { WardenError } from '../../../common/errors';
+import type { Decision, PermissionRequest } from '../../permissions/types';
+import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
+import { splitAbsolute } from './containment';
+import {
+  O_NOCTTY,
+  O_NOFOLLOW,
+  O_NONBLOCK,
+  openChildAnchor,
+  openDirAnchor,
+  sameObject,
+  type AnchorOptions,
+  type DirAnchor,
+} from './dir-anchor';
+import { ChangedError, errno, mapFsError, notFollowed } from './errors';
+import { resolveReal, type Resolution } from './resolve';
+
+export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
+
+export interface FsDirEntry {
+  name: string;
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+}
+export interface FsStat {
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+  mtimeMs: number;
+}
+
+export type FsOperation = 'readBytes' | 'writeBytes' | 'list' | 'stat' | 'mkdir' | 'remove';
+
+/** Hooks for tests only; production code passes none. */
+export interface FsGatewayTestHooks {
+  /** Runs after the permission decision, before the operation: tests swap files here. */
+  afterCheck?: (event: { op: FsOperation; path: string; target: string }) => void | Promise<void>;
+  /** Behave as if /proc/self/fd were missing, to exercise the portable (non-Linux) checks. */
+  noProcFd?: boolean;
+}
+
+export interface FsGatewayOptions {
+  authorize: (request: PermissionRequest) => Promise<Decision>;
+  /** The user's home folder, absolute; `~` expands to it. */
+  homeDir: string;
+  /** Path semantics (default process.platform). win32 rules can be exercised on any host. */
+  platform?: NodeJS.Platform;
+  limits?: { maxReadBytes?: number; maxWriteBytes?: number };
+  testHooks?: FsGatewayTestHooks;
+}
+
+export interface FsGateway {
+  readBytes(p: string): Promise<Uint8Array>;
+  writeBytes(p: string, bytes: Uint8Array): Promise<void>;
+  list(p: string): Promise<FsDirEntry[]>;
+  stat(p: string): Promise<FsStat>;
+  mkdir(p: string, options?: { recursive?: boolean }): Promise<void>;
+  remove(p: string, options?: { recursive?: boolean }): Promise<void>;
+}
+
+const kindOf = (s: Stats): FsDirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
+
+export function createFsGateway(options: FsGatewayOptions): FsGateway {
+  const platform = options.platform ?? process.platform;
+  const P = pathFor(platform);
+  if (!splitAbsolute(options.homeDir, platform)) throw new Error('createFsGateway: homeDir must be an absolute path');
+  const maxRead = options.limits?.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
+  const maxWrite = options.limits?.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
+  const hooks = options.testHooks ?? {};
+  const anchorOptions: AnchorOptions = { pathApi: P, noProcFd: hooks.noProcFd === true };
+
+  const canonical = (p: unknown): CanonicalPath => canonicalisePath(p, { homeDir: options.homeDir, platform });
+
+  async function authorize(capability: 'fs.read' | 'fs.write', target: string, given: string): Promise<void> {
+    let decision: Decision;
+    try {
+      decision = await options.authorize({ capability, target });
+    } catch (err) {
+      if (err instanceof WardenError) throw err;
+      throw new WardenError('EINTERNAL', `the permission check failed for "${given}"`);
+    }
+    if (decision?.allow !== true) {
+      const reason = decision && decision.allow === false ? decision.reason : 'denied';
+      throw new WardenError('EPERM', `${capability} is not allowed for "${given}"`, { reason });
+    }
+  }
+
+  async function afterCheck(op: FsOperation, given: string, target: string): Promise<void> {
+    if (hooks.afterCheck) await hooks.afterCheck({ op, path: given, target });
+  }
+
+  /** Raise what resolution found wrong with an existing target (after the decision). */
+  function requireExisting(r: Resolution): asserts r is Resolution & { stat: Stats } {
+    if (r.stat?.isSymbolicLink()) throw errno('ELOOP'); // dangling or looping final link
+    if (!r.stat || r.missing.length > 1) throw r.error ?? errno('ENOENT');
+  }
+
+  /** The checked parent held open (or, for a root, the root itself with name ''). */
+  async function openParent(r: Resolution): Promise<DirAnchor> {
+    if (r.parent) return openDirAnchor(r.parent.real, r.parent.real, r.parent.stat, anchorOptions);
+    return openDirAnchor(r.target, r.target, r.stat, anchorOptions);
+  }
+
+  async function withAnchor<T>(open: Promise<DirAnchor>, use: (a: DirAnchor) => Promise<T>): Promise<T> {
+    const anchor = await open;
+    try {
+      return await use(anchor);
+    } finally {
+      await anchor.close();
+    }
+  }
+
+  /** Reads at most `max` bytes; more (a file that grew since fstat) is E2BIG. */
+  async function readCapped(handle: fs.FileHandle, size: number, given: string): Promise<Uint8Array> {
+    let buf = new Uint8Array(Math.min(size, maxRead) + 1);
+    let total = 0;
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length > maxRead) break;
+        const next = new Uint8Array(Math.min(buf.length * 2, maxRead + 1));
+        next.set(buf);
+        buf = next;
+      }
+      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    if (total > maxRead) throw new WardenError('E2BIG', `${given} is larger than ${maxRead} bytes`);
+    return buf.slice(0, total);
+  }
+
+  async function removeTree(parent: DirAnchor, name: string): Promise<void> {
+    const dir = await openChildAnchor(parent, name, anchorOptions);
+    try {
+      for (const entry of await fs.readdir(dir.self)) {
+        await dir.verify();
+        const s = await fs.lstat(dir.at(entry));
+        if (s.isDirectory()) await removeTree(dir, entry);
+        else await fs.unlink(dir.at(entry));
+      }
+    } finally {
+      await dir.close();
+    }
+    await parent.verify();
+    await fs.rmdir(parent.at(name));
+  }
+
+  /** Runs one call: canonical errors pass through, everything else is mapped to the given path. */
+  async function run<T>(given: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      throw mapFsError(err, given);
+    }
+  }
+
+  return {
+    async readBytes(p) {
+      const c = canonical(p);
+      return run(p, async () => {
+        const r = await resolveReal(c, true, platform);
+        await authorize('fs.read', r.target, p);
+        await afterCheck('readBytes', p, r.target);
+        requireExisting(r);
+        if (r.stat.isDirectory()) throw errno('EISDIR');
+        if (!r.stat.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+        return withAnchor(openParent(r), async (dir) => {
+          const handle = await fs.open(dir.at(r.name), C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+          try {
+            const st = await handle.stat();
+            if (!sameObject(st, r.stat)) throw new ChangedError();
+            await dir.verify();
+            if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+            if (st.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
+            return await readCapped(handle, st.size, p);
+          } finally {
+            await handle.close();
+          }
+        });
+      });
+    },
+
+    async writeBytes(p, bytes) {
+      const c = canonical(p);
+      if (!(bytes instanceof Uint8Array)) throw new WardenError('EINVAL', 'the data must be a Uint8Array');
+      if (c.endsInDots || c.segments.length === 0) throw new WardenError('EINVAL', `not a file name: ${p}`);
+      if (bytes.length > maxWrite) throw new WardenError('E2BIG', `the data is larger than ${maxWrite} bytes`);
+      return run(p, async () => {
+        const r = await resolveReal(c, true, platform);
+        await authorize('fs.write', r.target, p);
+        await afterCheck('writeBytes', p, r.target);
+        if (r.stat?.isSymbolicLink()) throw notFollowed(p);
+        if (r.stat?.isDirectory()) throw errno('EISDIR');
+        if (r.stat && !r.stat.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+        const existing = r.stat;
+        if (!existing && (r.missing.length !== 1 || !r.parent || (r.error && r.error.code !== 'ENOENT'))) {
+          throw r.error ?? errno('ENOENT');
+        }
+        await withAnchor(openParent(r), async (dir) => {
+          await dir.verify();
+          let handle: fs.FileHandle;
+          try {
+            handle = existing
+              ? await fs.open(dir.at(r.name), C.O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+              : await fs.open(dir.at(r.name), C.O_WRONLY | C.O_CREAT | C.O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o666);
+          } catch (err) {
+            // Something appeared where nothing was, or a link where a file was: not what was checked.
+            const code = (err as NodeJS.ErrnoException).code;
+            if (['EEXIST', 'ELOOP', 'ENOENT', 'ENXIO', 'EISDIR'].includes(code ?? '')) throw new ChangedError();
+            throw err;
+          }
+          try {
+            const st = await handle.stat();
+            if (existing && !sameObject(st, existing)) throw new ChangedError();
+            await dir.verify();
+            if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+            // Truncate only now, on the verified descriptor: a refused write changes nothing.
+            await handle.truncate(0);
+            await handle.writeFile(bytes);
+          } finally {
+            await handle.close();
+          }
+        });
+      });
+    },
+
+    async list(p) {
+      const c = canonical(p);
+      return run(p, async () => {
+        const r = await resolveReal(c, true, platform);
+        await authorize('fs.read', r.target, p);
+        await afterCheck('list', p, r.target);
+        requireExisting(r);
+        if (!r.stat.isDirectory()) throw errno('ENOTDIR');
+        return withAnchor(openDirAnchor(r.target, r.target, r.stat, anchorOptions), async (dir) => {
+          const out: FsDirEntry[] = [];
+          for (const name of await fs.readdir(dir.self)) {
+            const s = await fs.lstat(dir.at(name)).catch(() => undefined);
+            out.push({ name, kind: s ? kindOf(s) : 'other', size: s?.isFile() ? s.size : 0 });
+          }
+          await dir.verify();
+          return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        });
+      });
+    },
+
+    async stat(p) {
+      const c = canonical(p);
+      return run(p, async () => {
+        const r = await resolveReal(c, true, platform);
+        await authorize('fs.read', r.target, p);
+        await afterCheck('stat', p, r.target);
+        requireExisting(r);
+        const s = await withAnchor(openParent(r), async (dir) => {
+          if (!r.parent) return dir.stat; // a root: the anchor is the target itself
+          const now = await fs.lstat(dir.at(r.name));
+          if (!sameObject(now, r.stat)) throw new ChangedError();
+          await dir.verify();
+          return now;
+        });
+        return { kind: kindOf(s), size: s.isFile() ? s.size : 0, mtimeMs: Math.floor(s.mtimeMs) };
+      });
+    },
+
+    async mkdir(p, opts = {}) {
+      const c = canonical(p);
+      if (c.endsInDots) throw new WardenError('EINVAL', `not a folder name: ${p}`);
+      return run(p, async () => {
+        if (opts.recursive) {
+          const r = await resolveReal(c, true, platform);
+          await authorize('fs.write', r.target, p);
+          // Every folder this call creates is a write: each is asked about, before any is made.
+          for (let k = 1; k < r.missing.length; k++) {
+            await authorize('fs.write', P.join(r.existing.real, ...r.missing.slice(0, k)), p);
+          }
+          await afterCheck('mkdir', p, r.target);
+          if (r.missing.length === 0) {
+            if (!r.stat?.isDirectory()) throw errno(r.stat?.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR');
+            return;
+          }
+          if (!r.existing.stat.isDirectory()) throw errno('ENOTDIR');
+          let dir = await openDirAnchor(r.existing.real, r.existing.real, r.existing.stat, anchorOptions);
+          try {
+            for (const name of r.missing) {
+              await dir.verify();
+              try {
+                await fs.mkdir(dir.at(name), { mode: 0o777 });
+              } catch (err) {
+                if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+              }
+              const next = await openChildAnchor(dir, name, anchorOptions); // ELOOP/ENOTDIR if not a real folder
+              await dir.close();
+              dir = next;
+            }
+          } finally {
+            await dir.close();
+          }
+          return;
+        }
+        const r = await resolveReal(c, false, platform);
+        await authorize('fs.write', r.target, p);
+        await afterCheck('mkdir', p, r.target);
+        if (r.stat) throw errno('EEXIST');
+        if (!r.parent || r.missing.length !== 1) throw r.error ?? errno('ENOENT');
+        if (!r.parent.stat.isDirectory()) throw errno('ENOTDIR');
+        await withAnchor(openParent(r), async (dir) => {
+          await dir.verify();
+          await fs.mkdir(dir.at(r.name), { mode: 0o777 });
+        });
+      });
+    },
+
+    async remove(p, opts = {}) {
+      const c = canonical(p);
+      if (c.endsInDots) throw new WardenError('EINVAL', `not a name that can be removed: ${p}`);
+      if (c.segments.length === 0) throw new WardenError('EINVAL', `a root folder cannot be removed: ${p}`);
+      return run(p, async () => {
+        const r = await resolveReal(c, false, platform);
+        await authorize('fs.write', r.target, p);
+        await afterCheck('remove', p, r.target);
+        if (!r.stat || !r.parent) throw r.error ?? errno('ENOENT');
+        const checked = r.stat;
+        await withAnchor(openParent(r), async (dir) => {
+          const now = await fs.lstat(dir.at(r.name));
+          if (!sameObject(now, checked)) throw new ChangedError();
+          await dir.verify();
+          if (!now.isDirectory()) await fs.unlink(dir.at(r.name));
+          else if (opts.recursive) await removeTree(dir, r.name);
+          else await fs.rmdir(dir.at(r.name));
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** The fs gateway for `~/…` and absolute paths (DESIGN §5): see fs-gateway.ts. */
+export {
+  createFsGateway,
+  DEFAULT_MAX_READ_BYTES,
+  DEFAULT_MAX_WRITE_BYTES,
+  type FsDirEntry,
+  type FsGateway,
+  type FsGatewayOptions,
+  type FsGatewayTestHooks,
+  type FsOperation,
+  type FsStat,
+} from './fs-gateway';
+export { canonicalisePath, type CanonicalPath } from './canonical-path';
+export { isInside, splitAbsolute } from './containment';
+export { isWindowsDeviceName, isWindowsShortName, windowsPrefixProblem, windowsSegmentProblem } from './windows-names';
