@@ -2,7 +2,9 @@
 // CLI, the core API for benchmarks, and the example extensions. Fast (esbuild), so `npm test`
 // and `npm install` (prepare) always run it.
 import { build } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,10 +20,20 @@ const common = {
   absWorkingDir: root,
 };
 
+// The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
+await build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' });
+const sandboxHash = createHash('sha256')
+  .update(fs.readFileSync(path.join(root, 'dist/sandbox/sandbox.cjs')))
+  .digest('hex');
+
 await Promise.all([
   // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
-  build({ ...common, entryPoints: ['electron/sandbox/loader.ts'], outfile: 'dist/sandbox/bootstrap.cjs' }),
-  build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' }),
+  build({
+    ...common,
+    entryPoints: ['electron/sandbox/loader.ts'],
+    outfile: 'dist/sandbox/bootstrap.cjs',
+    define: { __SANDBOX_HASH__: JSON.stringify(sandboxHash) },
+  }),
   build({
     ...common,
     entryPoints: ['extensions/sdk/cli/entry.ts'],

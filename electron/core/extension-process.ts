@@ -12,6 +12,15 @@ import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../com
 import type { DataValue } from '../common/data-value';
 import type { ChannelViolation, ExitInfo, ExtensionChild, Launcher } from './launcher';
 import type { Logger } from './logger';
+import {
+  createGovernor,
+  type Governor,
+  type GovernorEvent,
+  type GovernorLimits,
+  type GovernorTiming,
+} from './governance/governor';
+import type { ProcSampler } from './governance/proc-stats';
+import type { BudgetMeter } from './governance/token-bucket';
 
 export interface ProcessTimeouts {
   /** Launch → `ready` (lockdown, evaluate, activate). */
@@ -27,6 +36,13 @@ export const DEFAULT_TIMEOUTS: ProcessTimeouts = { startMs: 10_000, stopMs: 3_00
 
 export interface ProcessStats {
   pid: number | undefined;
+  startedAt: number;
+  /** OS readings (0 until the first sample, or where the platform gives none). */
+  cpuPercent: number;
+  rssBytes: number;
+  throttled: boolean;
+  sampled: boolean;
+  commands: number;
   violations: number;
   messages: number;
   hostCalls: number;
@@ -50,6 +66,15 @@ export interface ExtensionProcessOptions {
   onExit(outcome: ProcessExit): void;
   maxViolations?: number;
   maxPendingHostCalls?: number;
+  /** Resource limits watched from outside the process (memory, CPU). */
+  governor?: {
+    sample: ProcSampler;
+    limits: GovernorLimits;
+    timing?: Partial<GovernorTiming>;
+    onEvent?(e: GovernorEvent): void;
+  };
+  /** Host-call budget: over it, a call is refused with ERATE and has no effect. */
+  budget?: BudgetMeter;
 }
 
 export interface ProcessExit {
@@ -103,6 +128,7 @@ export class ExtensionProcess {
   #readyReject!: (e: WardenError) => void;
   #recentOutput: string[] = [];
   #loggedViolations = 0;
+  #governor: Governor | undefined;
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -115,6 +141,12 @@ export class ExtensionProcess {
     this.#child = options.launcher.launch({ extensionId: options.extension.id, memoryMb: options.memoryMb });
     this.#stats = {
       pid: this.#child.pid,
+      startedAt: Date.now(),
+      cpuPercent: 0,
+      rssBytes: 0,
+      throttled: false,
+      sampled: false,
+      commands: 0,
       violations: 0,
       messages: 0,
       hostCalls: 0,
@@ -134,6 +166,25 @@ export class ExtensionProcess {
     this.#child.onViolation((v) => this.#violation(describeViolation(v)));
     this.#child.onOutput((line) => this.#output(line));
     this.#child.onExit((info) => this.#exited(info));
+    const pid = this.#child.pid;
+    if (options.governor && pid !== undefined) {
+      const g = options.governor;
+      this.#governor = createGovernor({
+        pid,
+        limits: g.limits,
+        timing: g.timing,
+        sample: g.sample,
+        signal: (p, sig) => process.kill(p, sig),
+        kill: (reason) => this.kill(reason, 'EQUOTA'),
+        onEvent: (e) => {
+          if (e.type !== 'unthrottled')
+            this.#log.warn(
+              `extension ${e.type === 'throttled' ? 'throttled' : 'over its CPU budget'} (${Math.round(e.cpuPercent)}%)`,
+            );
+          g.onEvent?.(e);
+        },
+      });
+    }
     this.#startTimer = setTimeout(
       () => this.kill(`did not become ready within ${options.timeouts.startMs} ms`, 'ETIMEDOUT'),
       options.timeouts.startMs,
@@ -145,6 +196,13 @@ export class ExtensionProcess {
   }
 
   get stats(): Readonly<ProcessStats> {
+    const g = this.#governor;
+    if (g) {
+      this.#stats.cpuPercent = g.cpuPercent;
+      this.#stats.rssBytes = g.rssBytes;
+      this.#stats.throttled = g.throttled;
+      this.#stats.sampled = g.sampled;
+    }
     return this.#stats;
   }
 
@@ -158,6 +216,7 @@ export class ExtensionProcess {
       return Promise.reject(new WardenError('EINTERNAL', `the extension is ${this.#state}, not ready`));
     }
     const id = this.#nextId++;
+    this.#stats.commands++;
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#abandon(
@@ -278,6 +337,14 @@ export class ExtensionProcess {
 
   async #hostCall(id: number, method: HostMethod, args: unknown[]): Promise<void> {
     this.#stats.hostCalls++;
+    if (this.#o.budget && !this.#o.budget.call()) {
+      return this.#child.send({
+        t: 'reply',
+        id,
+        ok: false,
+        error: { code: 'ERATE', message: 'host call rate limit exceeded' },
+      });
+    }
     const max = this.#o.maxPendingHostCalls ?? 256;
     if (this.#hostCallsInFlight >= max) {
       const error: ErrorData = { code: 'ERATE', message: `more than ${max} host calls in flight` };
@@ -329,6 +396,7 @@ export class ExtensionProcess {
     clearTimeout(this.#startTimer);
     clearTimeout(this.#stopTimer);
     clearInterval(this.#watchdog);
+    this.#governor?.stop();
     const expected = wasState === 'stopping' && !this.#killReason;
     const reason = this.#killReason?.reason ?? (expected ? 'stopped' : this.#crashReason(info));
     const code = this.#killReason?.code ?? 'EINTERNAL';

@@ -27,6 +27,7 @@ import type { AuditLog } from './audit-log';
 import type { SecretStore } from './secret-store';
 import type { Notifier } from './notifier';
 import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
+import type { BudgetMeter } from './governance/token-bucket';
 
 export interface HostApiDeps {
   manifest: Manifest;
@@ -38,6 +39,19 @@ export interface HostApiDeps {
   notifier?: Notifier;
   picker?: Picker;
   audit?: AuditLog;
+  /** Usage counters the supervisor turns into metrics. */
+  usage?: HostUsage;
+  /** fs/net byte and request budgets; over budget a call fails with ERATE and has no effect. */
+  budget?: BudgetMeter;
+  /** A request outside the manifest: a violation (a strike for the supervisor). */
+  onViolation?(detail: string): void;
+}
+
+export interface HostUsage {
+  fsBytes: number;
+  netBytes: number;
+  denials: number;
+  prompts: number;
 }
 
 type Impl = { [M in HostMethod]: (args: HostMethodArgs<M>) => Promise<DataValue | undefined | void> };
@@ -122,8 +136,13 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
 
   /** Throws EPERM unless the broker allows the request. */
   const require = async (req: PermissionRequest, shown = req.target): Promise<void> => {
-    const d = await deps.authorizer.authorize(req).catch(() => ({ allow: false as const, reason: 'denied' as const }));
+    const d = await deps.authorizer
+      .authorize(req)
+      .catch(() => ({ allow: false as const, reason: 'denied' as const, via: 'error' as const }));
+    if (d.via === 'prompt' && deps.usage) deps.usage.prompts++;
     if (!d.allow) {
+      if (deps.usage) deps.usage.denials++;
+      if (d.reason === 'undeclared') deps.onViolation?.(`${req.capability} ${shown} is not declared`);
       const why =
         d.reason === 'undeclared'
           ? 'not declared in manifest.json permissions'
@@ -137,7 +156,7 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   };
 
   /** Relative paths: private data folder. Others: the fs gateway (which asks the broker). */
-  const files = async <T>(
+  const filesUnmetered = async <T>(
     capability: 'fs.read' | 'fs.write',
     method: string,
     p: string,
@@ -152,6 +171,29 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
     throw new WardenError('EPERM', `${capability} ${p}: file access outside the data folder is not available here`, {
       reason: 'denied',
     });
+  };
+
+  const files = async <T>(
+    capability: 'fs.read' | 'fs.write',
+    method: string,
+    p: string,
+    local: () => Promise<T>,
+    remote: (g: FsGatewayLike) => Promise<T>,
+    bytes?: (r: T) => number,
+    writeSize?: number,
+  ): Promise<T> => {
+    // Writes are metered before they happen (no partial effect over budget); reads after the
+    // fact, since their size is unknown before, but before anything is delivered.
+    if (writeSize !== undefined && deps.budget && !deps.budget.fsBytes(writeSize)) {
+      throw new WardenError('ERATE', `${method}: file I/O budget exceeded`);
+    }
+    const result = await filesUnmetered(capability, method, p, local, remote, bytes);
+    const n = bytes ? bytes(result) : 0;
+    if (deps.usage) deps.usage.fsBytes += n;
+    if (writeSize === undefined && n > 0 && deps.budget && !deps.budget.fsBytes(n)) {
+      throw new WardenError('ERATE', `${method}: file I/O budget exceeded`);
+    }
+    return result;
   };
 
   const pick = async (kind: 'file' | 'directory', title?: string): Promise<string | null> => {
@@ -202,6 +244,7 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
         () => folder.writeBytes(p, encoder.encode(text)),
         (g) => g.writeBytes(p, encoder.encode(text)),
         () => text.length,
+        text.length,
       ),
     'fs.writeBytes': ([p, bytes]) =>
       files(
@@ -211,6 +254,7 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
         () => folder.writeBytes(p, bytes),
         (g) => g.writeBytes(p, bytes),
         () => bytes.length,
+        bytes.length,
       ),
     'fs.list': ([p]) =>
       files(

@@ -21,10 +21,16 @@ import type { LoadedExtension } from './extension-loader';
 import { createPrivateData } from './private-data';
 import { createHostApiHandler } from './host-api-handler';
 import { createDefaultServices, type HostServices } from './host-services';
+import type { HostUsage } from './host-api-handler';
+import { readProcStats, type ProcSampler } from './governance/proc-stats';
+import { createStrikeBook, type QuarantineEntry, type StrikeBook } from './governance/strikes';
+import { createMetricsStore, type MetricsStore } from './governance/metrics';
+import { createBudgetMeter, DEFAULT_BUDGETS, type Budgets } from './governance/token-bucket';
+import type { GovernorEvent, GovernorTiming } from './governance/governor';
 import { locateSyntaxError } from './syntax-locate';
 import { prepareBundleSource } from './source-transform';
 
-export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed';
+export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed' | 'quarantined';
 
 export interface ExtensionStatus {
   id: string;
@@ -34,11 +40,16 @@ export interface ExtensionStatus {
   restarts: number;
   lastExit?: { reason: string; at: number; expected: boolean };
   stats?: Readonly<ProcessStats>;
+  strikes: Array<{ at: number; reason: string }>;
+  quarantine?: QuarantineEntry;
 }
 
 export type SupervisorEvent =
   | { type: 'state'; id: string; state: ExtensionState; reason?: string }
-  | { type: 'exit'; id: string; expected: boolean; reason: string };
+  | { type: 'exit'; id: string; expected: boolean; reason: string }
+  | { type: 'strike'; id: string; reason: string }
+  | { type: 'quarantine'; id: string; reason: string }
+  | { type: 'resource'; id: string; event: GovernorEvent };
 
 export interface RestartPolicy {
   baseMs: number;
@@ -55,6 +66,18 @@ export interface SupervisorOptions {
   restart?: Partial<RestartPolicy>;
   /** Broker, gateways, secrets, notifier, picker; defaults deny every prompt. */
   services?: HostServices;
+  governance?: GovernanceOptions;
+}
+
+export interface GovernanceOptions {
+  /** OS readings of a child (default: /proc on Linux); null turns memory/CPU watching off. */
+  sample?: ProcSampler | null;
+  strikes?: StrikeBook;
+  budgets?: Partial<Budgets>;
+  timing?: Partial<GovernorTiming>;
+  /** Resident memory allowed above the heap cap, for the runtime itself and buffers. */
+  rssOverheadMb?: number;
+  metricsIntervalMs?: number;
 }
 
 export interface InvokeOptions {
@@ -73,6 +96,11 @@ export interface Supervisor {
   status(id: string): ExtensionStatus;
   list(): ExtensionStatus[];
   onEvent(listener: (e: SupervisorEvent) => void): () => void;
+  /** Lets a quarantined extension run again. */
+  release(id: string): boolean;
+  readonly metrics: MetricsStore;
+  /** Stops sampling metrics (after stopAll, for a host that is shutting down). */
+  close(): void;
 }
 
 interface Entry {
@@ -88,7 +116,13 @@ interface Entry {
   restartTimer?: NodeJS.Timeout;
   lastExit?: ExtensionStatus['lastExit'];
   stopping: boolean;
+  usage: HostUsage;
+  budget: ReturnType<typeof createBudgetMeter>;
+  lastSample?: { at: number; commands: number; hostCalls: number; fsBytes: number; netBytes: number };
+  violations: number[];
 }
+
+const VIOLATIONS_PER_STRIKE = 10;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,6 +133,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const entries = new Map<string, Entry>();
   const listeners = new Set<(e: SupervisorEvent) => void>();
   const services = options.services ?? createDefaultServices(options.dataDir);
+  const gov = options.governance ?? {};
+  const sample = gov.sample === undefined ? readProcStats : gov.sample;
+  const strikes = gov.strikes ?? createStrikeBook({ file: path.join(options.dataDir, 'quarantine.json') });
+  const budgets: Budgets = { ...DEFAULT_BUDGETS, ...gov.budgets };
+  const metrics = createMetricsStore();
   const emit = (e: SupervisorEvent) => listeners.forEach((l) => l(e));
 
   const entry = (id: string): Entry => {
@@ -112,8 +151,49 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
   const backoff = (e: Entry) => (e.crashes === 0 ? 0 : Math.min(restart.maxMs, restart.baseMs * 2 ** (e.crashes - 1)));
 
+  function quarantineError(id: string, q: QuarantineEntry): WardenError {
+    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); release it with: warden release ${id}`, {
+      reason: 'denied',
+    });
+  }
+
+  /**
+   * Requests outside the manifest: every one is refused and audited, and each batch of
+   * VIOLATIONS_PER_STRIKE within a minute is a strike. One stray path typed by a user should not
+   * quarantine an extension; a probing loop will.
+   */
+  function violation(e: Entry, detail: string): void {
+    const now = Date.now();
+    e.violations = e.violations.filter((t) => now - t < 60_000);
+    e.violations.push(now);
+    if (e.violations.length >= VIOLATIONS_PER_STRIKE) {
+      e.violations = [];
+      strike(e, `${VIOLATIONS_PER_STRIKE} requests outside its manifest within a minute (last: ${detail})`);
+    }
+  }
+
+  /** A kill (or a batch of violations): a strike; too many quarantine the extension. */
+  function strike(e: Entry, reason: string): void {
+    const id = e.ext.manifest.id;
+    emit({ type: 'strike', id, reason });
+    services.audit?.write({ ext: id, kind: 'violation', detail: `strike: ${reason}` });
+    const q = strikes.strike(id, reason);
+    if (!q) return;
+    clearTimeout(e.restartTimer);
+    logger.warn(`extension quarantined: ${q.reason}`, { ext: id });
+    services.audit?.write({ ext: id, kind: 'lifecycle', detail: `quarantined: ${q.reason}` });
+    emit({ type: 'quarantine', id, reason: q.reason });
+    setState(e, 'quarantined', q.reason);
+    if (e.proc) e.proc.kill(`quarantined: ${q.reason}`, 'EPERM');
+  }
+
   async function launch(e: Entry): Promise<ExtensionProcess> {
     const m = e.ext.manifest;
+    const q = strikes.quarantined(m.id);
+    if (q) {
+      setState(e, 'quarantined', q.reason);
+      throw quarantineError(m.id, q);
+    }
     const wait = e.lastCrashAt + backoff(e) - Date.now();
     if (wait > 0) await sleep(wait);
     setState(e, 'starting');
@@ -139,6 +219,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       timeouts,
       handleCall: e.handleCall,
       logger: logger.child({ ext: m.id }),
+      budget: e.budget,
+      governor: sample
+        ? {
+            sample,
+            limits: {
+              rssLimitBytes: ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
+              cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
+            },
+            timing: gov.timing,
+            onEvent: (event) => emit({ type: 'resource', id: m.id, event }),
+          }
+        : undefined,
       onExit: (outcome) => onExit(e, proc, outcome.expected, outcome.reason),
     });
     e.proc = proc;
@@ -171,6 +263,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     e.lastCrashAt = Date.now();
     logger.warn(`extension ${reason}`, { ext: e.ext.manifest.id, crashes: e.crashes });
     setState(e, 'crashed', reason);
+    strike(e, reason);
+    if (e.state === 'quarantined') return;
     if (e.ext.manifest.activation === 'onStartup') {
       e.restartTimer = setTimeout(() => {
         e.restarts++;
@@ -200,13 +294,55 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await e.proc.stop();
   }
 
+  /** One sample a second per extension: what the panel and `warden top` show. */
+  const sampler = setInterval(() => {
+    const now = Date.now();
+    for (const [id, e] of entries) {
+      const st = e.proc?.stats;
+      const prev = e.lastSample;
+      const secs = prev ? Math.max(0.001, (now - prev.at) / 1000) : 1;
+      const cur = {
+        at: now,
+        commands: st?.commands ?? 0,
+        hostCalls: st?.hostCalls ?? 0,
+        fsBytes: e.usage.fsBytes,
+        netBytes: e.usage.netBytes,
+      };
+      const rate = (a: number, b: number | undefined) => (b === undefined || a < b ? 0 : (a - b) / secs);
+      metrics.push(id, {
+        time: now,
+        state: e.state,
+        cpuPercent: st?.cpuPercent ?? 0,
+        rssBytes: st?.rssBytes ?? 0,
+        heapUsed: st?.heapUsed ?? 0,
+        callsPerSecond: rate(cur.commands, prev?.commands),
+        hostCallsPerSecond: rate(cur.hostCalls, prev?.hostCalls),
+        fsBytes: e.usage.fsBytes,
+        netBytes: e.usage.netBytes,
+        denials: e.usage.denials,
+        prompts: e.usage.prompts,
+        strikes: strikes.strikes(id).length,
+        sampled: st?.sampled ?? false,
+      });
+      e.lastSample = cur;
+    }
+  }, gov.metricsIntervalMs ?? 1000);
+  sampler.unref();
+
   return {
     add(ext) {
       const id = ext.manifest.id;
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
       const data = createPrivateData(options.dataDir, id, ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
       const authorizer = services.broker.forExtension({ manifest: ext.manifest });
-      const e: Entry = {
+      const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
+      const budget = createBudgetMeter(budgets);
+      // eslint-disable-next-line prefer-const -- the handler's violation callback needs the entry
+      let e: Entry;
+      e = {
+        violations: [],
+        usage,
+        budget,
         ext,
         handleCall: createHostApiHandler({
           manifest: ext.manifest,
@@ -218,6 +354,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           notifier: services.notifier,
           picker: services.picker,
           audit: services.audit,
+          usage,
+          budget,
+          onViolation: (detail) => violation(e, detail),
         }),
         state: 'idle',
         crashes: 0,
@@ -227,7 +366,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         stopping: false,
       };
       entries.set(id, e);
-      if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
+      const q = strikes.quarantined(id);
+      if (q) e.state = 'quarantined';
+      else if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
     },
 
     async invoke(id, command, args = {}, opts = {}) {
@@ -261,6 +402,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         restarts: e.restarts,
         ...(e.lastExit ? { lastExit: e.lastExit } : {}),
         ...(e.proc ? { stats: e.proc.stats } : {}),
+        strikes: strikes.strikes(id),
+        ...(strikes.quarantined(id) ? { quarantine: strikes.quarantined(id) } : {}),
       };
     },
     list() {
@@ -269,6 +412,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onEvent(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
+    },
+    release(id) {
+      const e = entry(id);
+      const released = strikes.release(id);
+      if (released) {
+        e.crashes = 0;
+        services.audit?.write({ ext: id, kind: 'lifecycle', detail: 'released from quarantine' });
+        setState(e, 'idle');
+        if (e.ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
+      }
+      return released;
+    },
+    metrics,
+    close() {
+      clearInterval(sampler);
     },
   };
 }

@@ -13,22 +13,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import crypto from 'node:crypto';
 
 const CACHE_FLAG = '--code-cache-dir=';
+
+/** SHA-256 of sandbox.cjs, computed at build time: hashing here would load node:crypto (~10 ms). */
+declare const __SANDBOX_HASH__: string;
+
+/** A short, stable tag for the flags this process runs with (V8 rejects a cache made with others). */
+function flagsTag(): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`) {
+    h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  }
+  return h.toString(16);
+}
 
 function loadSandbox(): void {
   const bundlePath = path.join(__dirname, 'sandbox.cjs');
   const source = fs.readFileSync(bundlePath, 'utf8');
   const cacheArg = process.argv.find((a) => a.startsWith(CACHE_FLAG));
   const cacheDir = cacheArg?.slice(CACHE_FLAG.length);
-  const key = crypto
-    .createHash('sha256')
-    .update(`${process.version}\0${process.arch}\0${process.execArgv.join(' ')}\0`)
-    .update(source)
-    .digest('hex')
-    .slice(0, 32);
-  const cacheFile = cacheDir ? path.join(cacheDir, `sandbox-${key}.v8cache`) : undefined;
+  const cacheFile = cacheDir
+    ? path.join(cacheDir, `sandbox-${__SANDBOX_HASH__.slice(0, 24)}-${flagsTag()}.v8cache`)
+    : undefined;
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {

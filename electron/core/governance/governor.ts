@@ -1,0 +1,168 @@
+/**
+ * Watches one extension process from outside: resident memory (the heap cap does not bound
+ * ArrayBuffers) and CPU share. Over its memory limit → killed. Over its CPU budget for a
+ * sustained window → a warning, then throttling (POSIX stop/continue duty cycle), then a kill if
+ * it still saturates what it is allowed. Decisions use OS readings, never the child's own report.
+ */
+import type { ProcSampler } from './proc-stats';
+
+export interface GovernorLimits {
+  /** Kill above this resident size (the heap cap plus room for the runtime itself). */
+  rssLimitBytes: number;
+  /** Budget as a percentage of one core. */
+  cpuPercent: number;
+}
+
+export interface GovernorTiming {
+  memorySampleMs: number;
+  cpuWindowMs: number;
+  /** Consecutive over-budget windows before a warning, throttling, and a kill while throttled. */
+  warnAfter: number;
+  throttleAfter: number;
+  killAfter: number;
+  throttlePeriodMs: number;
+}
+
+export const DEFAULT_GOVERNOR_TIMING: GovernorTiming = {
+  memorySampleMs: 100,
+  cpuWindowMs: 1000,
+  warnAfter: 3,
+  throttleAfter: 5,
+  killAfter: 15,
+  throttlePeriodMs: 100,
+};
+
+export type GovernorEvent =
+  { type: 'cpu-warning'; cpuPercent: number } | { type: 'throttled'; cpuPercent: number } | { type: 'unthrottled' };
+
+export interface GovernorDeps {
+  pid: number;
+  limits: GovernorLimits;
+  timing?: Partial<GovernorTiming>;
+  sample: ProcSampler;
+  /** Sends a signal to the process (process.kill); throttling needs SIGSTOP/SIGCONT. */
+  signal(pid: number, sig: 'SIGSTOP' | 'SIGCONT'): void;
+  kill(reason: string): void;
+  onEvent?(e: GovernorEvent): void;
+}
+
+export interface Governor {
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+  readonly throttled: boolean;
+  /** False when this platform gives no readings. */
+  readonly sampled: boolean;
+  stop(): void;
+}
+
+const MB = 1024 * 1024;
+
+export function createGovernor(deps: GovernorDeps): Governor {
+  const t: GovernorTiming = { ...DEFAULT_GOVERNOR_TIMING, ...deps.timing };
+  const canThrottle = process.platform !== 'win32';
+  let cpuPercent = 0;
+  let rssBytes = 0;
+  let sampled = false;
+  let over = 0;
+  let under = 0;
+  let throttled = false;
+  let stopped = false;
+  let lastCpu: { cpuMs: number; at: number } | undefined;
+  let throttleTimer: NodeJS.Timeout | undefined;
+  let resumeTimer: NodeJS.Timeout | undefined;
+
+  const memoryTimer = setInterval(() => {
+    const s = deps.sample(deps.pid);
+    if (!s) return;
+    sampled = true;
+    rssBytes = s.rssBytes;
+    if (s.rssBytes > deps.limits.rssLimitBytes) {
+      deps.kill(
+        `memory: ${Math.round(s.rssBytes / MB)} MB resident, above its limit of ${Math.round(deps.limits.rssLimitBytes / MB)} MB`,
+      );
+    }
+  }, t.memorySampleMs);
+
+  const startThrottle = () => {
+    if (!canThrottle || throttled) return;
+    throttled = true;
+    // Stopped for the share of each period above the budget: the process gets ~its budget.
+    const stopMs = Math.max(10, Math.round(t.throttlePeriodMs * (1 - deps.limits.cpuPercent / 100)));
+    throttleTimer = setInterval(() => {
+      try {
+        deps.signal(deps.pid, 'SIGSTOP');
+      } catch {
+        return;
+      }
+      resumeTimer = setTimeout(() => {
+        try {
+          deps.signal(deps.pid, 'SIGCONT');
+        } catch {
+          // gone
+        }
+      }, stopMs);
+    }, t.throttlePeriodMs);
+  };
+  const endThrottle = () => {
+    if (!throttled) return;
+    throttled = false;
+    clearInterval(throttleTimer);
+    clearTimeout(resumeTimer);
+    try {
+      deps.signal(deps.pid, 'SIGCONT');
+    } catch {
+      // gone
+    }
+    deps.onEvent?.({ type: 'unthrottled' });
+  };
+
+  const cpuTimer = setInterval(() => {
+    const s = deps.sample(deps.pid);
+    if (!s) return;
+    const now = Date.now();
+    if (lastCpu) cpuPercent = ((s.cpuMs - lastCpu.cpuMs) / Math.max(1, now - lastCpu.at)) * 100;
+    lastCpu = { cpuMs: s.cpuMs, at: now };
+    // While throttled the process cannot exceed its budget by much; "still over" means it uses
+    // nearly all the time it is let run.
+    const budget = deps.limits.cpuPercent;
+    const isOver = throttled ? cpuPercent >= budget * 0.8 : cpuPercent > budget;
+    if (!isOver) {
+      over = 0;
+      if (++under >= 3) endThrottle();
+      return;
+    }
+    under = 0;
+    over++;
+    if (over === t.warnAfter) deps.onEvent?.({ type: 'cpu-warning', cpuPercent });
+    if (over === t.throttleAfter) {
+      startThrottle();
+      deps.onEvent?.({ type: 'throttled', cpuPercent });
+    }
+    if (over >= t.killAfter)
+      deps.kill(`cpu: above its budget of ${budget}% for ${Math.round((over * t.cpuWindowMs) / 1000)} s`);
+  }, t.cpuWindowMs);
+
+  for (const timer of [memoryTimer, cpuTimer]) timer.unref();
+
+  return {
+    get cpuPercent() {
+      return cpuPercent;
+    },
+    get rssBytes() {
+      return rssBytes;
+    },
+    get throttled() {
+      return throttled;
+    },
+    get sampled() {
+      return sampled;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(memoryTimer);
+      clearInterval(cpuTimer);
+      endThrottle();
+    },
+  };
+}

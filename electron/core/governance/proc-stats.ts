@@ -1,0 +1,60 @@
+/**
+ * Real resource use of a child process, read from the OS rather than trusted from the child:
+ * CPU time and resident memory from /proc on Linux. In the Electron app the same shape comes
+ * from `app.getAppMetrics()`; elsewhere `readProcStats` returns undefined and only the heap cap,
+ * heartbeats and timeouts apply (said in the metrics as `sampled: false`).
+ */
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+export interface ProcSample {
+  /** Total CPU time used so far (user + system), in milliseconds. */
+  cpuMs: number;
+  /** Resident set size in bytes (includes ArrayBuffer memory that the heap cap misses). */
+  rssBytes: number;
+}
+
+export type ProcSampler = (pid: number) => ProcSample | undefined;
+
+function sysconf(name: string, fallback: number): number {
+  try {
+    const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim());
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+let ticks: number | undefined;
+let page: number | undefined;
+
+/** Linux: /proc/<pid>/stat fields 14-15 (utime, stime in clock ticks) and statm (resident pages). */
+export const readProcStats: ProcSampler = (pid) => {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    ticks ??= sysconf('CLK_TCK', 100);
+    page ??= sysconf('PAGESIZE', 4096);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const resident = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    if (![utime, stime, resident].every(Number.isFinite)) return undefined;
+    return { cpuMs: ((utime + stime) * 1000) / ticks, rssBytes: resident * page };
+  } catch {
+    return undefined; // the process is gone, or /proc is not readable
+  }
+};
+
+/** Private memory (USS) of a process: Private_Clean + Private_Dirty from smaps_rollup. */
+export function readUss(pid: number): number | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    const uss = (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
+    return Number.isFinite(uss) ? uss : undefined;
+  } catch {
+    return undefined;
+  }
+}
