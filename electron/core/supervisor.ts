@@ -337,9 +337,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const authorizer = services.broker.forExtension({ manifest: ext.manifest });
       const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
       const budget = createBudgetMeter(budgets);
-      // eslint-disable-next-line prefer-const -- the handler's violation callback needs the entry
-      let e: Entry;
-      e = {
+      // The handler's violation callback refers to the entry it is part of (called later only).
+      const e: Entry = {
         violations: [],
         usage,
         budget,
