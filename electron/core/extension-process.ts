@@ -400,7 +400,14 @@ export class ExtensionProcess {
     const expected = wasState === 'stopping' && !this.#killReason;
     const reason = this.#killReason?.reason ?? (expected ? 'stopped' : this.#crashReason(info));
     const code = this.#killReason?.code ?? 'EINTERNAL';
-    const error = new WardenError(code, expected ? 'the extension was stopped' : `the extension ${reason}`);
+    const error = new WardenError(
+      code,
+      expected
+        ? 'the extension was stopped'
+        : this.#killReason
+          ? `the extension was killed: ${reason}`
+          : `the extension ${reason}`,
+    );
     this.#readyReject(error);
     for (const p of this.#pending.values()) {
       p.cleanup();

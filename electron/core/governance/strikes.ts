@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
 
 export interface Strike {
   at: number;
@@ -47,11 +46,25 @@ export function createStrikeBook(options: { file?: string; policy?: StrikePolicy
       // none yet
     }
   }
+  // Synchronous and atomic (temp file, fsync, rename): quarantine is rare and must not be lost
+  // if the host exits right after deciding it.
   const persist = () => {
     if (!options.file) return;
     const file = options.file;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    void writeFileAtomic(file, JSON.stringify({ version: 1, quarantine })).catch(() => {});
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      const fd = fs.openSync(tmp, 'w', 0o600);
+      try {
+        fs.writeSync(fd, JSON.stringify({ version: 1, quarantine }));
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file);
+    } catch {
+      // the in-memory state still holds; the next change retries the write
+    }
   };
   return {
     strike(id, reason) {

@@ -10,6 +10,7 @@ import { createGrantStore } from '../../../electron/core/permissions/grants';
 import { createAuditLog, type AuditRecord } from '../../../electron/core/audit-log';
 import { createFileSecretStore } from '../../../electron/core/secret-store';
 import { servicePaths } from '../../../electron/core/host-services';
+import { createStrikeBook } from '../../../electron/core/governance/strikes';
 import { CliError, EXIT_OK } from './usage';
 import { defaultDataDir, type CliContext } from './run';
 import { formatTable } from './format-result';
@@ -157,4 +158,33 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
   throw new CliError(
     'usage: warden secrets set <extension-id> <NAME> (value on stdin) | list <extension-id> | delete <extension-id> <NAME>',
   );
+}
+
+export async function quarantineCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' } },
+  });
+  const book = createStrikeBook({ file: path.join(dataDirOf(values), 'quarantine.json') });
+  const [verb = 'list', id] = positionals;
+  if (verb === 'list') {
+    const list = book.list();
+    ctx.stdout(
+      list.length
+        ? `${formatTable(
+            ['extension', 'since', 'reason'],
+            list.map((q) => [q.id, new Date(q.since).toISOString(), q.reason]),
+          )}\n`
+        : 'nothing is quarantined\n',
+    );
+    return EXIT_OK;
+  }
+  if (verb === 'release' && id) {
+    if (!book.release(id)) throw new CliError(`${id} is not quarantined`, 1);
+    ctx.stdout(`released ${id}\n`);
+    return EXIT_OK;
+  }
+  throw new CliError('usage: warden quarantine [list] | warden release <extension-id>');
 }

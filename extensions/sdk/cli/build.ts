@@ -17,6 +17,23 @@ import type { CliContext } from './run';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
 
+/**
+ * How an extension is bundled (exported for tests that need the bundle before the rewrite).
+ * Paths in the bundle's module comments are relative to the extension folder, whatever the cwd.
+ */
+export function bundleOptions(dir: string) {
+  return {
+    absWorkingDir: dir,
+    bundle: true,
+    format: 'cjs',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+    legalComments: 'inline',
+    charset: 'utf8',
+  } as const;
+}
+
 export async function buildExtension(dir: string, entry?: string): Promise<{ outFile: string; warnings: string[] }> {
   let manifestJson: unknown;
   try {
@@ -49,15 +66,9 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
   let warnings: string[];
   try {
     const result = await esbuild.build({
+      ...bundleOptions(dir),
       entryPoints: [entryPath],
       outfile: outFile,
-      bundle: true,
-      format: 'cjs',
-      platform: 'browser',
-      target: 'es2022',
-      logLevel: 'silent',
-      legalComments: 'inline',
-      charset: 'utf8',
       write: false,
     });
     code = result.outputFiles[0]!.text;

@@ -3,7 +3,8 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 import { runCommand, type CliContext } from './run';
 import { buildCommand } from './build';
 import { validateCommand } from './validate';
-import { auditCommand, grantsCommand, secretsCommand } from './admin-commands';
+import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
+import { topCommand } from './top';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
@@ -13,6 +14,9 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['grants', grantsCommand],
   ['audit', auditCommand],
   ['secrets', secretsCommand],
+  ['quarantine', quarantineCommand],
+  ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
+  ['top', topCommand],
 ]);
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {

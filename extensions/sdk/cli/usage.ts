@@ -30,6 +30,10 @@ Commands:
         Show the audit log of permission decisions and mediated operations.
   secrets set <extension-id> <NAME> | list <extension-id> | delete <extension-id> <NAME>
         Store a secret an extension declared (the value is read from stdin).
+  top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
+        Start extensions (running a command in each) and show their live resource use and kills.
+  quarantine [list]      Show quarantined extensions (too many kills or violations).
+  release <extension-id> Let a quarantined extension run again.
   build <extension-dir> [--entry <file>]
         Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
   validate <extension-dir> [--json]
