@@ -14,6 +14,10 @@ import type { Authorizer } from './permissions/types';
 import { createFileSecretStore, type SecretStore } from './secret-store';
 import type { Notifier } from './notifier';
 import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
+import { createFsGateway } from './gateways/fs/fs-gateway';
+import { createNetGateway } from './gateways/net/net-gateway';
+import { compileNetPattern, patternNamesHost } from './gateways/net/url-policy';
+import os from 'node:os';
 
 export interface HostServices {
   broker: Broker;
@@ -65,7 +69,30 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
     secrets: createFileSecretStore(paths.secrets),
     notifier: options.notifier,
     picker: options.picker,
-    fsGateway: options.fsGateway,
-    netGateway: options.netGateway,
+    fsGateway:
+      options.fsGateway ??
+      ((authorizer) => createFsGateway({ authorize: (r) => authorizer.authorize(r), homeDir: os.homedir() })),
+    netGateway:
+      options.netGateway ??
+      ((authorizer, manifest) =>
+        createNetGateway({
+          authorize: (r) => authorizer.authorize(r),
+          allowPrivate: (url) => namesPrivateHost(manifest, url),
+        })),
   };
+}
+
+/**
+ * Loopback, private and link-local addresses are reachable only through a declared pattern that
+ * names the host exactly (`http://localhost:8080/**`, `http://192.168.1.10/**`), never through a
+ * wildcard; the request still needs the user's (or the policy's) approval like any other.
+ */
+export function namesPrivateHost(manifest: Manifest, url: URL): boolean {
+  return (manifest.permissions.net ?? []).some((p) => {
+    try {
+      return patternNamesHost(compileNetPattern(p), url);
+    } catch {
+      return false;
+    }
+  });
 }

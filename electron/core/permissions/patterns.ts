@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Capability } from '../../common/protocol';
+import { compileNetPattern, matchNetPattern, type NetPattern } from '../gateways/net/url-policy';
+import { isInside } from '../gateways/fs/containment';
 
 const GLOB_CHARS = /[*?]/;
 
@@ -79,46 +81,26 @@ export function matchFsPattern(pattern: string, target: string, home?: string): 
   return matchSegments(split(abs), split(target));
 }
 
-/** Separator-aware containment: `candidate` is `root` or below it. */
+/** Separator-aware containment: `candidate` is `root` or below it (never a string prefix). */
 export function isInsidePath(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return isInside(root, candidate);
 }
 
-export interface NetPattern {
-  protocol: 'http:' | 'https:';
-  /** Lowercase host; a leading `*.` matches any subdomain (not the bare domain). */
-  host: string;
-  /** Explicit port, or undefined for the scheme's default. */
-  port: string | undefined;
-  pathGlob: string[];
-}
+const netPatternCache = new Map<string, NetPattern | null>();
 
-export function parseNetPattern(pattern: string): NetPattern | undefined {
-  const m = /^(https?):\/\/([^/:]+|\[[^\]]+\])(?::(\d+))?(\/.*)?$/.exec(pattern);
-  if (!m) return undefined;
-  const host = m[2]!.toLowerCase().replace(/\.$/, '');
-  const defaultPort = m[1] === 'https' ? '443' : '80';
-  return {
-    protocol: `${m[1]}:` as NetPattern['protocol'],
-    host,
-    port: m[3] && m[3] !== defaultPort ? m[3] : undefined,
-    pathGlob: (m[4] ?? '/**').split('/').filter(Boolean),
-  };
-}
-
-/** Whether a normalised URL matches a net pattern: scheme, host, port and path glob. */
-export function matchNetPattern(pattern: string, url: URL): boolean {
-  const p = parseNetPattern(pattern);
-  if (!p || url.protocol !== p.protocol) return false;
-  const host = url.hostname.toLowerCase();
-  const hostOk = p.host.startsWith('*.')
-    ? host.endsWith(p.host.slice(1)) && host.length > p.host.length - 1
-    : host === p.host;
-  if (!hostOk || (url.port || undefined) !== p.port) return false;
-  // The raw (still percent-encoded) path: decoding `%2F` would invent segments the server may
-  // not see. WHATWG URL has already resolved `.`/`..` (including `%2e%2e`).
-  return matchSegments(p.pathGlob, url.pathname.split('/').filter(Boolean));
+/** Whether a normalised URL matches a manifest net pattern (see gateways/net/url-policy.ts). */
+export function matchNetPatternText(pattern: string, url: URL): boolean {
+  let compiled = netPatternCache.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = compileNetPattern(pattern);
+    } catch {
+      compiled = null; // not a pattern: matches nothing
+    }
+    if (netPatternCache.size > 10_000) netPatternCache.clear();
+    netPatternCache.set(pattern, compiled);
+  }
+  return compiled !== null && matchNetPattern(compiled, url);
 }
 
 /** Whether a target matches a pattern in the syntax of the given capability. */
@@ -129,7 +111,7 @@ export function targetMatches(capability: Capability, pattern: string, target: s
       return matchFsPattern(pattern, target, home);
     case 'net':
       try {
-        return matchNetPattern(pattern, new URL(target));
+        return matchNetPatternText(pattern, new URL(target));
       } catch {
         return false;
       }

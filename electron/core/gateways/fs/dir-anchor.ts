@@ -11,7 +11,7 @@
 import fs from 'node:fs/promises';
 import { constants as C, type Stats } from 'node:fs';
 import type path from 'node:path';
-import { ChangedError } from './errors';
+import { ChangedError, errno } from './errors';
 
 export const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 export const O_NONBLOCK = C.O_NONBLOCK ?? 0;
@@ -65,7 +65,17 @@ export async function openDirAnchor(
   expected: Identity | undefined,
   options: AnchorOptions,
 ): Promise<DirAnchor> {
-  const handle = await fs.open(openPath, C.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(openPath, C.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  } catch (err) {
+    // Linux says ENOTDIR, not ELOOP, for a symlink opened with O_DIRECTORY|O_NOFOLLOW.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'ELOOP') throw err;
+    if (expected) throw new ChangedError(); // it was a directory when checked
+    if ((await fs.lstat(openPath).catch(() => undefined))?.isSymbolicLink()) throw errno('ELOOP');
+    throw err;
+  }
   try {
     const stat = await handle.stat();
     if (!stat.isDirectory()) throw new ChangedError();

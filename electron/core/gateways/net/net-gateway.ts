@@ -382,6 +382,7 @@ export function createNetGateway(options: NetGatewayOptions): NetGateway {
         }
       }
     } catch (err) {
+      if (err instanceof WardenError) throw err;
       if (clock.signal.aborted) throw clock.signal.reason;
       throw toNetError(err, url);
     } finally {

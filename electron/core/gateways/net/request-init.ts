@@ -68,7 +68,7 @@ export const BODY_HEADERS: readonly string[] = [
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'cookie', 'cookie2'];
 
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// eslint-disable-next-line no-control-regex -- refuses CR, LF, NUL and other controls (tab allowed)
+// Refuses CR, LF, NUL and other controls (tab allowed) and anything outside Latin-1, as fetch does.
 const BAD_VALUE_RE = /[^\t\x20-\x7e\x80-\xff]/;
 const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
