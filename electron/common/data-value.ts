@@ -28,9 +28,10 @@ export const DEFAULT_DATA_LIMITS: DataLimits = {
 export type CopyResult = { ok: true; value: DataValue } | { ok: false; problem: string };
 
 /**
- * Copies `value` as plain data, or says what is wrong (with a path). Iterative bookkeeping of
- * depth and node count bounds the work on hostile input; no getter or trap is ever invoked
- * because only own data-property descriptors are read.
+ * Copies `value` as plain data, or says what is wrong (with a path). Depth and node counts bound
+ * the work on hostile input. No getter is ever invoked (only own data-property descriptors are
+ * read); a Proxy's getPrototypeOf/ownKeys/getOwnPropertyDescriptor traps do run (in the sandbox,
+ * on the guest's own values), and a trap that throws makes the value "not data". Never throws.
  */
 export function copyDataValue(value: unknown, limits: DataLimits = DEFAULT_DATA_LIMITS): CopyResult {
   let nodes = 0;
@@ -72,7 +73,7 @@ export function copyDataValue(value: unknown, limits: DataLimits = DEFAULT_DATA_
         if (typeof key === 'symbol') fail(path, 'symbol keys are not data');
         const desc = Object.getOwnPropertyDescriptor(v, key)!;
         if (!desc.enumerable) continue;
-        if (!('value' in desc)) fail(`${path}.${String(key)}`, 'getters are not plain data');
+        if (!('value' in desc)) fail(path ? `${path}.${String(key)}` : String(key), 'getters are not plain data');
         if (desc.value === undefined) continue; // as in JSON: an undefined property is left out
         Object.defineProperty(out, key, {
           value: walk(desc.value, path ? `${path}.${String(key)}` : String(key), depth + 1),
@@ -91,7 +92,8 @@ export function copyDataValue(value: unknown, limits: DataLimits = DEFAULT_DATA_
   } catch (err) {
     if (err instanceof DataProblem) return { ok: false, problem: err.message };
     if (err instanceof RangeError) return { ok: false, problem: 'value is too deeply nested' };
-    throw err;
+    // A Proxy whose traps throw (or a revoked one): the value cannot be read, so it is not data.
+    return { ok: false, problem: 'value could not be read' };
   }
 }
 

@@ -154,7 +154,13 @@ export const ManifestSchema = z
         commands: z
           .array(CommandSchema)
           .max(200)
-          .refine((cmds) => new Set(cmds.map((c) => c.id)).size === cmds.length, 'command ids must be unique')
+          .superRefine((cmds, ctx) => {
+            const seen = new Set<string>();
+            cmds.forEach((c, i) => {
+              if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate command id "${c.id}"` });
+              seen.add(c.id);
+            });
+          })
           .default([]),
       })
       .default({ commands: [] }),

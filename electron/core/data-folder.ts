@@ -87,6 +87,14 @@ function mapFsError(err: unknown, rel: string): WardenError {
 export function createDataFolder(options: DataFolderOptions): DataFolder {
   let usage: number | undefined;
   let rootReal: string | undefined;
+  // Mutations run one at a time: a quota check and the usage update after the write must not
+  // interleave with another write's, or concurrent writes could each fit and together exceed it.
+  let mutations: Promise<unknown> = Promise.resolve();
+  const serial = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = mutations.then(run, run);
+    mutations = next.catch(() => {});
+    return next;
+  };
 
   async function root(): Promise<string> {
     if (rootReal) return rootReal;
@@ -152,98 +160,108 @@ export function createDataFolder(options: DataFolderOptions): DataFolder {
         await handle.close();
       }
     },
-    async writeBytes(rel, data) {
-      const abs = await resolve(rel);
-      let previous = 0;
-      try {
-        const st = await fs.lstat(abs);
-        if (st.isDirectory()) throw new WardenError('EISDIR', `is a directory: ${rel}`);
-        if (st.isSymbolicLink())
-          throw new WardenError('EPERM', `symbolic links are not followed: ${rel}`, { reason: 'denied' });
-        previous = st.size;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw mapFsError(err, rel);
-      }
-      const used = await usedBytes();
-      const after = used - previous + data.length;
-      const room = options.quota.limitBytes() - (await options.quota.otherBytes());
-      if (after > room)
-        throw new WardenError('EQUOTA', `data folder quota exceeded (${after} of ${Math.max(0, room)} bytes)`);
-      let handle: fs.FileHandle;
-      try {
-        handle = await fs.open(abs, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | C.O_NOFOLLOW, 0o600);
-      } catch (err) {
-        throw mapFsError(err, rel);
-      }
-      try {
-        if (!(await handle.stat()).isFile()) throw new WardenError('EINVAL', `not a regular file: ${rel}`);
-        await handle.writeFile(data);
-      } catch (err) {
-        throw mapFsError(err, rel);
-      } finally {
-        await handle.close();
-      }
-      usage = after;
-    },
-    async list(rel) {
-      const abs = await resolve(rel, { allowRoot: true });
-      try {
-        const st = await fs.lstat(abs);
-        if (st.isSymbolicLink())
-          throw new WardenError('EPERM', `symbolic links are not followed: ${rel}`, { reason: 'denied' });
-        const out: DirEntry[] = [];
-        for (const e of await fs.readdir(abs, { withFileTypes: true })) {
-          const s = await fs.lstat(path.join(abs, e.name)).catch(() => undefined);
-          out.push({ name: e.name, kind: s ? kindOf(s) : 'other', size: s?.isFile() ? s.size : 0 });
-        }
-        return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      } catch (err) {
-        throw mapFsError(err, rel);
-      }
-    },
-    async stat(rel) {
-      const abs = await resolve(rel, { allowRoot: true });
-      try {
-        const s = await fs.lstat(abs);
-        return { kind: kindOf(s), size: s.isFile() ? s.size : 0, mtimeMs: Math.floor(s.mtimeMs) };
-      } catch (err) {
-        throw mapFsError(err, rel);
-      }
-    },
-    async mkdir(rel, recursive) {
-      if (recursive) {
-        // Create one level at a time so every parent is checked as a real directory inside.
-        const segs = dataPathSegments(rel);
-        for (let i = 1; i <= segs.length; i++) {
-          const sub = segs.slice(0, i).join('/');
-          const abs = await resolve(sub);
-          try {
-            await fs.mkdir(abs, { mode: 0o700 });
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw mapFsError(err, sub);
-            const s = await fs.lstat(abs);
-            if (!s.isDirectory()) throw new WardenError('ENOTDIR', `not a directory: ${sub}`);
-          }
-        }
-        return;
-      }
-      try {
-        await fs.mkdir(await resolve(rel), { mode: 0o700 });
-      } catch (err) {
-        throw mapFsError(err, rel);
-      }
-    },
-    async remove(rel, recursive) {
-      const abs = await resolve(rel);
-      try {
-        const s = await fs.lstat(abs);
-        if (s.isDirectory() && !recursive) await fs.rmdir(abs);
-        else await fs.rm(abs, { recursive, force: false });
-      } catch (err) {
-        throw mapFsError(err, rel);
-      }
-      usage = undefined; // recount lazily: a recursive remove may free any amount
-    },
+    writeBytes: (rel, data) => serial(() => writeBytes(rel, data)),
+    list: async (rel) => list(rel),
+    stat: async (rel) => stat(rel),
+    mkdir: (rel, recursive) => serial(() => mkdir(rel, recursive)),
+    remove: (rel, recursive) => serial(() => remove(rel, recursive)),
     usedBytes,
   };
+
+  async function writeBytes(rel: string, data: Uint8Array): Promise<void> {
+    const abs = await resolve(rel);
+    let previous = 0;
+    try {
+      const st = await fs.lstat(abs);
+      if (st.isDirectory()) throw new WardenError('EISDIR', `is a directory: ${rel}`);
+      if (st.isSymbolicLink())
+        throw new WardenError('EPERM', `symbolic links are not followed: ${rel}`, { reason: 'denied' });
+      previous = st.size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw mapFsError(err, rel);
+    }
+    const used = await usedBytes();
+    const after = used - previous + data.length;
+    const room = options.quota.limitBytes() - (await options.quota.otherBytes());
+    if (after > room)
+      throw new WardenError('EQUOTA', `data folder quota exceeded (${after} of ${Math.max(0, room)} bytes)`);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(abs, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | C.O_NOFOLLOW, 0o600);
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw new WardenError('EINVAL', `not a regular file: ${rel}`);
+      await handle.writeFile(data);
+    } catch (err) {
+      throw mapFsError(err, rel);
+    } finally {
+      await handle.close();
+    }
+    usage = after;
+  }
+
+  async function list(rel: string): Promise<DirEntry[]> {
+    const abs = await resolve(rel, { allowRoot: true });
+    try {
+      const st = await fs.lstat(abs);
+      if (st.isSymbolicLink())
+        throw new WardenError('EPERM', `symbolic links are not followed: ${rel}`, { reason: 'denied' });
+      const out: DirEntry[] = [];
+      for (const e of await fs.readdir(abs, { withFileTypes: true })) {
+        const s = await fs.lstat(path.join(abs, e.name)).catch(() => undefined);
+        out.push({ name: e.name, kind: s ? kindOf(s) : 'other', size: s?.isFile() ? s.size : 0 });
+      }
+      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+  }
+
+  async function stat(rel: string): Promise<FileStat> {
+    const abs = await resolve(rel, { allowRoot: true });
+    try {
+      const s = await fs.lstat(abs);
+      return { kind: kindOf(s), size: s.isFile() ? s.size : 0, mtimeMs: Math.floor(s.mtimeMs) };
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+  }
+
+  async function mkdir(rel: string, recursive: boolean): Promise<void> {
+    if (recursive) {
+      // Create one level at a time so every parent is checked as a real directory inside.
+      const segs = dataPathSegments(rel);
+      for (let i = 1; i <= segs.length; i++) {
+        const sub = segs.slice(0, i).join('/');
+        const abs = await resolve(sub);
+        try {
+          await fs.mkdir(abs, { mode: 0o700 });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw mapFsError(err, sub);
+          const s = await fs.lstat(abs);
+          if (!s.isDirectory()) throw new WardenError('ENOTDIR', `not a directory: ${sub}`);
+        }
+      }
+      return;
+    }
+    try {
+      await fs.mkdir(await resolve(rel), { mode: 0o700 });
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+  }
+
+  async function remove(rel: string, recursive: boolean): Promise<void> {
+    const abs = await resolve(rel);
+    try {
+      const s = await fs.lstat(abs);
+      if (s.isDirectory() && !recursive) await fs.rmdir(abs);
+      else await fs.rm(abs, { recursive, force: false });
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+    usage = undefined; // recount lazily: a recursive remove may free any amount
+  }
 }

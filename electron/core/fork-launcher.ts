@@ -85,7 +85,9 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         exited = true;
         exitListeners.forEach((l) => l({ code: null, signal: 'ESPAWN' }));
       });
-      child.on('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after stdout/stderr are drained, so a fatal message the
+      // process printed (V8's "heap out of memory") is in hand when the exit is explained.
+      child.on('close', (code, signal) => {
         if (exited) return;
         exited = true;
         channel.destroy();

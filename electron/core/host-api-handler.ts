@@ -23,6 +23,7 @@ import type { HostCallHandler } from './extension-process';
 import type { ExtensionAuthorizer } from './permissions/broker';
 import type { PermissionRequest } from './permissions/types';
 import { expandHome } from './permissions/patterns';
+import { denialError } from './permissions/denial';
 import type { AuditLog } from './audit-log';
 import type { SecretStore } from './secret-store';
 import type { Notifier } from './notifier';
@@ -43,8 +44,6 @@ export interface HostApiDeps {
   usage?: HostUsage;
   /** fs/net byte and request budgets; over budget a call fails with ERATE and has no effect. */
   budget?: BudgetMeter;
-  /** A request outside the manifest: a violation (a strike for the supervisor). */
-  onViolation?(detail: string): void;
 }
 
 export interface HostUsage {
@@ -139,20 +138,7 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
     const d = await deps.authorizer
       .authorize(req)
       .catch(() => ({ allow: false as const, reason: 'denied' as const, via: 'error' as const }));
-    if (d.via === 'prompt' && deps.usage) deps.usage.prompts++;
-    if (!d.allow) {
-      if (deps.usage) deps.usage.denials++;
-      if (d.reason === 'undeclared') deps.onViolation?.(`${req.capability} ${shown} is not declared`);
-      const why =
-        d.reason === 'undeclared'
-          ? 'not declared in manifest.json permissions'
-          : d.reason === 'timeout'
-            ? 'no answer in time'
-            : d.reason === 'policy'
-              ? 'forbidden by the administrator'
-              : 'denied';
-      throw new WardenError('EPERM', `${req.capability} ${shown}: ${why}`, { reason: d.reason });
-    }
+    if (!d.allow) throw denialError(req.capability, shown, d.reason);
   };
 
   /** Relative paths: private data folder. Others: the fs gateway (which asks the broker). */

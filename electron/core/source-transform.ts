@@ -131,11 +131,15 @@ function escapeLookalikes(raw: string): string | undefined {
   return undefined;
 }
 
-/** Comment text: no meaning, so same-length defanged spellings keep columns too. */
+/**
+ * Comment text: no meaning, so same-length defanged spellings keep columns too. A word at the very
+ * end counts as a match: what follows a line comment (a line break, then maybe `(`) still counts
+ * for SES's `\s*`.
+ */
 function defangComment(text: string): string {
   return text
-    .replace(/\bimport(?=\s*(?:\(|\/[/*]))/g, 'IMPORT')
-    .replace(/\beval(?=\s*\()/g, 'EVAL')
+    .replace(/\bimport(?=\s*(?:\(|\/[/*]|$))/g, 'IMPORT')
+    .replace(/\beval(?=\s*(?:\(|$))/g, 'EVAL')
     .replace(/<!--/g, '<!=-')
     .replace(/-->/g, '-=>');
 }
@@ -288,6 +292,7 @@ export function evadeCensorship(source: string): CensorshipResult {
   let code = '';
   let last = 0;
   for (const e of edits) {
+    if (e.start < last) continue; // a node reached twice (never expected): keep the first edit
     code += source.slice(last, e.start) + e.text;
     last = e.end;
   }

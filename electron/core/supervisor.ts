@@ -21,6 +21,7 @@ import type { LoadedExtension } from './extension-loader';
 import { createPrivateData } from './private-data';
 import { createHostApiHandler } from './host-api-handler';
 import { createDefaultServices, type HostServices } from './host-services';
+import { observeAuthorizer } from './permissions/broker';
 import type { HostUsage } from './host-api-handler';
 import { readProcStats, type ProcSampler } from './governance/proc-stats';
 import { createStrikeBook, type QuarantineEntry, type StrikeBook } from './governance/strikes';
@@ -334,8 +335,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const id = ext.manifest.id;
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
       const data = createPrivateData(options.dataDir, id, ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
-      const authorizer = services.broker.forExtension({ manifest: ext.manifest });
       const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
+      const authorizer = observeAuthorizer(services.broker.forExtension({ manifest: ext.manifest }), {
+        counts: usage,
+        onViolation: (detail) => violation(e, detail),
+      });
       const budget = createBudgetMeter(budgets);
       // The handler's violation callback refers to the entry it is part of (called later only).
       const e: Entry = {
@@ -355,7 +359,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           audit: services.audit,
           usage,
           budget,
-          onViolation: (detail) => violation(e, detail),
         }),
         state: 'idle',
         crashes: 0,

@@ -5,9 +5,12 @@
  */
 import { parse } from 'acorn';
 
+/** The sandbox evaluates bundles as strict code; the prefix shares line 1 so line numbers hold. */
+const STRICT_PREFIX = '"use strict";';
+
 export function locateSyntaxError(source: string, displayName: string): string | undefined {
   try {
-    parse(source, {
+    parse(STRICT_PREFIX + source, {
       ecmaVersion: 'latest',
       sourceType: 'script',
       allowReturnOutsideFunction: true,
@@ -18,6 +21,7 @@ export function locateSyntaxError(source: string, displayName: string): string |
     const e = err as { loc?: { line: number; column: number }; message?: string };
     if (!e.loc) return undefined;
     const message = String(e.message ?? 'syntax error').replace(/\s*\(\d+:\d+\)$/, '');
-    return `${displayName}:${e.loc.line}:${e.loc.column + 1}: SyntaxError: ${message}`;
+    const column = e.loc.line === 1 ? Math.max(0, e.loc.column - STRICT_PREFIX.length) : e.loc.column;
+    return `${displayName}:${e.loc.line}:${column + 1}: SyntaxError: ${message}`;
   }
 }

@@ -98,7 +98,7 @@ describe('fs gateway: reads and permissions', () => {
     ]) {
       const err = await failure(gw.readBytes(p), base);
       expect(err).toMatchObject({ code: 'EPERM', reason: 'denied' });
-      expect(err.message).toContain(`"${p}"`);
+      expect(err.message).toContain(`fs.read ${p}:`);
     }
   });
 

@@ -142,9 +142,9 @@ describe('copyDataValue', () => {
     expect(problem(proxy)).toMatch(/a: getters are not plain data$/);
   });
 
-  // KNOWN DEFECT (reported): a Proxy whose trap throws, or a revoked Proxy, makes copyDataValue
+  // Regression: a Proxy whose trap throws, or a revoked Proxy, once made copyDataValue
   // throw instead of returning { ok: false }, contrary to its "says what is wrong" contract.
-  it.fails('reports a Proxy whose traps throw as a problem rather than throwing', () => {
+  it('reports a Proxy whose traps throw as a problem rather than throwing', () => {
     const hostile = new Proxy(
       {},
       {

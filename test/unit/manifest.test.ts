@@ -150,7 +150,7 @@ describe('parseManifest', () => {
       { id: 'a', title: 'B' },
     ];
     expect(errorsOf(withOverrides({ contributes: { commands } }))).toEqual([
-      'contributes.commands: command ids must be unique',
+      'contributes.commands[1].id: duplicate command id "a"',
     ]);
   });
 

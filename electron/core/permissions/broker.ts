@@ -247,3 +247,25 @@ export function createBroker(options: BrokerOptions): Broker {
     },
   };
 }
+
+/**
+ * An authorizer that counts what it decides (prompts, denials) and reports requests outside the
+ * manifest. Gateways and the host-API handler share it, so every decision is counted once.
+ */
+export function observeAuthorizer(
+  inner: ExtensionAuthorizer,
+  observer: { counts: { prompts: number; denials: number }; onViolation?(detail: string): void },
+): ExtensionAuthorizer {
+  return {
+    ...inner,
+    async authorize(req) {
+      const d = await inner.authorize(req);
+      if (d.via === 'prompt') observer.counts.prompts++;
+      if (!d.allow) {
+        observer.counts.denials++;
+        if (d.reason === 'undeclared') observer.onViolation?.(`${req.capability} ${req.target}`);
+      }
+      return d;
+    },
+  };
+}

@@ -35,6 +35,11 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return await command(rest, ctx);
   } catch (err) {
     if (err instanceof CliError) {
+      // Scripts asked for JSON: they get it for usage and validation failures too.
+      if (rest.includes('--json'))
+        ctx.stdout(
+          `${JSON.stringify({ ok: false, error: { code: err.exitCode === 2 ? 'EINVAL' : 'EINTERNAL', message: err.message } })}\n`,
+        );
       ctx.stderr(`warden: ${err.message}\n`);
       for (const d of err.details) ctx.stderr(`warden: ${d}\n`);
       return err.exitCode;

@@ -16,6 +16,7 @@
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { denialError } from '../../permissions/denial';
 import { WardenError } from '../../../common/errors';
 import type { Decision, PermissionRequest } from '../../permissions/types';
 import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
@@ -99,7 +100,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     }
     if (decision?.allow !== true) {
       const reason = decision && decision.allow === false ? decision.reason : 'denied';
-      throw new WardenError('EPERM', `${capability} is not allowed for "${given}"`, { reason });
+      throw denialError(capability, given, reason);
     }
   }
 

@@ -22,6 +22,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
+import { denialError } from '../../permissions/denial';
 import { WardenError } from '../../../common/errors';
 import type { Authorizer } from '../../permissions/types';
 import { classifyAddress, describeAddressClass, type AddressClass } from './ip-ranges';
@@ -252,8 +253,7 @@ export function createNetGateway(options: NetGatewayOptions): NetGateway {
       clock.resume();
     }
     if (!decision.allow) {
-      const what = hop === 0 ? `access to ${url.origin}` : `a redirect to ${url.origin}`;
-      throw new WardenError('EPERM', `net: ${what} was refused (${decision.reason})`, { reason: decision.reason });
+      throw denialError('net', hop === 0 ? url.href : `${url.origin} (redirect)`, decision.reason);
     }
   }
 
