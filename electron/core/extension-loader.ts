@@ -15,6 +15,12 @@ export interface LoadedExtension {
   dir: string;
   manifest: Manifest;
   mainPath: string;
+  /** Set for installed packages: the main file must still hash to this at every activation. */
+  integrity?: { mainSha256: string };
+  /** A folder loaded in developer mode, without a signature. */
+  unsigned?: boolean;
+  /** The publisher key fingerprint grants are bound to (from the package signature). */
+  publisherKey?: string;
 }
 
 export type LoadResult = { ok: true; extension: LoadedExtension } | { ok: false; errors: string[] };

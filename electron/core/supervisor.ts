@@ -3,6 +3,7 @@
  * dispatches calls, notices crashes and restarts with exponential backoff, stops cleanly.
  */
 import fs from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { WardenError } from '../common/errors';
 import { copyDataValue, type DataValue } from '../common/data-value';
@@ -90,6 +91,8 @@ export interface InvokeOptions {
 
 export interface Supervisor {
   add(extension: LoadedExtension): void;
+  /** Stops the extension (if running) and forgets it: after uninstall, or before re-adding a new version. */
+  remove(id: string): Promise<void>;
   invoke(id: string, command: string, args?: unknown, options?: InvokeOptions): Promise<CommandResult>;
   start(id: string): Promise<void>;
   stop(id: string): Promise<void>;
@@ -198,13 +201,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const wait = e.lastCrashAt + backoff(e) - Date.now();
     if (wait > 0) await sleep(wait);
     setState(e, 'starting');
-    let source: string;
+    let bytes: Buffer;
     try {
-      source = await fs.readFile(e.ext.mainPath, 'utf8');
+      bytes = await fs.readFile(e.ext.mainPath);
     } catch {
       setState(e, 'failed', `${m.main} cannot be read`);
       throw new WardenError('EINVAL', `${m.main} cannot be read`);
     }
+    // An installed package's bundle is re-checked at every activation: a file changed on disk
+    // after install (by malware, a sync tool, a user) must not run under the package's trust.
+    const expected = e.ext.integrity?.mainSha256;
+    if (expected && createHash('sha256').update(bytes).digest('hex') !== expected) {
+      const reason = `${m.main} does not match the signed package (changed after install); reinstall it`;
+      setState(e, 'failed', reason);
+      services.audit?.write({ ext: m.id, kind: 'violation', detail: `integrity: ${reason}` });
+      logger.error(`refusing to run ${m.id}: ${reason}`, { ext: m.id });
+      throw new WardenError('EPERM', reason, { reason: 'policy' });
+    }
+    const source = bytes.toString('utf8');
     // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
     // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
     // `source` stays the file's text for error locations; line numbers are the same in both.
@@ -336,10 +350,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
       const data = createPrivateData(options.dataDir, id, ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
       const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
-      const authorizer = observeAuthorizer(services.broker.forExtension({ manifest: ext.manifest }), {
-        counts: usage,
-        onViolation: (detail) => violation(e, detail),
-      });
+      const authorizer = observeAuthorizer(
+        services.broker.forExtension({ manifest: ext.manifest, publisherKey: ext.publisherKey }),
+        {
+          counts: usage,
+          onViolation: (detail) => violation(e, detail),
+        },
+      );
       const budget = createBudgetMeter(budgets);
       // The handler's violation callback refers to the entry it is part of (called later only).
       const e: Entry = {
@@ -390,6 +407,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(id) {
       await ensureStarted(entry(id));
+    },
+    async remove(id) {
+      const e = entries.get(id);
+      if (!e) return;
+      await stopEntry(e);
+      entries.delete(id);
+      emit({ type: 'state', id, state: 'idle', reason: 'removed' });
     },
     stop: (id) => stopEntry(entry(id)),
     async stopAll() {
