@@ -100,7 +100,7 @@ export default tseslint.config(
   },
   {
     // Example extensions and fixtures are guest code: CommonJS with the sandbox's globals.
-    files: ['extensions/examples/**/*.js', 'test/fixtures/**/*.js'],
+    files: ['extensions/examples/**/*.js', 'test/fixtures/**/*.js', 'test/compat/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { host: 'readonly', ...globals.browser, ...globals.commonjs },

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Tiers (DESIGN §9, house rule 8): unit (in-process), integration (real processes, files,
-// sockets), security (hostile extensions against the real sandbox). e2e and bench run apart.
+// sockets), security (hostile extensions against the real sandbox), compat (npm libraries
+// unmodified in the sandbox). e2e and bench run apart.
 export default defineConfig({
   test: {
     globalSetup: ['test/helpers/global-setup.ts'],
@@ -21,6 +22,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        // Ordinary npm libraries bundled by the real `warden build` and run in the real sandbox.
+        extends: true,
+        test: { name: 'compat', include: ['test/compat/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
       },
     ],
   },

@@ -20,7 +20,7 @@ import {
   type GovernorTiming,
 } from './governance/governor';
 import type { ProcSampler } from './governance/proc-stats';
-import type { BudgetMeter } from './governance/token-bucket';
+import { createTokenBucket, type BudgetMeter } from './governance/token-bucket';
 
 export interface ProcessTimeouts {
   /** Launch → `ready` (lockdown, evaluate, activate). */
@@ -45,6 +45,8 @@ export interface ProcessStats {
   commands: number;
   violations: number;
   messages: number;
+  /** Well-formed messages dropped for exceeding the rate the host accepts. */
+  dropped: number;
   hostCalls: number;
   heapUsed: number;
   timers: number;
@@ -129,6 +131,9 @@ export class ExtensionProcess {
   #recentOutput: string[] = [];
   #loggedViolations = 0;
   #governor: Governor | undefined;
+  /** Log and progress messages: 200 a second, bursts of 400. */
+  readonly #chatter = createTokenBucket({ perSecond: 200, capacity: 400 });
+  #lastDropWarning = 0;
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -148,6 +153,7 @@ export class ExtensionProcess {
       sampled: false,
       commands: 0,
       violations: 0,
+      dropped: 0,
       messages: 0,
       hostCalls: 0,
       heapUsed: 0,
@@ -255,7 +261,9 @@ export class ExtensionProcess {
   /** Forced kill with a reason that pending callers and the exit report will carry. */
   kill(reason: string, code: ErrorCode = 'EINTERNAL'): void {
     if (this.#state === 'exited') return;
-    this.#killReason ??= { reason, code };
+    // Once: a flood that keeps tripping limits while the process dies must not flood the log.
+    if (this.#killReason) return this.#child.kill();
+    this.#killReason = { reason, code };
     this.#log.warn(`killing extension process: ${reason}`);
     this.#child.kill();
   }
@@ -312,10 +320,17 @@ export class ExtensionProcess {
         this.#stats.timers = m.timers ?? this.#stats.timers;
         return;
       case 'log':
+        // The sandbox rate-limits its console, but a child that bypassed it could not be trusted
+        // to: the host limits what it writes to its own log too.
+        if (!this.#chatter.take()) return this.#dropped();
         return this.#log[m.level === 'debug' ? 'debug' : m.level](m.text, { source: 'extension' });
       case 'progress':
+        if (m.id >= this.#nextId) return this.#violation('progress for a call never made');
+        if (!this.#chatter.take()) return this.#dropped();
         return this.#pending.get(m.id)?.onProgress?.(m.fraction, m.message);
       case 'result': {
+        // An id at or above the next one was never issued: not a late reply but a lie.
+        if (m.id >= this.#nextId) return this.#violation('result for a call never made');
         const p = this.#pending.get(m.id);
         if (!p) return; // late result of a call that timed out or was cancelled
         this.#pending.delete(m.id);
@@ -359,6 +374,17 @@ export class ExtensionProcess {
       this.#child.send({ t: 'reply', id, ok: false, error: toErrorData(err) });
     } finally {
       this.#hostCallsInFlight--;
+    }
+  }
+
+  #dropped(): void {
+    this.#stats.dropped++;
+    const now = Date.now();
+    if (now - this.#lastDropWarning > 10_000) {
+      this.#lastDropWarning = now;
+      this.#log.warn(
+        `extension is sending messages faster than the host accepts; dropping (${this.#stats.dropped} so far)`,
+      );
     }
   }
 

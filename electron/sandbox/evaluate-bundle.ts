@@ -3,16 +3,83 @@
  * line with the source so line numbers in errors match the file the author wrote.
  */
 import type { ErrorData } from '../common/errors';
-import { guestErrorData } from './guest-errors';
+import { guestErrorData, WRAPPER_HEAD } from './guest-errors';
 
 export type EvaluateResult =
   { ok: true; exports: Record<string, unknown> } | { ok: false; syntax: boolean; error: ErrorData };
 
+// What SES still rejects after the host's censorship-evading rewrite (electron/core/
+// source-transform.ts) is a real construct, not a look-alike in a string or comment.
 const CENSORED: Array<[RegExp, string]> = [
-  [/SES_IMPORT_REJECTED/, 'contains "import(" (dynamic import), which the sandbox cannot load'],
-  [/SES_HTML_COMMENT_REJECTED/, 'contains "<!--" or "-->", which the sandbox rejects outside modules'],
-  [/SES_EVAL_REJECTED/, 'contains what looks like a direct eval, which the sandbox rejects'],
+  [
+    /SES_IMPORT_REJECTED/,
+    'dynamic import() cannot run in the sandbox, which loads no modules at run time (bundle them with `warden build`)',
+  ],
+  [
+    /SES_HTML_COMMENT_REJECTED/,
+    'contains "<!--" or "-->" where it cannot be rewritten (e.g. a tagged template), which the sandbox rejects',
+  ],
+  [
+    /SES_EVAL_REJECTED/,
+    "a direct eval(...) cannot run in the sandbox (use (0, eval)(code) or new Function(code), which evaluate in the extension's global scope)",
+  ],
 ];
+
+/**
+ * Globals ordinary code reaches for that the sandbox does not have, and what to do instead. A
+ * load that fails with `ReferenceError: X is not defined` for one of these gets the hint appended.
+ */
+const NODE_ONLY = 'is a Node.js API, which Warden extensions do not have: use the `host` API (host.fs, host.net, …)';
+const NO_NETWORK =
+  'is not available: network access goes through host.net.fetch(url, init), checked against the manifest';
+const NO_DOM = 'is not available: extensions have no DOM or browser window';
+const NOT_IN_SANDBOX = 'is not available in the Warden sandbox (see extensions/sdk/COMPATIBILITY.md)';
+const MISSING_GLOBALS = new Map<string, string>([
+  ...['process', 'require', 'Buffer', '__dirname', '__filename', 'setImmediate', 'clearImmediate'].map(
+    (n) => [n, NODE_ONLY] as const,
+  ),
+  ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'Request', 'Response', 'Headers'].map(
+    (n) => [n, NO_NETWORK] as const,
+  ),
+  ...['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB'].map(
+    (n) => [n, NO_DOM] as const,
+  ),
+  ...['WebAssembly', 'Worker', 'SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry', 'Intl'].map(
+    (n) => [n, NOT_IN_SANDBOX] as const,
+  ),
+]);
+
+/**
+ * What to do instead, when a load fails because the code used a global the sandbox does not
+ * have. Names the host realm has (`process`, `WebAssembly`, `fetch`, …) read as `undefined` in a
+ * compartment rather than throwing a ReferenceError, so besides `X is not defined` and
+ * `X is not a function|constructor` the name is read back from the source at the error's
+ * location for `Cannot read properties of undefined`.
+ */
+export function missingGlobalHint(message: string, source: string, location?: string): string | undefined {
+  let name =
+    /^(?:ReferenceError: )?([\w$]+) is not defined/.exec(message)?.[1] ??
+    /^(?:TypeError: )?([\w$]+) is not a (?:function|constructor)/.exec(message)?.[1];
+  const at = location && /:(\d+):(\d+)$/.exec(location);
+  if (name === undefined && at && /Cannot read properties of undefined/.test(message)) {
+    const lineNo = Number(at[1]);
+    let line = source.split('\n', lineNo)[lineNo - 1] ?? '';
+    const column = Number(at[2]) - 1;
+    line = line.slice(0, Math.max(0, column));
+    name = /([A-Za-z_$][\w$]*)\s*\??\.\s*$/.exec(line)?.[1];
+  }
+  const hint = name === undefined ? undefined : MISSING_GLOBALS.get(name);
+  if (hint) return `\`${name}\` ${hint}`;
+  const inherited = /Cannot assign to read only property '([^']+)' of object/.exec(message)?.[1];
+  if (inherited !== undefined) {
+    return (
+      `\`${inherited}\` is inherited from a frozen shared prototype and SES does not make this one ` +
+      'assignable on inheriting objects (the "override mistake"): define it with Object.defineProperty ' +
+      '(see extensions/sdk/COMPATIBILITY.md)'
+    );
+  }
+  return undefined;
+}
 
 export function evaluateBundle(
   compartment: Compartment,
@@ -22,7 +89,7 @@ export function evaluateBundle(
 ): EvaluateResult {
   let factory: unknown;
   try {
-    factory = compartment.evaluate(`(function (exports, module) {${source}\n})\n//# sourceURL=${sourceUrl}\n`);
+    factory = compartment.evaluate(`${WRAPPER_HEAD}${source}\n})\n//# sourceURL=${sourceUrl}\n`);
   } catch (err) {
     const message = err instanceof Error ? String(err.message) : 'cannot evaluate';
     for (const [re, text] of CENSORED) {
@@ -42,10 +109,13 @@ export function evaluateBundle(
   }
   const module = { exports: {} as Record<string, unknown> };
   try {
-    Reflect.apply(factory as (...a: unknown[]) => unknown, undefined, [module.exports, module]);
+    // `this` is `module.exports` at the top of a CommonJS module, as in Node: UMD wrappers written
+    // `(function (root, factory) {...})(this, ...)` need an object there. It is the guest's own.
+    Reflect.apply(factory as (...a: unknown[]) => unknown, module.exports, [module.exports, module]);
   } catch (err) {
     const data = guestErrorData(err, sourceUrl, displayName);
-    data.message = `${displayName} threw while loading: ${data.message}`;
+    const hint = missingGlobalHint(data.message, source, data.location);
+    data.message = `${displayName} threw while loading: ${data.message}${hint ? ` — ${hint}` : ''}`;
     return { ok: false, syntax: false, error: data };
   }
   const exports = module.exports;

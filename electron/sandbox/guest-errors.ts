@@ -22,6 +22,12 @@ export function createGuestErrorFactory(compartment: Compartment): GuestErrorFac
   return (data: ErrorData) => make(data.code, data.message, data.reason);
 }
 
+/**
+ * How evaluate-bundle.ts wraps a CommonJS bundle. It shares the bundle's first line (so line
+ * numbers match the file), which shifts columns on line 1: locations are corrected for it.
+ */
+export const WRAPPER_HEAD = '(function (exports, module) {';
+
 type StackReader = (error: unknown) => string;
 /** SES leaves a privileged `getStackString` in the start compartment only. */
 const getStackString: StackReader | undefined = (globalThis as { getStackString?: StackReader }).getStackString;
@@ -41,7 +47,10 @@ export function guestLocation(err: unknown, sourceUrl: string, displayName: stri
   const idx = stack.indexOf(sourceUrl);
   if (idx < 0) return undefined;
   const m = /^:(\d+):(\d+)/.exec(stack.slice(idx + sourceUrl.length));
-  return m ? `${displayName}:${m[1]}:${m[2]}` : undefined;
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const column = line === 1 ? Math.max(1, Number(m[2]) - WRAPPER_HEAD.length) : Number(m[2]);
+  return `${displayName}:${line}:${column}`;
 }
 
 /** What a thrown guest value becomes on the wire. A host code it carries is kept (e.g. EPERM). */

@@ -18,7 +18,7 @@ import { createRpcClient, GUEST_DATA_LIMITS, type RpcClient } from './rpc-client
 import { createHostApi, type CommandHandler } from './host-api';
 import { createGuestErrorFactory, guestErrorData } from './guest-errors';
 import { errorText, formatLogArgs } from './safe-format';
-import { evaluateBundle } from './evaluate-bundle';
+import { evaluateBundle, missingGlobalHint } from './evaluate-bundle';
 import { parseHostMessage } from './host-message';
 
 const MAX_TIMERS = 10_000;
@@ -113,7 +113,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
       const activate = moduleExports.activate;
       if (typeof activate === 'function') await Reflect.apply(activate, moduleExports, [host]);
     } catch (err) {
-      const data = guestErrorData(err, msg.sourceUrl, displayName());
+      const data = explain(err);
       data.message = `activate() failed: ${data.message}`;
       send({ t: 'load-failed', phase: 'activate', syntax: false, error: data });
       return;
@@ -165,10 +165,20 @@ function createSandboxRuntime(channel: SandboxChannel) {
       if (!copy.ok) return fail({ code: 'EINVAL', message: `result is not plain data: ${copy.problem}` });
       send({ t: 'result', id, ok: true, value: copy.value });
     } catch (err) {
-      if (!inv.cancelled) fail(guestErrorData(err, init!.sourceUrl, displayName()));
+      if (!inv.cancelled) fail(explain(err));
     } finally {
       invocations.delete(id);
     }
+  }
+
+  /** A guest error as data, with a hint when it came from a global the sandbox does not have. */
+  function explain(err: unknown): ErrorData {
+    const data = guestErrorData(err, init!.sourceUrl, displayName());
+    if (data.code === 'EEXTENSION') {
+      const hint = missingGlobalHint(data.message, init!.source, data.location);
+      if (hint) data.message = `${data.message} — ${hint}`;
+    }
+    return data;
   }
 
   function runGuarded(fn: unknown): void {

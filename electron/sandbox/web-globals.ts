@@ -2,19 +2,18 @@
  * The web-platform basics ordinary libraries expect, built from the start compartment's own
  * objects and hardened before a guest sees them. Each entry says what it is for and why it is
  * safe. Errors thrown by Node's implementations are Node-internal subclasses whose prototypes
- * SES does not freeze, so the wrappers rethrow them as plain intrinsic errors.
+ * SES does not freeze, so every wrapper rethrows them as plain intrinsic errors, and no Node
+ * object (class, iterator, error) is handed over itself.
  */
-import nodeCrypto from 'node:crypto';
+import type nodeCryptoModule from 'node:crypto';
+import { GuestTextDecoder, GuestTextEncoder, GuestURL, GuestURLSearchParams, plainError } from './web-wrappers';
+
+/** Loaded on first use: importing node:crypto costs ~10 ms of every extension's start. */
+let nodeCrypto: typeof nodeCryptoModule | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cryptoModule = () => (nodeCrypto ??= require('node:crypto') as typeof nodeCryptoModule);
 
 type AnyFn = (...args: never[]) => unknown;
-
-/** Rethrows any error from host code as a fresh intrinsic error with the same message. */
-export function plainError(err: unknown): Error {
-  const message = err instanceof Error && typeof err.message === 'string' ? err.message : 'operation failed';
-  if (err instanceof RangeError) return new RangeError(message);
-  if (err instanceof SyntaxError) return new SyntaxError(message);
-  return new TypeError(message);
-}
 
 function guard<F extends AnyFn>(fn: F): F {
   return function guarded(this: unknown, ...args: Parameters<F>) {
@@ -49,68 +48,33 @@ function createGuestCrypto() {
       if (array.byteLength > MAX_RANDOM_BYTES) {
         throw new RangeError(`getRandomValues: at most ${MAX_RANDOM_BYTES} bytes per call`);
       }
-      nodeCrypto.randomFillSync(array);
+      cryptoModule().randomFillSync(array);
       return array;
     },
     randomUUID(): string {
-      return nodeCrypto.randomUUID();
+      return cryptoModule().randomUUID();
     },
   };
 }
 
-/** URL whose constructor, `href` setter and statics never leak Node-internal error classes. */
-function createGuestURL(): typeof URL {
-  class GuestURL extends URL {
-    constructor(url: string | URL, base?: string | URL) {
-      try {
-        super(url, base);
-      } catch (err) {
-        throw plainError(err);
-      }
-    }
-    static override canParse(url: string, base?: string): boolean {
-      try {
-        return URL.canParse(url, base);
-      } catch {
-        return false;
-      }
-    }
-    // Blob URLs refer to host-side registries: not part of the sandbox.
-    static override createObjectURL(): string {
-      throw new TypeError('URL.createObjectURL is not available in Warden extensions');
-    }
-    static override revokeObjectURL(): void {}
-  }
-  // The `href` setter parses too: wrap it like the constructor.
-  const href = Object.getOwnPropertyDescriptor(URL.prototype, 'href')!;
-  Object.defineProperty(GuestURL.prototype, 'href', {
-    configurable: true,
-    enumerable: true,
-    get: href.get,
-    set(this: URL, value: string) {
-      try {
-        Reflect.apply(href.set!, this, [value]);
-      } catch (err) {
-        throw plainError(err);
-      }
+/**
+ * `performance.now()` and `performance.timeOrigin` only: schedulers and caches (rxjs's
+ * `animationFrames`, TTL caches, benchmarks) read a monotonic clock there. Nothing else of Node's
+ * perf_hooks (marks, observers, resource timing). `now()` is coarsened to 0.1 ms as browsers
+ * do; it adds no capability beyond the working `Date` the sandbox already gives.
+ */
+function createGuestPerformance() {
+  // Node's `performance` loads perf_hooks on first access (~1 ms): not at every start.
+  let hostPerformance: typeof performance | undefined;
+  const perf = () => (hostPerformance ??= performance);
+  return {
+    now(): number {
+      return Math.floor(perf().now() * 10) / 10;
     },
-  });
-  Object.defineProperty(GuestURL, 'name', { value: 'URL' });
-  return GuestURL as unknown as typeof URL;
-}
-
-function createGuestURLSearchParams(): typeof URLSearchParams {
-  class GuestURLSearchParams extends URLSearchParams {
-    constructor(init?: ConstructorParameters<typeof URLSearchParams>[0]) {
-      try {
-        super(init);
-      } catch (err) {
-        throw plainError(err);
-      }
-    }
-  }
-  Object.defineProperty(GuestURLSearchParams, 'name', { value: 'URLSearchParams' });
-  return GuestURLSearchParams;
+    get timeOrigin(): number {
+      return perf().timeOrigin;
+    },
+  };
 }
 
 export interface WebGlobalsOptions {
@@ -126,8 +90,11 @@ export function createWebGlobals(opts: WebGlobalsOptions): Record<string, unknow
     Date,
     Math,
     crypto: createGuestCrypto(),
-    URL: createGuestURL(),
-    URLSearchParams: createGuestURLSearchParams(),
+    // Wrappers over Node's implementations that never expose Node's own objects (web-wrappers.ts).
+    URL: GuestURL,
+    URLSearchParams: GuestURLSearchParams,
+    TextEncoder: GuestTextEncoder,
+    TextDecoder: GuestTextDecoder,
     atob: guard(atob),
     btoa: guard(btoa),
     // Float arrays were dropped from compartments for a NaN-bit channel *between compartments
@@ -145,5 +112,6 @@ export function createWebGlobals(opts: WebGlobalsOptions): Record<string, unknow
       });
     },
     structuredClone: guard((value: unknown) => structuredClone(value)),
+    performance: createGuestPerformance(),
   };
 }

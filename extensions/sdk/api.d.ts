@@ -166,7 +166,9 @@ declare global {
   // console (forwarded to the host log), setTimeout/clearTimeout/setInterval/clearInterval
   // (numeric handles, at most 10 000 live), URL, URLSearchParams, atob, btoa, a working Date and
   // Math.random, crypto.getRandomValues/randomUUID, queueMicrotask, structuredClone,
-  // Float32Array/Float64Array, and `global`/`self` as aliases of `globalThis`.
+  // performance.now()/timeOrigin, Float32Array/Float64Array, and `global`/`self` as aliases of
+  // `globalThis`. What ordinary npm libraries need, and what does not work, is in
+  // extensions/sdk/COMPATIBILITY.md.
   // `eval` and `new Function` work, confined to the compartment's globals.
 }
 

@@ -298,10 +298,9 @@ describe('--json for failures found before the extension runs', () => {
 });
 
 describe('guest error locations', () => {
-  // KNOWN DEFECT (reported): the sandbox wraps the bundle as `(function (exports, module) {` on the
-  // bundle's first line, so columns of frames on line 1 are 29 too large (a minified bundle is
-  // all line 1).
-  it.fails('gives the real column of a throw on line 1', async () => {
+  // Regression: the wrapper `(function (exports, module) {` shares the bundle's first line, and
+  // columns of frames on line 1 were once 29 too large (a minified bundle is all line 1).
+  it('gives the real column of a throw on line 1', async () => {
     const dir = extension({
       source: `exports.activate = () => host.commands.register('run', () => { throw new Error('one-liner'); });`,
     });
