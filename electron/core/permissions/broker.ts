@@ -182,6 +182,7 @@ export function createBroker(options: BrokerOptions): Broker {
       const decide = async (req: PermissionRequest): Promise<Decision> => {
         const verdict = policyVerdict(options.policy, ext, req.capability, req.target, home);
         if (verdict === 'forbid') return deny('policy', 'policy');
+        // One lookup serves both the picker check and the stored answer.
         const grant = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
         if (grant?.picked && grant.effect === 'allow') return { allow: true, via: 'grant' };
         const declared = declaredMatch(req.capability, req.target);
@@ -190,8 +191,7 @@ export function createBroker(options: BrokerOptions): Broker {
           return deny('undeclared', 'manifest');
         }
         if (verdict === 'allow') return { allow: true, via: 'policy' };
-        const fromStore = stored(req);
-        if (fromStore) return fromStore;
+        if (grant) return grant.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
         const key = `${req.capability}\u0000${req.target}`;
         const shared = pending.get(key);
         if (shared) return shared;

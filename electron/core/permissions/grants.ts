@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { writeFileAtomic } from '../atomic-write';
-import { isInsidePath, targetMatches } from './patterns';
+import { compileFsPattern, isInsidePath, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
 
 /** What a stored answer covers: one target, everything below a folder or on a host, or a pattern. */
 export const ScopeSchema = z.discriminatedUnion('kind', [
@@ -62,6 +62,91 @@ export function scopeCovers(scope: Scope, capability: Capability, target: string
   }
 }
 
+/**
+ * Grants of one extension+publisher+capability, indexed so a decision does not scan them all:
+ * exact targets in a map, folder (or origin) grants in a map looked up by the target's ancestors,
+ * patterns bucketed by their literal leading folders (or host). Rebuilt when grants change.
+ */
+interface Bucket {
+  items: Map<string, Grant[]>;
+  trees: Map<string, Grant[]>;
+  patternsByPrefix: Map<string, Grant[]>;
+  /** Patterns with no literal prefix (or net patterns with a wildcard host): always checked. */
+  patternsAny: Grant[];
+}
+
+/** Compiled fs pattern segments per grant, so a decision never re-parses a stored pattern. */
+const compiledScopes = new WeakMap<Grant, string[]>();
+
+function covers(g: Grant, capability: Capability, target: string, targetSegs: string[] | undefined): boolean {
+  if (g.scope.kind === 'pattern' && targetSegs) {
+    let segs = compiledScopes.get(g);
+    if (!segs) compiledScopes.set(g, (segs = compileFsPattern(g.scope.value)));
+    return matchCompiledFs(segs, targetSegs);
+  }
+  return scopeCovers(g.scope, capability, target);
+}
+
+const push = (m: Map<string, Grant[]>, k: string, g: Grant) => {
+  const list = m.get(k);
+  if (list) list.push(g);
+  else m.set(k, [g]);
+};
+
+function netHostOf(pattern: string): string | undefined {
+  const m = /^https?:\/\/([^/:]+)/.exec(pattern);
+  return m && !m[1]!.includes('*') ? m[1]!.toLowerCase() : undefined;
+}
+
+function buildIndex(grants: Grant[]): Map<string, Bucket> {
+  const index = new Map<string, Bucket>();
+  for (const g of grants) {
+    const key = `${g.extensionId}\u0000${g.publisher}\u0000${g.capability}`;
+    let b = index.get(key);
+    if (!b) index.set(key, (b = { items: new Map(), trees: new Map(), patternsByPrefix: new Map(), patternsAny: [] }));
+    if (g.scope.kind === 'item') push(b.items, g.scope.value, g);
+    else if (g.scope.kind === 'tree') {
+      let root = g.scope.value;
+      if (g.capability === 'net') {
+        try {
+          root = new URL(root).origin;
+        } catch {
+          continue; // not a URL: covers nothing
+        }
+      }
+      push(b.trees, root, g);
+    } else if (g.capability === 'fs.read' || g.capability === 'fs.write') {
+      const prefix = literalPrefix(compileFsPattern(g.scope.value));
+      if (prefix === '/') b.patternsAny.push(g);
+      else push(b.patternsByPrefix, prefix, g);
+    } else if (g.capability === 'net') {
+      const host = netHostOf(g.scope.value);
+      if (host) push(b.patternsByPrefix, host, g);
+      else b.patternsAny.push(g);
+    } else b.patternsAny.push(g);
+  }
+  return index;
+}
+
+/** The keys under which a target's covering grants can be filed. */
+function lookupKeys(capability: Capability, target: string): { trees: string[]; prefixes: string[] } {
+  if (capability === 'net') {
+    try {
+      const url = new URL(target);
+      return { trees: [url.origin], prefixes: [url.hostname.toLowerCase()] };
+    } catch {
+      return { trees: [], prefixes: [] };
+    }
+  }
+  if (capability === 'fs.read' || capability === 'fs.write') {
+    const ancestors = ['/'];
+    let acc = '';
+    for (const seg of target.split('/').filter(Boolean)) ancestors.push((acc += `/${seg}`));
+    return { trees: ancestors, prefixes: ancestors };
+  }
+  return { trees: [], prefixes: [] };
+}
+
 export function createGrantStore(file: string): GrantStore {
   let grants: Grant[] = [];
   try {
@@ -71,6 +156,10 @@ export function createGrantStore(file: string): GrantStore {
   } catch {
     grants = [];
   }
+  let index = buildIndex(grants);
+  // Lookups repeat (the same file read in a loop): cached, and the cache is dropped whenever the
+  // grants change, so a revocation still applies to the very next operation.
+  let cache = new Map<string, Grant | null>();
   let writing: Promise<void> = Promise.resolve();
   const persist = () => {
     const doc = JSON.stringify({ version: 1, grants }, null, 1);
@@ -82,21 +171,37 @@ export function createGrantStore(file: string): GrantStore {
       });
     return writing;
   };
+  // The in-memory table changes before the file is written: a revocation applies at once.
+  const replace = (next: Grant[]) => {
+    grants = next;
+    index = buildIndex(grants);
+    cache = new Map();
+  };
 
   return {
     find(extensionId, publisher, capability, target) {
-      const mine = grants.filter(
-        (g) =>
-          g.extensionId === extensionId &&
-          g.publisher === publisher &&
-          g.capability === capability &&
-          scopeCovers(g.scope, capability, target),
-      );
-      return mine.find((g) => g.effect === 'deny') ?? mine[0];
+      const key = `${extensionId}\u0000${publisher}\u0000${capability}`;
+      const b = index.get(key);
+      if (!b) return undefined;
+      const cacheKey = `${key}\u0000${target}`;
+      const cached = cache.get(cacheKey);
+      if (cached !== undefined) return cached ?? undefined;
+      const hits: Grant[] = [...(b.items.get(target) ?? [])];
+      const keys = lookupKeys(capability, target);
+      for (const k of keys.trees) hits.push(...(b.trees.get(k) ?? []));
+      const candidates = [...b.patternsAny];
+      for (const k of keys.prefixes) candidates.push(...(b.patternsByPrefix.get(k) ?? []));
+      const targetSegs =
+        capability === 'fs.read' || capability === 'fs.write' ? target.split('/').filter(Boolean) : undefined;
+      for (const g of candidates) if (covers(g, capability, target, targetSegs)) hits.push(g);
+      const found = hits.find((g) => g.effect === 'deny') ?? hits[0];
+      if (cache.size > 10_000) cache.clear();
+      cache.set(cacheKey, found ?? null);
+      return found;
     },
     async add(input) {
       const grant: Grant = { ...input, id: crypto.randomBytes(6).toString('hex'), createdAt: Date.now() };
-      grants = [...grants.filter((g) => !sameScope(g, grant)), grant];
+      replace([...grants.filter((g) => !sameScope(g, grant)), grant]);
       await persist();
       return grant;
     },
@@ -106,12 +211,14 @@ export function createGrantStore(file: string): GrantStore {
     async revoke(filter) {
       if (filter.id === undefined && filter.extensionId === undefined) return 0; // never "revoke all" by accident
       const before = grants.length;
-      grants = grants.filter(
-        (g) =>
-          !(
-            (filter.id === undefined || g.id === filter.id) &&
-            (filter.extensionId === undefined || g.extensionId === filter.extensionId)
-          ),
+      replace(
+        grants.filter(
+          (g) =>
+            !(
+              (filter.id === undefined || g.id === filter.id) &&
+              (filter.extensionId === undefined || g.extensionId === filter.extensionId)
+            ),
+        ),
       );
       const removed = before - grants.length;
       if (removed > 0) await persist();

@@ -47,7 +47,9 @@ function matchSegments(glob: string[], target: string[], gi = 0, ti = 0): boolea
       for (let k = ti; k <= target.length; k++) if (matchSegments(glob, target, gi + 1, k)) return true;
       return false;
     }
-    if (ti >= target.length || !segmentRegExp(g).test(target[ti]!)) return false;
+    if (ti >= target.length) return false;
+    // Literal segments (the usual case) compare as strings; only globs need a regular expression.
+    if (GLOB_CHARS.test(g) ? !segmentRegExp(g).test(target[ti]!) : g !== target[ti]) return false;
   }
   return ti === target.length;
 }
@@ -74,11 +76,41 @@ function realPattern(abs: string): string {
   return firstGlob < 0 ? real : path.posix.join(real, ...segs.slice(firstGlob));
 }
 
+/** Path segments of an absolute path. */
+export function splitPath(p: string): string[] {
+  return p.split('/').filter(Boolean);
+}
+
+const compiledFs = new Map<string, string[]>();
+
+/**
+ * An fs pattern as glob segments, with `~` expanded and its literal leading folders replaced by
+ * their real path; compiled once per pattern (decisions must stay cheap with many grants).
+ */
+export function compileFsPattern(pattern: string, home: string = os.homedir()): string[] {
+  const key = `${home}\u0000${pattern}`;
+  let segs = compiledFs.get(key);
+  if (!segs) {
+    segs = splitPath(realPattern(expandHome(pattern, home)));
+    if (compiledFs.size > 10_000) compiledFs.clear();
+    compiledFs.set(key, segs);
+  }
+  return segs;
+}
+
+/** The literal folders a compiled pattern starts with (`/home/u/Documents` for `~/Documents/**`). */
+export function literalPrefix(globSegs: string[]): string {
+  const firstGlob = globSegs.findIndex((s) => GLOB_CHARS.test(s));
+  return `/${(firstGlob < 0 ? globSegs : globSegs.slice(0, firstGlob)).join('/')}`;
+}
+
+export function matchCompiledFs(globSegs: string[], targetSegs: string[]): boolean {
+  return matchSegments(globSegs, targetSegs);
+}
+
 /** Whether an absolute real path matches an fs pattern (`~/x/**`, `/abs/*.txt`, `/exact`). */
 export function matchFsPattern(pattern: string, target: string, home?: string): boolean {
-  const abs = realPattern(expandHome(pattern, home));
-  const split = (p: string) => p.split('/').filter(Boolean);
-  return matchSegments(split(abs), split(target));
+  return matchSegments(compileFsPattern(pattern, home), splitPath(target));
 }
 
 /** Separator-aware containment: `candidate` is `root` or below it (never a string prefix). */

@@ -1,0 +1,55 @@
+/** What the panel shows of one extension, assembled from the manifest, the registry and the supervisor. */
+import type { Manifest } from '../common/manifest';
+import type { CommandInfo, ExtensionSummary, ParamSpec } from '../common/bridge/schemas';
+import type { ExtensionStatus } from './supervisor';
+
+export interface SummarySource {
+  manifest: Manifest;
+  enabled: boolean;
+  unsigned: boolean;
+  blocked?: string;
+  pending?: { version: string; addedPermissions: string[] };
+  rollbackTo?: string;
+  updateAvailable?: string;
+}
+
+export function permissionLines(manifest: Manifest): string[] {
+  const p = manifest.permissions;
+  const lines: string[] = [];
+  for (const cap of ['fs.read', 'fs.write', 'net'] as const) for (const t of p[cap] ?? []) lines.push(`${cap} ${t}`);
+  for (const s of p.secrets ?? []) lines.push(`secrets ${s}`);
+  if (p.notifications) lines.push('notifications');
+  return lines;
+}
+
+export function commandInfos(manifest: Manifest): CommandInfo[] {
+  return manifest.contributes.commands.map((c) => ({
+    id: c.id,
+    title: c.title,
+    ...(c.description ? { description: c.description } : {}),
+    params: Object.fromEntries(Object.entries(c.params ?? {}).map(([name, spec]) => [name, spec as ParamSpec])),
+  }));
+}
+
+export function summarize(src: SummarySource, status: ExtensionStatus | undefined): ExtensionSummary {
+  const m = src.manifest;
+  return {
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    publisher: m.publisher,
+    ...(m.description ? { description: m.description } : {}),
+    state: !src.enabled ? 'disabled' : (status?.state ?? 'idle'),
+    enabled: src.enabled,
+    unsigned: src.unsigned,
+    ...(src.blocked ? { blocked: src.blocked } : {}),
+    ...(src.updateAvailable ? { updateAvailable: src.updateAvailable } : {}),
+    ...(src.pending ? { pendingUpdate: src.pending } : {}),
+    ...(src.rollbackTo ? { rollbackTo: src.rollbackTo } : {}),
+    ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),
+    ...(status?.lastExit ? { lastExit: status.lastExit } : {}),
+    strikes: status?.strikes.length ?? 0,
+    commands: commandInfos(m),
+    permissions: permissionLines(m),
+  };
+}
