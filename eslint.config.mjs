@@ -95,6 +95,24 @@ export default tseslint.config(
     },
   },
   {
+    files: ['electron/web/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            siblings(
+              ['sandbox', 'main', 'preload'],
+              'Headless mode uses the core, never the sandbox or Electron adapters.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/main/**', 'electron/preload/**'],
     rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },

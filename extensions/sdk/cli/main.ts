@@ -5,6 +5,8 @@ import { buildCommand } from './build';
 import { validateCommand } from './validate';
 import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
 import { topCommand } from './top';
+import { serveCommand } from './serve';
+import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
@@ -17,6 +19,8 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['quarantine', quarantineCommand],
   ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
   ['top', topCommand],
+  ['serve', serveCommand],
+  ...PACKAGE_COMMANDS,
 ]);
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {

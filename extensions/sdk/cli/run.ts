@@ -1,4 +1,5 @@
 /** `warden run <dir> <command-id>`: runs one command in the real sandbox and prints the result. */
+import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -6,8 +7,9 @@ import { WardenError, type ErrorData } from '../../../electron/common/errors';
 import { createForkLauncher } from '../../../electron/core/fork-launcher';
 import { createSupervisor } from '../../../electron/core/supervisor';
 import { createLogger, type LogEntry } from '../../../electron/core/logger';
-import { loadExtensionFolder } from '../../../electron/core/extension-loader';
+import { loadExtensionFolder, type LoadedExtension } from '../../../electron/core/extension-loader';
 import { LoadError } from '../../../electron/core/extension-process';
+import { loadInstalled, PackageError, recover } from '../../../electron/core/packages';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
@@ -57,9 +59,8 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       throw new CliError('--timeout expects a positive number of milliseconds');
   }
 
-  const loaded = await loadExtensionFolder(path.resolve(dir));
-  if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`, EXIT_USAGE, loaded.errors.slice(1));
-  const ext = loaded.extension;
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const ext = await resolveExtension(dir, dataDir, ctx);
   const commands = ext.manifest.contributes.commands.map((c) => c.id);
   if (!commands.includes(commandId)) {
     throw new CliError(
@@ -72,7 +73,6 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     const prefix = e.source === 'extension' ? `[${String(e.ext)}]` : 'warden:';
     ctx.stderr(`${prefix}${e.level === 'info' || e.level === 'debug' ? '' : ` ${e.level}:`} ${e.msg}\n`);
   };
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const services = servicesFromFlags(dataDir, values, {
     stdin: process.stdin,
     stderr: ctx.stderr,
@@ -122,5 +122,33 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   } finally {
     process.off('SIGINT', onSigint);
     await supervisor.stopAll();
+  }
+}
+
+/**
+ * A folder runs as it is, unsigned (developer mode, said once on an interactive terminal); anything
+ * else is an installed id, loaded signed and integrity-checked (the supervisor re-hashes the
+ * bundle at activation).
+ */
+async function resolveExtension(target: string, dataDir: string, ctx: CliContext): Promise<LoadedExtension> {
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    const loaded = await loadExtensionFolder(path.resolve(target));
+    if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`, EXIT_USAGE, loaded.errors.slice(1));
+    if (ctx.isTTY) ctx.stderr(`warden: running unsigned extension from ${target} (developer mode)\n`);
+    return { ...loaded.extension, unsigned: true };
+  }
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(target))
+    throw new CliError(`${target} is not an extension folder or an installed id`);
+  try {
+    await recover(dataDir, { ifIdle: true });
+    return await loadInstalled(dataDir, target);
+  } catch (err) {
+    if (err instanceof PackageError) {
+      throw new CliError(
+        err.kind === 'not-found' ? `${target} is neither an extension folder nor an installed extension` : err.message,
+        EXIT_USAGE,
+      );
+    }
+    throw err;
   }
 }

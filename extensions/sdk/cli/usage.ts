@@ -18,7 +18,7 @@ export class CliError extends Error {
 export const USAGE = `Usage: warden <command> [options]
 
 Commands:
-  run <extension-dir> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
+  run <extension-dir | installed-id> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
       [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--pick <path>]... [--policy <file>]
         Run one command of an extension in the sandbox and print its result. Permission prompts are
         answered by --allow/--deny rules (e.g. --allow fs.read=~/Documents --allow net=https://api.example.com),
@@ -32,12 +32,38 @@ Commands:
         Store a secret an extension declared (the value is read from stdin).
   top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
         Start extensions (running a command in each) and show their live resource use and kills.
+  serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--open]
+        Run the app and serve its panel to a browser on 127.0.0.1 (headless mode).
   quarantine [list]      Show quarantined extensions (too many kills or violations).
   release <extension-id> Let a quarantined extension run again.
   build <extension-dir> [--entry <file>]
         Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
   validate <extension-dir> [--json]
         Check manifest.json and the bundle without running anything.
+  keygen [--out <file>]
+        Create an ed25519 publisher key: <file> (private, 0600) and <file>.pub. Never overwrites.
+  pack <extension-dir> --key <file> [--out <file.wext>]
+        Sign the folder into a .wext: manifest.json, the main bundle (+ .map), the icon, README.md,
+        LICENSE and CHANGELOG.md. Nothing else ships. The same folder gives the same bytes.
+  verify <file.wext> [--json]
+        Check the signature and every file hash; print id, version, publisher, key and permissions.
+  install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--data-dir <dir>]
+  install --dev <extension-dir>
+        Install a signed package (the first install pins its publisher key), or an unsigned
+        developer copy (--dev, also --unsigned; marked unsigned).
+  update <id> <file.wext | --catalog <dir-or-url>> [--approve]
+        Same key and a higher version only. Wider permissions wait for: warden approve <id>.
+  approve <id>      Activate an update that asks for more permissions.
+  rollback <id> [--to <version>]
+        Go back to the previous version kept locally (the last two are kept).
+  uninstall <id>    Remove an installed extension and its kept versions.
+  list [--json]     Installed extensions: version, state, unsigned/blocked flags, kept versions.
+  catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
+      [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
+        Write a signed catalog index of the .wext files in a folder (with a blocklist).
+  search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
+        List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
+        { "catalogKeys": [...] } or --trust-catalog-key (a base64 key or a .pub file).
   help, --help      Show this help.
   version, --version
 

@@ -1,0 +1,71 @@
+/**
+ * `warden serve` / `npm start` without Electron: the app host with a warm pool of sandbox
+ * processes, served to a browser on 127.0.0.1.
+ */
+import path from 'node:path';
+import { createAppHost, type AppHost } from '../core/app-host';
+import { createForkLauncher } from '../core/fork-launcher';
+import { createWarmPool } from '../core/warm-pool';
+import { DEFAULT_LIMITS } from '../common/limits';
+import type { Logger } from '../core/logger';
+import type { Notifier } from '../core/notifier';
+import { startHeadlessServer, type HeadlessServer } from './server';
+
+export interface ServeOptions {
+  dataDir: string;
+  bootstrapPath: string;
+  rendererDir: string;
+  version: string;
+  port?: number;
+  token?: string;
+  devFolders?: string[];
+  catalog?: string;
+  policyFile?: string;
+  promptTimeoutMs?: number;
+  logger?: Logger;
+  notifier?: Notifier;
+}
+
+export interface Serving {
+  host: AppHost;
+  server: HeadlessServer;
+  close(): Promise<void>;
+}
+
+export async function serveHeadless(o: ServeOptions): Promise<Serving> {
+  // One pre-locked process waits for the next extension to start (a long-running host).
+  const pool = createWarmPool(
+    createForkLauncher({ bootstrapPath: o.bootstrapPath, codeCacheDir: path.join(o.dataDir, 'cache', 'v8') }),
+    { size: 1, memoryMb: DEFAULT_LIMITS.memoryMb },
+  );
+  const host = createAppHost({
+    dataDir: o.dataDir,
+    launcher: pool,
+    mode: 'headless',
+    version: o.version,
+    devFolders: o.devFolders,
+    catalog: o.catalog,
+    policyFile: o.policyFile,
+    promptTimeoutMs: o.promptTimeoutMs,
+    logger: o.logger,
+    notifier: o.notifier,
+    note: 'Headless mode: the Electron binary is not available here, so Warden runs in your browser on 127.0.0.1.',
+  });
+  await host.start();
+  const server = await startHeadlessServer({
+    host,
+    rendererDir: o.rendererDir,
+    port: o.port,
+    token: o.token,
+    logger: o.logger,
+  });
+  return {
+    host,
+    server,
+    async close() {
+      await server.close();
+      await host.close();
+      pool.close();
+    },
+  };
+}

@@ -1,0 +1,417 @@
+/**
+ * Packages and trust on the command line: `keygen`, `pack`, `verify`, `install`, `update`,
+ * `approve`, `rollback`, `uninstall`, `list`, `catalog build`, `search`. Every command that
+ * touches installed extensions runs recovery first (under the install lock) and honours
+ * `--data-dir`. A refused or invalid package exits 2 with one line saying why.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAuditLog } from '../../../electron/core/audit-log';
+import { servicePaths } from '../../../electron/core/host-services';
+import {
+  buildCatalog,
+  createPackageRegistry,
+  describePermissions,
+  extractPackage,
+  packExtension,
+  PackageError,
+  readCatalogConfig,
+  readPrivateKey,
+  readPublicKey,
+  verifyPackage,
+  writeKeyPair,
+  type Catalog,
+  type CatalogBlock,
+  type InstallOutcome,
+  type PackageRegistry,
+  type PermissionWidening,
+} from '../../../electron/core/packages';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
+import { defaultDataDir, type CliContext } from './run';
+import { formatTable } from './format-result';
+
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+const dataDirOf = (v: { 'data-dir'?: string }) => path.resolve(v['data-dir'] ?? defaultDataDir());
+
+/** PackageError → one line; invalid or refused packages exit 2, a missing thing exits 1. */
+async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PackageError) {
+      throw new CliError(err.message, allTwo || err.kind !== 'not-found' ? EXIT_USAGE : EXIT_FAILED);
+    }
+    throw err;
+  }
+}
+
+function registryFor(dataDir: string): PackageRegistry {
+  return createPackageRegistry(dataDir, { audit: createAuditLog({ file: servicePaths(dataDir).audit }) });
+}
+
+const short = (fpr: string | undefined) => (fpr ? `${fpr.slice(0, 16)}…` : 'none');
+
+function wideningLines(w: PermissionWidening): string[] {
+  return describePermissions(w).map((l) => `  + ${l}`);
+}
+
+export const keygenCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { out: { type: 'string' }, 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length) throw new CliError('keygen takes no arguments (use --out <file>)');
+  const file = path.resolve(values.out ?? path.join(dataDirOf(values), 'keys', 'publisher.key'));
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const pair = await guard(async () => writeKeyPair(file));
+  ctx.stdout(
+    `wrote ${file} (private key, mode 0600: keep it secret) and ${file}.pub\n` +
+      `public key:  ${pair.publicKey}\nfingerprint: ${pair.fingerprint}\n`,
+  );
+  return EXIT_OK;
+};
+
+export const packCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { key: { type: 'string' }, out: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError('pack takes <extension-dir> --key <file>');
+  if (!values.key) throw new CliError('pack needs --key <private-key-file> (create one with: warden keygen)');
+  const dir = path.resolve(positionals[0]!);
+  const key = await guard(async () => readPrivateKey(path.resolve(values.key!)), true);
+  const result = await guard(() => packExtension(dir, key), true);
+  const out = path.resolve(values.out ?? `${result.id}-${result.version}.wext`);
+  fs.writeFileSync(out, result.bytes);
+  ctx.stdout(
+    `packed ${result.id} ${result.version} → ${out} (${result.files.length} files, ${result.bytes.length} bytes)\n` +
+      `signed by key ${key.fingerprint}\n`,
+  );
+  return EXIT_OK;
+};
+
+export const verifyCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new CliError('verify takes <file.wext>');
+  const file = path.resolve(positionals[0]!);
+  const { pkg, extracted } = await guard(async () => {
+    const extracted = await extractPackage(file, undefined);
+    return { extracted, pkg: verifyPackage(extracted) };
+  }, true);
+  const permissions = describePermissions(pkg.manifest.permissions);
+  if (values.json) {
+    ctx.stdout(
+      `${JSON.stringify({
+        ok: true,
+        id: pkg.id,
+        version: pkg.version,
+        publisher: pkg.publisher,
+        publicKey: pkg.publicKey,
+        fingerprint: pkg.fingerprint,
+        sha256: extracted.packageSha256,
+        files: Object.keys(pkg.files).length,
+        permissions: pkg.manifest.permissions,
+      })}\n`,
+    );
+  } else {
+    ctx.stdout(
+      [
+        `ok: ${pkg.id} ${pkg.version} (signature and ${Object.keys(pkg.files).length} file hashes verified)`,
+        `publisher:   ${pkg.publisher}`,
+        `fingerprint: ${pkg.fingerprint}`,
+        `permissions: ${permissions.length ? '' : 'none'}`,
+        ...permissions.map((l) => `  ${l}`),
+      ].join('\n') + '\n',
+    );
+  }
+  return EXIT_OK;
+};
+
+const CATALOG_OPTIONS = {
+  catalog: { type: 'string' },
+  'trust-catalog-key': { type: 'string', multiple: true },
+} as const;
+
+async function catalogFrom(
+  registry: PackageRegistry,
+  values: { catalog?: string; 'trust-catalog-key'?: string[] },
+): Promise<Catalog> {
+  const config = readCatalogConfig(registry.dataDir);
+  const source = values.catalog ?? config.catalog;
+  if (!source) throw new CliError('no catalog: pass --catalog <dir-or-url> (or set "catalog" in config.json)');
+  const keys = [...config.catalogKeys, ...(values['trust-catalog-key'] ?? []).map((k) => readPublicKey(k))];
+  return registry.openCatalog(source, { trustedKeys: keys });
+}
+
+function reportOutcome(ctx: CliContext, o: InstallOutcome): void {
+  if (o.status === 'pending-approval') {
+    ctx.stdout(
+      [
+        `${o.id} ${o.version} asks for more permissions than ${o.from}:`,
+        ...wideningLines(o.widening!),
+        `${o.from} stays active; to switch, run: warden approve ${o.id}`,
+      ].join('\n') + '\n',
+    );
+    return;
+  }
+  const verb = o.status === 'installed' ? 'installed' : 'updated';
+  const what = o.from ? `${o.id} ${o.from} → ${o.version}` : `${o.id} ${o.version}`;
+  const trust = o.unsigned ? 'unsigned, developer mode' : `publisher key ${short(o.fingerprint)}`;
+  ctx.stdout(`${verb} ${what} (${trust})\n`);
+  if (o.widening) for (const l of wideningLines(o.widening)) ctx.stdout(`${l}\n`);
+}
+
+export const installCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      dev: { type: 'boolean', default: false },
+      unsigned: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      ...CATALOG_OPTIONS,
+    },
+  });
+  if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
+  const target = positionals[0]!;
+  const registry = registryFor(dataDirOf(values));
+  const outcome = await guard(async () => {
+    if (values.dev || values.unsigned) {
+      if (!fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
+        throw new CliError(`${target} is not a folder`);
+      return registry.installUnsigned(path.resolve(target));
+    }
+    if (isPackageFile(target)) return registry.install(path.resolve(target));
+    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install');
+  });
+  if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+  else reportOutcome(ctx, outcome);
+  return EXIT_OK;
+};
+
+function isPackageFile(target: string): boolean {
+  return (
+    target.endsWith('.wext') ||
+    target.includes('/') ||
+    fs.statSync(target, { throwIfNoEntry: false })?.isFile() === true
+  );
+}
+
+export const updateCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      approve: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      ...CATALOG_OPTIONS,
+    },
+  });
+  if (positionals.length < 1 || positionals.length > 2)
+    throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
+  const [id, file] = positionals as [string, string | undefined];
+  const registry = registryFor(dataDirOf(values));
+  const outcome = await guard(async () => {
+    if (file) return registry.update(id, path.resolve(file), { approve: values.approve });
+    return registry.installFromCatalog(await catalogFrom(registry, values), id, 'update', { approve: values.approve });
+  });
+  if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+  else reportOutcome(ctx, outcome);
+  return EXIT_OK;
+};
+
+export const approveCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError('approve takes <id>');
+  const outcome = await guard(() => registryFor(dataDirOf(values)).approve(positionals[0]!));
+  reportOutcome(ctx, outcome);
+  return EXIT_OK;
+};
+
+export const rollbackCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' }, to: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError('rollback takes <id> [--to <version>]');
+  const out = await guard(() =>
+    registryFor(dataDirOf(values)).rollback(positionals[0]!, values.to ? { to: values.to } : {}),
+  );
+  ctx.stdout(`rolled back ${out.id} ${out.from} → ${out.to}\n`);
+  return EXIT_OK;
+};
+
+export const uninstallCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError('uninstall takes <id>');
+  const out = await guard(() => registryFor(dataDirOf(values)).uninstall(positionals[0]!));
+  ctx.stdout(`uninstalled ${out.id} ${out.version}\n`);
+  return EXIT_OK;
+};
+
+export const listCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length) throw new CliError('list takes no arguments');
+  const registry = registryFor(dataDirOf(values));
+  const items = await guard(async () => {
+    await registry.recover();
+    return registry.list();
+  });
+  if (values.json) {
+    ctx.stdout(`${JSON.stringify(items)}\n`);
+    return EXIT_OK;
+  }
+  if (items.length === 0) {
+    ctx.stdout('no extensions installed\n');
+    return EXIT_OK;
+  }
+  ctx.stdout(
+    `${formatTable(
+      ['id', 'version', 'state', 'flags', 'kept'],
+      items.map((i) => [
+        i.id,
+        i.version,
+        i.problem ? 'broken' : i.blocked ? 'blocked' : i.enabled ? 'enabled' : 'disabled',
+        [
+          i.unsigned ? 'unsigned' : '',
+          i.blocked ? 'blocked' : '',
+          i.pending ? `update ${i.pending.version} awaits approval` : '',
+          i.lastRollback ? `rolled back from ${i.lastRollback.from}` : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+        i.kept.join(', '),
+      ]),
+    )}\n`,
+  );
+  return EXIT_OK;
+};
+
+function parseBlock(spec: string): CatalogBlock {
+  const m = /^([^@\s]+)@([^:\s]+)(?::([0-9a-f]{64}))?$/.exec(spec);
+  if (!m) throw new CliError(`--block expects <id>@<version>[:<sha256>], got "${spec}"`);
+  return { id: m[1]!, version: m[2]!, ...(m[3] ? { sha256: m[3] } : {}) };
+}
+
+export const catalogCommand: Command = async (argv, ctx) => {
+  const [verb, ...rest] = argv;
+  if (verb !== 'build') throw new CliError('catalog takes: build <dir-of-wext-files> --key <file> [--out index.json]');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      key: { type: 'string' },
+      out: { type: 'string' },
+      'index-version': { type: 'string' },
+      'expires-days': { type: 'string' },
+      block: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length !== 1) throw new CliError('catalog build takes <dir-of-wext-files> --key <file>');
+  if (!values.key) throw new CliError('catalog build needs --key <private-key-file>');
+  const num = (s: string | undefined, name: string) => {
+    if (s === undefined) return undefined;
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(`${name} expects a positive whole number`);
+    return n;
+  };
+  const key = await guard(async () => readPrivateKey(path.resolve(values.key!)), true);
+  const { file, index } = await guard(
+    () =>
+      buildCatalog(path.resolve(positionals[0]!), key, {
+        ...(values.out ? { out: path.resolve(values.out) } : {}),
+        version: num(values['index-version'], '--index-version'),
+        expiresDays: num(values['expires-days'], '--expires-days'),
+        block: (values.block ?? []).map(parseBlock),
+      }),
+    true,
+  );
+  ctx.stdout(
+    `wrote ${file}: index version ${index.version}, ${index.packages.length} packages, ` +
+      `${index.blocklist.length} blocked, expires ${index.expires}\n`,
+  );
+  return EXIT_OK;
+};
+
+export const searchCommand: Command = async (argv, ctx) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, ...CATALOG_OPTIONS },
+  });
+  if (positionals.length > 1) throw new CliError('search takes one <text>');
+  const registry = registryFor(dataDirOf(values));
+  const catalog = await guard(() => catalogFrom(registry, values));
+  const found = catalog.search(positionals[0] ?? '');
+  if (values.json) {
+    ctx.stdout(
+      `${JSON.stringify(found.map((p) => ({ ...p, blocked: catalog.blocked(p.id, p.version, p.sha256) })))}\n`,
+    );
+    return EXIT_OK;
+  }
+  if (found.length === 0) {
+    ctx.stdout('no matching packages\n');
+    return EXIT_OK;
+  }
+  ctx.stdout(
+    `${formatTable(
+      ['id', 'version', 'name', 'publisher', 'note'],
+      found.map((p) => [
+        p.id,
+        p.version,
+        p.name ?? '',
+        p.publisher,
+        catalog.blocked(p.id, p.version, p.sha256) ? 'blocklisted' : '',
+      ]),
+    )}\n`,
+  );
+  return EXIT_OK;
+};
+
+export const PACKAGE_COMMANDS: ReadonlyArray<[string, Command]> = [
+  ['keygen', keygenCommand],
+  ['pack', packCommand],
+  ['verify', verifyCommand],
+  ['install', installCommand],
+  ['update', updateCommand],
+  ['approve', approveCommand],
+  ['rollback', rollbackCommand],
+  ['uninstall', uninstallCommand],
+  ['list', listCommand],
+  ['catalog', catalogCommand],
+  ['search', searchCommand],
+];
