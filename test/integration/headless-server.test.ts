@@ -42,6 +42,14 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
+// Test-side views of bridge frames: loose records, asserted with toMatchObject.
+type Payload = Record<string, unknown> & { promptId: string };
+interface CallResult {
+  ok: boolean;
+  value?: unknown;
+  error?: { code: string; message: string };
+}
+
 const cookie = () => `warden_token_${server.port}=${server.token}`;
 
 /** A bridge client: resolves calls by id and collects events. */
@@ -77,18 +85,15 @@ function connect(opts: { token?: string; origin?: string } = {}) {
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
     }),
-    call(
-      method: string,
-      params: unknown = {},
-    ): Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }> {
+    call(method: string, params: unknown = {}): Promise<CallResult> {
       const id = nextId++;
       return new Promise((resolve) => {
         waiting.set(id, resolve as (r: unknown) => void);
         ws.send(JSON.stringify({ t: 'call', id, method, params }));
       });
     },
-    next(event: string): Promise<any> {
-      return new Promise((resolve) => eventWaiters.push({ event, resolve }));
+    next(event: string): Promise<Payload> {
+      return new Promise((resolve) => eventWaiters.push({ event, resolve: resolve as (p: unknown) => void }));
     },
   };
 }
