@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const electronBan = {
   paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }],
@@ -111,6 +112,41 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The renderer is a browser page: it reaches the host only through the bridge, and may take
+    // only types and schemas from electron/common (no Node built-ins, no other runtime's code).
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            { group: ['node:*'], message: 'The renderer runs in a browser page: no Node built-ins.' },
+            {
+              group: [
+                '**/electron/core/**',
+                '**/electron/sandbox/**',
+                '**/electron/main/**',
+                '**/electron/preload/**',
+                '**/electron/web/**',
+              ],
+              message:
+                'The renderer may import only electron/common (types and schemas); everything else goes through the bridge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['electron/main/**', 'electron/preload/**'],

@@ -23,6 +23,12 @@ export default defineConfig({
         test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
+        // The React panel in a simulated DOM, against a fake bridge. No build or processes needed,
+        // so it does not extend the root (whose global setup builds dist/).
+        test: { name: 'renderer', include: ['test/renderer/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
+        esbuild: { jsx: 'automatic' },
+      },
+      {
         // Ordinary npm libraries bundled by the real `warden build` and run in the real sandbox.
         extends: true,
         test: { name: 'compat', include: ['test/compat/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },

@@ -47,3 +47,34 @@ await Promise.all([
 const { buildExamples } = await import(path.join(root, 'scripts', 'build-examples.mjs'));
 await buildExamples(root);
 if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');
+
+// The Electron app: the main process and the preload, `electron` left to the runtime. The
+// preload must stay one file: a sandboxed preload can load `electron` and nothing of ours.
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: ['electron/preload/index.ts'],
+    outfile: 'dist/preload/index.cjs',
+    external: ['electron'],
+  }),
+]);
+
+// The renderer (React panel): one Vite build shared by the Electron window and headless mode.
+// Skipped when dist/renderer is newer than every input, so test runs that rebuild dist/ stay fast.
+const rendererInputs = ['renderer', 'electron/common', 'vite.config.ts', 'package-lock.json'];
+const rendererStamp = path.join(root, 'dist', 'renderer', '.built');
+const newestInput = (p) => {
+  const full = path.join(root, p);
+  if (!fs.existsSync(full)) return 0;
+  const st = fs.statSync(full);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return fs.readdirSync(full).reduce((max, name) => Math.max(max, newestInput(path.join(p, name))), st.mtimeMs);
+};
+const stampTime = fs.existsSync(rendererStamp) ? fs.statSync(rendererStamp).mtimeMs : 0;
+if (process.env.WARDEN_FORCE_BUILD || rendererInputs.reduce((m, p) => Math.max(m, newestInput(p)), 0) > stampTime) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  fs.writeFileSync(rendererStamp, `${new Date().toISOString()}\n`);
+  if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/renderer');
+}

@@ -157,7 +157,8 @@ export const ManifestSchema = z
           .superRefine((cmds, ctx) => {
             const seen = new Set<string>();
             cmds.forEach((c, i) => {
-              if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate command id "${c.id}"` });
+              if (seen.has(c.id))
+                ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate command id "${c.id}"` });
               seen.add(c.id);
             });
           })

@@ -77,6 +77,21 @@ export interface ExtensionProcessOptions {
   };
   /** Host-call budget: over it, a call is refused with ERATE and has no effect. */
   budget?: BudgetMeter;
+  /** Commands of this extension running at once; more are refused with ERATE. */
+  maxPendingInvokes?: number;
+}
+
+const MAX_PENDING_INVOKES = 256;
+
+/** A refusal without a captured stack (stack capture dominates when thousands are refused). */
+function cheapError(code: ErrorCode, message: string): WardenError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new WardenError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export interface ProcessExit {
@@ -131,6 +146,7 @@ export class ExtensionProcess {
   #recentOutput: string[] = [];
   #loggedViolations = 0;
   #governor: Governor | undefined;
+  #outOfMemory = false;
   /** Log and progress messages: 200 a second, bursts of 400. */
   readonly #chatter = createTokenBucket({ perSecond: 200, capacity: 400 });
   #lastDropWarning = 0;
@@ -220,6 +236,11 @@ export class ExtensionProcess {
   invoke(command: string, args: DataValue, options: InvokeOptions): Promise<CommandResult> {
     if (this.#state !== 'ready') {
       return Promise.reject(new WardenError('EINTERNAL', `the extension is ${this.#state}, not ready`));
+    }
+    const max = this.#o.maxPendingInvokes ?? MAX_PENDING_INVOKES;
+    if (this.#pending.size >= max) {
+      // Refused at once and cheaply: a burst of thousands must not stall the host.
+      return Promise.reject(cheapError('ERATE', `more than ${max} commands of this extension are running`));
     }
     const id = this.#nextId++;
     this.#stats.commands++;
@@ -362,8 +383,12 @@ export class ExtensionProcess {
     }
     const max = this.#o.maxPendingHostCalls ?? 256;
     if (this.#hostCallsInFlight >= max) {
-      const error: ErrorData = { code: 'ERATE', message: `more than ${max} host calls in flight` };
-      return this.#child.send({ t: 'reply', id, ok: false, error });
+      return this.#child.send({
+        t: 'reply',
+        id,
+        ok: false,
+        error: { code: 'ERATE', message: `more than ${max} host calls in flight` },
+      });
     }
     this.#hostCallsInFlight++;
     try {
@@ -398,6 +423,9 @@ export class ExtensionProcess {
   }
 
   #output(line: string): void {
+    // V8 prints a long native stack after its out-of-memory line: remember it, not just the tail.
+    if (/heap out of memory|Reached heap limit|Allocation failed - JavaScript heap/.test(line))
+      this.#outOfMemory = true;
     this.#recentOutput.push(line);
     if (this.#recentOutput.length > 20) this.#recentOutput.shift();
     this.#log.debug(line, { source: 'process-output' });
@@ -445,7 +473,7 @@ export class ExtensionProcess {
   }
 
   #crashReason(info: ExitInfo): string {
-    if (this.#recentOutput.some((l) => l.includes('heap out of memory') || l.includes('Reached heap limit'))) {
+    if (this.#outOfMemory) {
       return `ran out of memory (heap limit ${this.#o.memoryMb} MB)`;
     }
     if (info.signal === 'ESPAWN') return 'process could not be started';

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
+import os from 'node:os';
 import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
 import { MAX_MESSAGE_BYTES } from '../common/protocol';
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
@@ -36,6 +37,11 @@ export function minimalEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+const FRAMES_PER_TURN = 128;
+const BACKLOG_PAUSE = 1024;
+/** Extensions run below the host's priority: a busy child must not starve the host's loop. */
+const CHILD_NICENESS = 10;
+
 export function createForkLauncher(options: ForkLauncherOptions): Launcher {
   return {
     launch(spec: LaunchSpec): ExtensionChild {
@@ -50,22 +56,49 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: minimalEnv(), windowsHide: true },
       );
       const channel = child.stdio[3] as Socket;
+      if (child.pid !== undefined) {
+        try {
+          os.setPriority(child.pid, CHILD_NICENESS);
+        } catch {
+          // not permitted here: limits still apply, only scheduling is less favourable
+        }
+      }
       const messageListeners: Array<(m: unknown) => void> = [];
       const violationListeners: Array<(v: ChannelViolation) => void> = [];
       const outputListeners: Array<(line: string) => void> = [];
       const exitListeners: Array<(info: ExitInfo) => void> = [];
       const emitViolation = (v: ChannelViolation) => violationListeners.forEach((l) => l(v));
 
-      const decoder = createFrameDecoder(MAX_MESSAGE_BYTES, {
-        frame(payload) {
+      // Frames are handled in batches with a turn of the host's event loop between them, and
+      // the pipe is paused while a backlog waits: a flooding child cannot monopolise the host.
+      const queue: Uint8Array[] = [];
+      let draining = false;
+      const drain = () => {
+        draining = false;
+        for (let n = 0; n < FRAMES_PER_TURN && queue.length > 0; n++) {
+          const payload = queue.shift()!;
           let message: unknown;
           try {
             message = v8.deserialize(payload);
           } catch {
             emitViolation({ kind: 'undecodable' });
-            return;
+            continue;
           }
           for (const l of messageListeners) l(message);
+        }
+        if (queue.length > 0) {
+          draining = true;
+          setImmediate(drain);
+        } else if (channel.isPaused()) channel.resume();
+      };
+      const decoder = createFrameDecoder(MAX_MESSAGE_BYTES, {
+        frame(payload) {
+          queue.push(payload);
+          if (queue.length > BACKLOG_PAUSE && !channel.isPaused()) channel.pause();
+          if (!draining) {
+            draining = true;
+            setImmediate(drain);
+          }
         },
         oversize(bytes) {
           emitViolation({ kind: 'oversize', bytes });

@@ -13,3 +13,5 @@ export { EMPTY_POLICY, parsePolicy, type Policy } from './permissions/policy';
 export { createDenyAllPrompter, createScriptedPrompter, type Prompter } from './permissions/prompter';
 export { targetMatches } from './permissions/patterns';
 export { createAuditLog, type AuditLog } from './audit-log';
+export { createAppHost, type AppHost, type AppHostOptions } from './app-host';
+export * as packages from './packages';

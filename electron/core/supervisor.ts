@@ -282,8 +282,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (e.state === 'quarantined') return;
     if (e.ext.manifest.activation === 'onStartup') {
       e.restartTimer = setTimeout(() => {
-        e.restarts++;
-        ensureStarted(e).catch(() => {});
+        ensureStarted(e).catch(() => {}); // counts the restart (the entry is 'crashed')
       }, backoff(e));
       e.restartTimer.unref();
     }

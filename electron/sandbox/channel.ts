@@ -9,7 +9,8 @@ import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
 import { MAX_MESSAGE_BYTES } from '../common/protocol-limits';
 
 export interface SandboxChannel {
-  send(message: unknown): void;
+  /** False when the message is too large to send (the host would drop it unread). */
+  send(message: unknown): boolean;
   onMessage(handler: (message: unknown) => void): void;
   onClose(handler: () => void): void;
 }
@@ -28,7 +29,10 @@ export function createSandboxChannel(): SandboxChannel {
 
 function createParentPortChannel(port: ParentPortLike): SandboxChannel {
   return {
-    send: (message) => port.postMessage(message),
+    send: (message) => {
+      port.postMessage(message);
+      return true;
+    },
     onMessage: (handler) => port.on('message', (e) => handler(e.data)),
     // A utility process is killed by its parent; there is no separate close signal to watch.
     onClose: () => {},
@@ -53,7 +57,10 @@ function createPipeChannel(fd: number): SandboxChannel {
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
   return {
     send(message) {
-      socket.write(encodeFrame(v8.serialize(message)));
+      const payload = v8.serialize(message);
+      if (payload.length > MAX_MESSAGE_BYTES) return false;
+      socket.write(encodeFrame(payload));
+      return true;
     },
     onMessage(h) {
       handler = h;

@@ -22,19 +22,23 @@ export function createRpcClient(opts: {
 }): RpcClient {
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
+  // One frozen refusal for every call over the limit: copying arguments and building an error per
+  // refused call made a storm of unawaited calls block the extension's own loop for seconds.
+  let overLimit: Error | undefined;
 
   return {
     call(method, args) {
+      if (waiting.size >= opts.maxPending) {
+        overLimit ??= harden(
+          opts.makeError({ code: 'ERATE', message: `more than ${opts.maxPending} host calls pending` }),
+        );
+        return Promise.reject(overLimit);
+      }
       // Guest values are copied as plain data *here*, in the sandbox: getters, proxies and
       // `toJSON` never reach the host, and a bad argument fails without a round trip.
       const copy = copyDataValue(args, GUEST_DATA_LIMITS);
       if (!copy.ok) {
         return Promise.reject(opts.makeError({ code: 'EINVAL', message: `${method}: ${copy.problem}` }));
-      }
-      if (waiting.size >= opts.maxPending) {
-        return Promise.reject(
-          opts.makeError({ code: 'ERATE', message: `${method}: more than ${opts.maxPending} host calls pending` }),
-        );
       }
       const id = nextId++;
       return new Promise((resolve, reject) => {

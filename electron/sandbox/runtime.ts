@@ -7,7 +7,7 @@
  * that hold channel state, and never stringified outside `safe-format`.
  */
 import type { InitMessage } from '../common/protocol';
-import { MAX_LOG_TEXT, type LogLevel } from '../common/protocol-limits';
+import { MAX_LOG_TEXT, MAX_MESSAGE_BYTES, type LogLevel } from '../common/protocol-limits';
 import { copyDataValue } from '../common/data-value';
 import type { ErrorData } from '../common/errors';
 import { createSandboxChannel, type SandboxChannel } from './channel';
@@ -47,6 +47,20 @@ export function startSandbox(): void {
 
 function createSandboxRuntime(channel: SandboxChannel) {
   const send = (m: unknown) => channel.send(m);
+  /** Sends a command result, or says it is too large (instead of leaving the caller to time out). */
+  const sendResult = (id: number, value: unknown) => {
+    if (!send({ t: 'result', id, ok: true, value })) {
+      send({
+        t: 'result',
+        id,
+        ok: false,
+        error: {
+          code: 'E2BIG',
+          message: `the result is larger than the ${MAX_MESSAGE_BYTES / (1024 * 1024)} MiB a message may carry`,
+        },
+      });
+    }
+  };
   const logGate = createRateGate(200, 400);
   const handlers = new Map<string, CommandHandler>();
   const invocations = new Map<number, Invocation>();
@@ -122,7 +136,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
   }
 
   async function invoke(id: number, command: string, rawArgs: unknown): Promise<void> {
-    const fail = (error: ErrorData) => send({ t: 'result', id, ok: false, error });
+    const fail = (error: ErrorData): void => void send({ t: 'result', id, ok: false, error });
     const handler = handlers.get(command);
     if (!handler) {
       return fail({
@@ -163,7 +177,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
       // it onto a CommandResult and validates the shape.
       const copy = copyDataValue(value === undefined ? null : value);
       if (!copy.ok) return fail({ code: 'EINVAL', message: `result is not plain data: ${copy.problem}` });
-      send({ t: 'result', id, ok: true, value: copy.value });
+      sendResult(id, copy.value);
     } catch (err) {
       if (!inv.cancelled) fail(explain(err));
     } finally {

@@ -1,6 +1,7 @@
 // Warden governance benchmark (DESIGN §6): `node test/bench/governance.mjs` after
 // `node scripts/build.mjs` (it uses dist/core/index.cjs and dist/sandbox/bootstrap.cjs). It is
-// standalone: test/bench/run.mjs has no hook for extra benchmarks.
+// standalone: test/bench/run.mjs runs its own parts and permissions.mjs by name, with no generic
+// hook for further benchmarks (and this one takes ~1 min on its own).
 //
 // WHAT IS MEASURED (all real processes, the product's own supervisor, fork launcher and loader)
 // 1. Kill overshoot past the hang threshold. One extension, timeouts { hangMs: 500,
@@ -18,7 +19,9 @@
 //    meanwhile. Timeouts { hangMs: 1000, heartbeatMs: 100 } as in the security tests.
 //    monitorEventLoopDelay({ resolution: 10 }); figures are the histogram's values in ms, which
 //    include the 10 ms sampling period (an idle loop reads ~10.1 ms). Floor: the same host with
-//    10 idle well-behaved extensions and the same pings. Goal: hostile p99 < 20 ms.
+//    10 idle well-behaved extensions and the same pings. Goal: hostile p99 < 20 ms. What-if
+//    (information, not product behaviour): the same run with every extension process reniced
+//    to 10 right after spawn, to show how much of the delay is CPU starvation of the host.
 // 3. 50 live extensions on this machine (default timeouts). Started two at a time; then every
 //    one must answer `ping`. Latency: BENCH_GOV_ROUNDS rounds of sequential invoke round trips
 //    of `ping` over the 50 (one call in flight at a time, time from invoke() to its result);
@@ -30,7 +33,9 @@
 // OUTPUT: a table with each figure, its goal and PASS/MISSED, then JSON; the same document (with
 // raw samples) goes to test-results/bench-governance.json. Exit code 0 whether goals are met or
 // not; 1 only when the benchmark itself failed. Knobs (env): BENCH_GOV_KILL_N (12),
-// BENCH_GOV_HOSTILE_S (15), BENCH_GOV_FLOOR_S (5), BENCH_GOV_EXTS (50), BENCH_GOV_ROUNDS (20).
+// BENCH_GOV_HOSTILE_S (15), BENCH_GOV_FLOOR_S (5), BENCH_GOV_EXTS (50), BENCH_GOV_ROUNDS (20);
+// for diagnosis BENCH_GOV_ONLY=kill,hostile,live (parts to run) and
+// BENCH_GOV_KINDS=loop,heap,buffers,flood,storm (hostile kinds in part 2).
 // The machine is a noisy 2-vCPU VM (research/perf-floor.md): the load average at start and end
 // is printed; distrust figures taken at load > 2.
 import fs from 'node:fs';
@@ -39,7 +44,6 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { instrumentLauncher } from './instrument.mjs';
 import { fmt, readMemory, sleep, summarize, table } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,6 +66,10 @@ const CONFIG = {
   rounds: env('BENCH_GOV_ROUNDS', 20),
   bursts: 10,
   lagResolutionMs: 10,
+  /** BENCH_GOV_ONLY=kill,hostile,live runs a subset (for profiling one part). */
+  only: (process.env.BENCH_GOV_ONLY ?? 'kill,hostile,live').split(',').map((x) => x.trim()),
+  /** BENCH_GOV_KINDS=loop,heap,buffers,flood,storm: which hostile kinds run in part 2 (diagnosis). */
+  kinds: (process.env.BENCH_GOV_KINDS ?? 'loop,heap,buffers,flood,storm').split(',').map((x) => x.trim()),
 };
 const GOALS = { killOvershootMaxMs: 100, hostileLagP99Ms: 20, liveAnswer: 1, liveP99Ms: 10, ussPerExtMiB: 16 };
 
@@ -70,10 +78,52 @@ const core = require(path.join(ROOT, 'dist', 'core', 'index.cjs'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-gov-'));
 const codeCacheDir = path.join(tmp, 'code-cache');
-const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir }));
+const inst = trackLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir }));
+/** Part 2's what-if: the same launcher with every child at nice 10 (not what the product does). */
+const instNice = trackLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir }), { nice: 10 });
 const supervisors = new Set();
 let dataSeq = 0;
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+/**
+ * Keeps every child the product launches, so the benchmark can always kill what it started.
+ * Unlike instrument.mjs it adds no per-message listener: the floods below send tens of
+ * thousands of messages a second and the bench must not add its own cost to the host's.
+ */
+function trackLauncher(inner, { nice } = {}) {
+  const live = new Map();
+  return {
+    launcher: {
+      launch(spec) {
+        const child = inner.launch(spec);
+        if (nice !== undefined && child.pid !== undefined) {
+          try {
+            os.setPriority(child.pid, nice);
+          } catch {
+            // gone already
+          }
+        }
+        let resolveExit;
+        live.set(child, new Promise((r) => (resolveExit = r)));
+        child.onExit(() => {
+          live.delete(child);
+          resolveExit();
+        });
+        return child;
+      },
+    },
+    async killAll(timeoutMs = 2000) {
+      const waits = [...live.entries()].map(([child, exited]) => {
+        child.kill();
+        return exited;
+      });
+      await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+    killAllSync() {
+      for (const child of live.keys()) child.kill();
+    },
+  };
+}
 
 /** A StrikeBook that records nothing: no quarantine, so hostile extensions keep coming back. */
 const noStrikes = {
@@ -225,7 +275,7 @@ async function benchKillOvershoot() {
 
 // ---------------------------------------------------------------------------------------------
 // 2. Host event-loop delay with 10 hostile extensions at once
-const HOSTILE = [
+const ALL_HOSTILE = [
   ...[1, 2, 3].map((i) => ({
     id: `hostile.loop${i}`,
     cmd: 'go',
@@ -255,6 +305,8 @@ const HOSTILE = [
   },
 ];
 
+const HOSTILE = ALL_HOSTILE.filter((h) => CONFIG.kinds.includes(h.id.replace(/^hostile\.|\d+$/g, '')));
+
 /** Pings `id` every 20 ms until `stop()`; returns round-trip times and wrong answers. */
 function pinger(s, id) {
   let running = true;
@@ -280,7 +332,7 @@ async function benchHostileLag() {
   const timeouts = { hangMs: 1000, heartbeatMs: 100 };
   const good = await loadExtension('bench.good', [], '');
 
-  // Floor: 10 idle well-behaved extensions and the same pings.
+  // Floor: as many idle well-behaved extensions as there are hostile ones, and the same pings.
   const f = newSupervisor({ timeouts, governance: { strikes: noStrikes } });
   f.add(good);
   const idle = [];
@@ -291,15 +343,31 @@ async function benchHostileLag() {
   }
   for (const id of ['bench.good', ...idle]) await f.start(id);
   await sleep(500);
-  let stopLag = lagMonitor();
-  let stopPing = pinger(f, 'bench.good');
+  const stopLag = lagMonitor();
+  const stopPing = pinger(f, 'bench.good');
   await sleep(CONFIG.floorS * 1000);
   const floor = { lag: stopLag(), neighbour: await stopPing() };
   await disposeSupervisor(f);
   await inst.killAll();
 
-  // Subject: ten hostile extensions, each invoked again as soon as its call ends.
+  const subject = await hostileRun(inst, good, timeouts);
+  log('   … again with every extension process at nice 10 (what-if)');
+  const niced = await hostileRun(instNice, good, timeouts);
+  return {
+    seconds: CONFIG.hostileS,
+    hostile: HOSTILE.map((h) => h.id),
+    floor,
+    ...subject,
+    niced,
+    goalP99Ms: GOALS.hostileLagP99Ms,
+    pass: subject.lag.p99 < GOALS.hostileLagP99Ms,
+  };
+}
+
+/** The hostile extensions, each invoked again as soon as its call ends, for CONFIG.hostileS. */
+async function hostileRun(tracker, good, timeouts) {
   const s = newSupervisor({
+    launcher: tracker.launcher,
     timeouts,
     restart: { baseMs: 50, maxMs: 200 },
     governance: { strikes: noStrikes },
@@ -309,8 +377,13 @@ async function benchHostileLag() {
   for (const id of ['bench.good', ...HOSTILE.map((h) => h.id)]) await s.start(id);
   await sleep(500);
   const exits = Object.fromEntries(HOSTILE.map((h) => [h.id, []]));
+  /** Resident MiB the governor read when it killed for memory (limit: 48 + 96 = 144). */
+  const memoryKillsMiB = [];
   const off = s.onEvent((e) => {
-    if (e.type === 'exit' && exits[e.id]) exits[e.id].push(e.reason.replace(/\d+/g, 'N'));
+    if (e.type !== 'exit' || !exits[e.id]) return;
+    exits[e.id].push(e.reason.replace(/\d+/g, 'N'));
+    const mb = /^memory: (\d+) MB resident/.exec(e.reason)?.[1];
+    if (mb) memoryKillsMiB.push(Number(mb));
   });
   let running = true;
   const loops = HOSTILE.map(async (h) => {
@@ -319,16 +392,18 @@ async function benchHostileLag() {
       if (running) await sleep(5);
     }
   });
-  stopLag = lagMonitor();
-  stopPing = pinger(s, 'bench.good');
+  const stopLag = lagMonitor();
+  const stopPing = pinger(s, 'bench.good');
+  const cpu0 = process.cpuUsage();
   await sleep(CONFIG.hostileS * 1000);
   const lag = stopLag();
+  const hostCpu = process.cpuUsage(cpu0);
   const neighbour = await stopPing();
   running = false;
   off();
   await disposeSupervisor(s); // ends the pending hostile calls
   await Promise.all(loops);
-  await inst.killAll();
+  await tracker.killAll();
   const kills = Object.fromEntries(
     Object.entries(exits).map(([id, reasons]) => {
       const byReason = {};
@@ -337,13 +412,11 @@ async function benchHostileLag() {
     }),
   );
   return {
-    seconds: CONFIG.hostileS,
-    floor,
+    hostCpuPercent: ((hostCpu.user + hostCpu.system) / 1000 / (CONFIG.hostileS * 1000)) * 100,
     lag,
     neighbour,
     kills,
-    goalP99Ms: GOALS.hostileLagP99Ms,
-    pass: lag.p99 < GOALS.hostileLagP99Ms,
+    memoryKillsMiB,
   };
 }
 
@@ -453,87 +526,104 @@ function report(r) {
     `Warden governance benchmark — ${r.meta.date}, node ${r.meta.node}, ${r.meta.cpus} CPU, load ${r.meta.loadavgAtStart.join(' ')} → ${r.meta.loadavgAtEnd.join(' ')}`,
     '',
   );
-  const s3 = (x) => `${fmt(x.min, 1)} / ${fmt(x.median, 1)} / ${fmt(x.p90, 1)} / ${fmt(x.max, 1)}`;
-  out.push(
-    table(
-      ['figure', 'measured', 'goal', 'verdict'],
-      [
-        [
-          `1. kill overshoot past hangMs ${k.hangMs} (ms, n=${k.n}) min/med/p90/max`,
-          s3(k.overshoot),
-          `max ≤ ${k.goalMaxMs}`,
-          verdict(k.pass),
-        ],
-        ['   block → kill decision (ms)', s3(k.detect), '', ''],
-        ['   kill → exit event (ms)', s3(k.killToExit), '', ''],
-        [
-          `2. host loop delay p99, 10 hostile (ms, ${h.seconds} s, ${h.lag.samples} samples)`,
-          fmt(h.lag.p99, 1),
-          `< ${h.goalP99Ms}`,
-          verdict(h.pass),
-        ],
-        ['   … p50 / p90 / max (ms)', `${fmt(h.lag.p50, 1)} / ${fmt(h.lag.p90, 1)} / ${fmt(h.lag.max, 1)}`, '', ''],
-        [
-          '   floor: 10 idle extensions p99 / max (ms)',
-          `${fmt(h.floor.lag.p99, 1)} / ${fmt(h.floor.lag.max, 1)}`,
-          '',
-          '',
-        ],
-        [
-          '   neighbour ping during it: answers, wrong, p99 RTT (ms)',
-          `${h.neighbour.answers}, ${h.neighbour.wrong}, ${fmt(h.neighbour.p99, 1)}`,
-          '',
-          '',
-        ],
-        [
-          `3. ${l.extensions} live extensions answering`,
-          `${l.answered}/${l.extensions}`,
-          l.goals.answer,
-          verdict(l.passAnswer),
-        ],
-        [
-          `   sequential invoke RTT (ms, n=${l.sequential.n}) p99`,
-          fmt(l.sequential.p99, 2),
-          `< ${l.goals.p99Ms}`,
-          verdict(l.passLatency),
-        ],
-        [
-          '   … min / median / p90 / max (ms)',
-          `${fmt(l.sequential.min, 2)} / ${fmt(l.sequential.median, 2)} / ${fmt(l.sequential.p90, 2)} / ${fmt(l.sequential.max, 2)}`,
-          '',
-          '',
-        ],
-        [
-          `   burst of ${l.extensions} concurrent, p99 / max (ms)`,
-          `${fmt(l.burst.p99, 1)} / ${fmt(l.burst.max, 1)}`,
-          '',
-          '',
-        ],
-        ['   host loop delay meanwhile p99 / max (ms)', `${fmt(l.lag.p99, 1)} / ${fmt(l.lag.max, 1)}`, '', ''],
-        [`   total USS of ${l.memory.measured} children (MiB)`, fmt(l.memory.totalUssMiB, 0), '(report)', ''],
-        [
-          '   per-extension USS median / max (MiB)',
-          `${fmt(l.memory.perExtensionUss.median, 1)} / ${fmt(l.memory.perExtensionUss.max, 1)}`,
-          `(≤ ${GOALS.ussPerExtMiB}, run.mjs)`,
-          verdict(l.memory.perExtensionUss.median <= GOALS.ussPerExtMiB),
-        ],
-        [
-          '   total RSS / PSS of children, host USS (MiB)',
-          `${fmt(l.memory.totalRssMiB, 0)} / ${fmt(l.memory.totalPssMiB, 0)}, ${fmt(l.memory.hostUssMiB, 0)}`,
-          '',
-          '',
-        ],
-        [`   start all ${l.extensions}, two at a time (s)`, fmt(l.startAllMs / 1000, 1), '', ''],
-      ],
-    ),
-  );
-  out.push('', `kill reasons (1): ${k.reasons.join('; ')}`);
-  out.push(`kills during (2): ${JSON.stringify(h.kills)}`);
+  const s4 = (x, d = 1) => `${fmt(x.min, d)} / ${fmt(x.median, d)} / ${fmt(x.p90, d)} / ${fmt(x.max, d)}`;
+  const rows = [];
   const missed = [];
-  if (!k.pass) missed.push(`kill overshoot max ${fmt(k.overshoot.max, 1)} ms > ${k.goalMaxMs} ms`);
-  if (!h.pass) missed.push(`hostile host-loop p99 ${fmt(h.lag.p99, 1)} ms ≥ ${h.goalP99Ms} ms`);
-  if (!l.passAnswer) missed.push(`${l.answered}/${l.extensions} answered`);
-  if (!l.passLatency) missed.push(`50-extension p99 ${fmt(l.sequential.p99, 2)} ms ≥ ${l.goals.p99Ms} ms`);
+  if (k) {
+    rows.push(
+      [
+        `1. kill overshoot past hangMs ${k.hangMs} (ms, n=${k.n}) min/med/p90/max`,
+        s4(k.overshoot),
+        `max ≤ ${k.goalMaxMs}`,
+        verdict(k.pass),
+      ],
+      ['   block → kill decision (ms)', s4(k.detect), '', ''],
+      ['   kill → exit event (ms)', s4(k.killToExit), '', ''],
+    );
+    if (!k.pass) missed.push(`kill overshoot max ${fmt(k.overshoot.max, 1)} ms > ${k.goalMaxMs} ms`);
+  }
+  if (h) {
+    rows.push(
+      [
+        `2. host loop delay p99, ${h.hostile.length} hostile (ms, ${h.seconds} s, ${h.lag.samples} samples)`,
+        fmt(h.lag.p99, 1),
+        `< ${h.goalP99Ms}`,
+        verdict(h.pass),
+      ],
+      ['   … p50 / p90 / max (ms)', `${fmt(h.lag.p50, 1)} / ${fmt(h.lag.p90, 1)} / ${fmt(h.lag.max, 1)}`, '', ''],
+      ['   host CPU (main thread + GC) during it (% of one core)', fmt(h.hostCpuPercent, 0), '', ''],
+      [
+        '   RSS read at memory kills, max (MiB; limit 144)',
+        h.memoryKillsMiB.length ? `${Math.max(...h.memoryKillsMiB)} (n=${h.memoryKillsMiB.length})` : '-',
+        '',
+        '',
+      ],
+      [
+        '   what-if: same with extension processes at nice 10, p99 / max (ms)',
+        `${fmt(h.niced.lag.p99, 1)} / ${fmt(h.niced.lag.max, 1)}`,
+        '(info)',
+        '',
+      ],
+      [
+        `   floor: ${h.hostile.length} idle extensions p99 / max (ms)`,
+        `${fmt(h.floor.lag.p99, 1)} / ${fmt(h.floor.lag.max, 1)}`,
+        '',
+        '',
+      ],
+      [
+        '   neighbour ping during it: answers, wrong, p99 RTT (ms)',
+        `${h.neighbour.answers}, ${h.neighbour.wrong}, ${fmt(h.neighbour.p99, 1)}`,
+        '',
+        '',
+      ],
+    );
+    if (!h.pass) missed.push(`hostile host-loop p99 ${fmt(h.lag.p99, 1)} ms ≥ ${h.goalP99Ms} ms`);
+  }
+  if (l) {
+    rows.push(
+      [
+        `3. ${l.extensions} live extensions answering`,
+        `${l.answered}/${l.extensions}`,
+        l.goals.answer,
+        verdict(l.passAnswer),
+      ],
+      [
+        `   sequential invoke RTT (ms, n=${l.sequential.n}) p99`,
+        fmt(l.sequential.p99, 2),
+        `< ${l.goals.p99Ms}`,
+        verdict(l.passLatency),
+      ],
+      ['   … min / median / p90 / max (ms)', s4(l.sequential, 2), '', ''],
+      [
+        `   burst of ${l.extensions} concurrent, p99 / max (ms)`,
+        `${fmt(l.burst.p99, 1)} / ${fmt(l.burst.max, 1)}`,
+        '',
+        '',
+      ],
+      ['   host loop delay meanwhile p99 / max (ms)', `${fmt(l.lag.p99, 1)} / ${fmt(l.lag.max, 1)}`, '', ''],
+      [`   total USS of ${l.memory.measured} children (MiB)`, fmt(l.memory.totalUssMiB, 0), '(report)', ''],
+      [
+        '   per-extension USS median / max (MiB)',
+        `${fmt(l.memory.perExtensionUss.median, 1)} / ${fmt(l.memory.perExtensionUss.max, 1)}`,
+        `(≤ ${GOALS.ussPerExtMiB}, run.mjs)`,
+        verdict(l.memory.perExtensionUss.median <= GOALS.ussPerExtMiB),
+      ],
+      [
+        '   total RSS / PSS of children, host USS (MiB)',
+        `${fmt(l.memory.totalRssMiB, 0)} / ${fmt(l.memory.totalPssMiB, 0)}, ${fmt(l.memory.hostUssMiB, 0)}`,
+        '',
+        '',
+      ],
+      [`   start all ${l.extensions}, two at a time (s)`, fmt(l.startAllMs / 1000, 1), '', ''],
+    );
+    if (!l.passAnswer) missed.push(`${l.answered}/${l.extensions} answered`);
+    if (!l.passLatency)
+      missed.push(`${l.extensions}-extension p99 ${fmt(l.sequential.p99, 2)} ms ≥ ${l.goals.p99Ms} ms`);
+  }
+  out.push(table(['figure', 'measured', 'goal', 'verdict'], rows));
+  if (k) out.push('', `kill reasons (1): ${k.reasons.join('; ')}`);
+  if (h) out.push(`kills during (2): ${JSON.stringify(h.kills)}`);
+  if (h) out.push(`kills during (2, nice 10): ${JSON.stringify(h.niced.kills)}`);
   out.push('', missed.length ? `MISSED: ${missed.join('; ')}` : 'All goals met.');
   return out.join('\n');
 }
@@ -566,12 +656,18 @@ async function main() {
   const loadavgAtStart = loadavg();
   if (!fs.existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.mjs first`);
   log(`warden governance bench: temp ${tmp}`);
-  log(`1/3 kill overshoot (n=${CONFIG.killN})`);
-  const killOvershoot = await benchKillOvershoot();
-  log(`2/3 host loop delay, 10 hostile extensions (${CONFIG.hostileS} s; floor ${CONFIG.floorS} s)`);
-  const hostileLag = await benchHostileLag();
-  log(`3/3 ${CONFIG.exts} live extensions`);
-  const live = await benchLive();
+  const run = async (key, what, fn) => {
+    if (!CONFIG.only.includes(key)) return null;
+    log(what);
+    return fn();
+  };
+  const killOvershoot = await run('kill', `1/3 kill overshoot (n=${CONFIG.killN})`, benchKillOvershoot);
+  const hostileLag = await run(
+    'hostile',
+    `2/3 host loop delay, 10 hostile extensions (${CONFIG.hostileS} s; floor ${CONFIG.floorS} s)`,
+    benchHostileLag,
+  );
+  const live = await run('live', `3/3 ${CONFIG.exts} live extensions`, benchLive);
   const results = {
     meta: {
       date: new Date().toISOString(),

@@ -82,7 +82,7 @@ describe('host API inventory', () => {
       type: 'json',
       value: { refused: true, code: c.code, ...(c.reason ? { reason: c.reason } : {}) },
     });
-    const message = (result as { value: { message: string } }).value.message;
+    const message = (result as unknown as { value: { message: string } }).value.message;
     expect(message).not.toContain(os.homedir() === '/' ? '\u0000' : os.homedir() + path.sep + '.warden');
     expect(message).not.toContain(host.dataDir);
     expect(fs.readFileSync(secretFile, 'utf8')).toBe('do not read');

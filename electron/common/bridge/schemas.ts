@@ -10,7 +10,10 @@ import { CommandResultSchema } from '../command-result';
 import { CAPABILITIES } from '../protocol';
 
 export const ResultOf = <T extends z.ZodType>(value: T) =>
-  z.union([z.strictObject({ ok: z.literal(true), value }), z.strictObject({ ok: z.literal(false), error: ErrorDataSchema })]);
+  z.union([
+    z.strictObject({ ok: z.literal(true), value }),
+    z.strictObject({ ok: z.literal(false), error: ErrorDataSchema }),
+  ]);
 
 const id = z.string().min(1).max(128);
 
@@ -37,7 +40,16 @@ export const CommandInfoSchema = z.strictObject({
 });
 export type CommandInfo = z.infer<typeof CommandInfoSchema>;
 
-export const EXTENSION_STATES = ['idle', 'starting', 'running', 'stopping', 'crashed', 'failed', 'quarantined', 'disabled'] as const;
+export const EXTENSION_STATES = [
+  'idle',
+  'starting',
+  'running',
+  'stopping',
+  'crashed',
+  'failed',
+  'quarantined',
+  'disabled',
+] as const;
 
 export const ExtensionSummarySchema = z.strictObject({
   id,
@@ -156,7 +168,10 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 /** Every method: its parameter schema and its result value schema. */
 export const BRIDGE_METHODS = {
   'app.info': { params: z.strictObject({}), result: AppInfoSchema },
-  'app.openExternal': { params: z.strictObject({ url: z.string().max(4096) }), result: z.strictObject({ opened: z.boolean() }) },
+  'app.openExternal': {
+    params: z.strictObject({ url: z.string().max(4096) }),
+    result: z.strictObject({ opened: z.boolean() }),
+  },
   'extensions.list': { params: z.strictObject({}), result: z.array(ExtensionSummarySchema) },
   'extensions.install': {
     params: z.union([
@@ -183,7 +198,10 @@ export const BRIDGE_METHODS = {
   },
   'commands.cancel': { params: z.strictObject({ runId: z.string().min(1).max(64) }), result: z.strictObject({}) },
   'prompts.pending': { params: z.strictObject({}), result: z.array(PromptSchema) },
-  'prompts.answer': { params: z.strictObject({ promptId: z.string(), answer: PromptAnswerSchema }), result: z.strictObject({}) },
+  'prompts.answer': {
+    params: z.strictObject({ promptId: z.string(), answer: PromptAnswerSchema }),
+    result: z.strictObject({}),
+  },
   'resources.snapshot': {
     params: z.strictObject({ sinceMs: z.number().optional() }),
     result: z.array(z.strictObject({ extensionId: id, history: z.array(MetricSampleSchema) })),
@@ -200,7 +218,10 @@ export const BRIDGE_METHODS = {
     }),
     result: z.array(AuditRecordSchema),
   },
-  'catalog.list': { params: z.strictObject({ query: z.string().max(200).optional() }), result: z.array(CatalogEntrySchema) },
+  'catalog.list': {
+    params: z.strictObject({ query: z.string().max(200).optional() }),
+    result: z.array(CatalogEntrySchema),
+  },
   'pickers.pickFile': {
     params: z.strictObject({ title: z.string().max(200).optional(), kind: z.enum(['file', 'directory']).optional() }),
     result: z.strictObject({ path: z.string().nullable() }),
@@ -210,12 +231,17 @@ export const BRIDGE_METHODS = {
 export type BridgeMethod = keyof typeof BRIDGE_METHODS;
 export type BridgeParams<M extends BridgeMethod> = z.input<(typeof BRIDGE_METHODS)[M]['params']>;
 export type BridgeValue<M extends BridgeMethod> = z.infer<(typeof BRIDGE_METHODS)[M]['result']>;
-export type BridgeResult<M extends BridgeMethod> = { ok: true; value: BridgeValue<M> } | { ok: false; error: z.infer<typeof ErrorDataSchema> };
+export type BridgeResult<M extends BridgeMethod> =
+  { ok: true; value: BridgeValue<M> } | { ok: false; error: z.infer<typeof ErrorDataSchema> };
 
 /** Events pushed to the renderer. */
 export const BRIDGE_EVENTS = {
   'extensions.changed': z.array(ExtensionSummarySchema),
-  'commands.progress': z.strictObject({ runId: z.string(), fraction: z.number().nullable(), message: z.string().optional() }),
+  'commands.progress': z.strictObject({
+    runId: z.string(),
+    fraction: z.number().nullable(),
+    message: z.string().optional(),
+  }),
   'prompts.opened': PromptSchema,
   'prompts.closed': z.strictObject({ promptId: z.string(), answer: z.string() }),
   'resources.sample': z.strictObject({ extensionId: id, sample: MetricSampleSchema }),

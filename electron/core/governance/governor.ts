@@ -122,19 +122,29 @@ export function createGovernor(deps: GovernorDeps): Governor {
     const now = Date.now();
     if (lastCpu) cpuPercent = ((s.cpuMs - lastCpu.cpuMs) / Math.max(1, now - lastCpu.at)) * 100;
     lastCpu = { cpuMs: s.cpuMs, at: now };
-    // While throttled the process cannot exceed its budget by much; "still over" means it uses
-    // nearly all the time it is let run.
+    // While throttled the process cannot exceed its budget by much: "still over" means it uses
+    // most of the time it is let run. CPU time comes in 10 ms ticks, so short windows are noisy:
+    // while throttled a quiet window decays the count instead of resetting it, and only a clearly
+    // idle process (a third of its budget) is let go.
     const budget = deps.limits.cpuPercent;
-    const isOver = throttled ? cpuPercent >= budget * 0.8 : cpuPercent > budget;
+    const isOver = throttled ? cpuPercent >= budget * 0.6 : cpuPercent > budget;
     if (!isOver) {
-      over = 0;
-      if (++under >= 3) endThrottle();
+      if (throttled) {
+        over = Math.max(0, over - 1);
+        if (cpuPercent < budget / 3 && ++under >= 3) {
+          over = 0;
+          endThrottle();
+        }
+      } else {
+        over = 0;
+        under = 0;
+      }
       return;
     }
     under = 0;
     over++;
     if (over === t.warnAfter) deps.onEvent?.({ type: 'cpu-warning', cpuPercent });
-    if (over === t.throttleAfter) {
+    if (over >= t.throttleAfter && !throttled) {
       startThrottle();
       deps.onEvent?.({ type: 'throttled', cpuPercent });
     }

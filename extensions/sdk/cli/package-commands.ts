@@ -80,13 +80,13 @@ export const packCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { key: { type: 'string' }, out: { type: 'string' } },
+    options: { key: { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new CliError('pack takes <extension-dir> --key <file>');
   if (!values.key) throw new CliError('pack needs --key <private-key-file> (create one with: warden keygen)');
   const dir = path.resolve(positionals[0]!);
   const key = await guard(async () => readPrivateKey(path.resolve(values.key!)), true);
-  const result = await guard(() => packExtension(dir, key), true);
+  const result = await guard(() => packExtension(dir, key, { gzip: values.gzip }), true);
   const out = path.resolve(values.out ?? `${result.id}-${result.version}.wext`);
   fs.writeFileSync(out, result.bytes);
   ctx.stdout(
@@ -130,7 +130,7 @@ export const verifyCommand: Command = async (argv, ctx) => {
         `ok: ${pkg.id} ${pkg.version} (signature and ${Object.keys(pkg.files).length} file hashes verified)`,
         `publisher:   ${pkg.publisher}`,
         `fingerprint: ${pkg.fingerprint}`,
-        `permissions: ${permissions.length ? '' : 'none'}`,
+        `permissions:${permissions.length ? '' : ' none'}`,
         ...permissions.map((l) => `  ${l}`),
       ].join('\n') + '\n',
     );

@@ -42,7 +42,7 @@ Commands:
         Check manifest.json and the bundle without running anything.
   keygen [--out <file>]
         Create an ed25519 publisher key: <file> (private, 0600) and <file>.pub. Never overwrites.
-  pack <extension-dir> --key <file> [--out <file.wext>]
+  pack <extension-dir> --key <file> [--out <file.wext>] [--gzip]
         Sign the folder into a .wext: manifest.json, the main bundle (+ .map), the icon, README.md,
         LICENSE and CHANGELOG.md. Nothing else ships. The same folder gives the same bytes.
   verify <file.wext> [--json]

@@ -1,0 +1,45 @@
+/** Packages and trust (DESIGN §7): the registry API the desktop app, headless mode and the CLI use. */
+export { createPackageRegistry, type PackageRegistry } from './registry';
+export {
+  approveUpdate,
+  installPackage,
+  installUnsigned,
+  listInstalled,
+  loadInstalled,
+  recover,
+  rollbackExtension,
+  setEnabled,
+  uninstallExtension,
+  type InstallOptions,
+  type InstallOutcome,
+  type InstalledInfo,
+  type RecoveryReport,
+  type RegistryOptions,
+  type RollbackOutcome,
+} from './installer';
+export {
+  buildCatalog,
+  openCatalog,
+  readCatalogConfig,
+  verifyIndex,
+  INDEX_FILE,
+  type Catalog,
+  type CatalogBlock,
+  type CatalogIndex,
+  type CatalogPackage,
+  type BuildCatalogOptions,
+} from './catalog';
+export {
+  watchForAutoRollback,
+  type AutoRollbackEvent,
+  type AutoRollbackOptions,
+  type AutoRollbackWatcher,
+} from './auto-rollback';
+export { packExtension, shippedFiles, type PackResult } from './pack';
+export { extractPackage, type ExtractResult, type ExtractOptions } from './extract';
+export { verifyPackage, verifySignatureFile, type VerifiedPackage, type SignedPayload } from './verify';
+export { generateKeyPair, readPrivateKey, readPublicKey, writeKeyPair, fingerprintOf, type KeyPair } from './signing';
+export { canonicalJson } from './canonical-json';
+export { permissionWidening, describePermissions, type PermissionWidening } from './permissions-diff';
+export { readState, type InstallState, type ExtensionRecord } from './install-state';
+export { PackageError, DEFAULT_LIMITS, SIGNATURE_FILE, PACKAGE_FORMAT, type ExtractLimits } from './format';

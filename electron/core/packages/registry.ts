@@ -1,0 +1,104 @@
+/**
+ * The package registry as one object bound to a data folder: what the desktop app, headless mode
+ * and the CLI call. Every method is a thin wrapper over installer.ts / catalog.ts.
+ */
+import path from 'node:path';
+import type { LoadedExtension } from '../extension-loader';
+import { openCatalog, type Catalog, type CatalogReadOptions } from './catalog';
+import { PackageError } from './format';
+import { readState, type ExtensionRecord } from './install-state';
+import {
+  approveUpdate,
+  installPackage,
+  installUnsigned,
+  listInstalled,
+  loadInstalled,
+  recover,
+  rollbackExtension,
+  setEnabled,
+  uninstallExtension,
+  type InstallOptions,
+  type InstallOutcome,
+  type InstalledInfo,
+  type RecoveryReport,
+  type RegistryOptions,
+  type RollbackOutcome,
+} from './installer';
+import semver from 'semver';
+
+export interface PackageRegistry {
+  readonly dataDir: string;
+  recover(opts?: { ifIdle?: boolean }): Promise<RecoveryReport>;
+  list(): Promise<InstalledInfo[]>;
+  /** The raw state record of one id (undefined if not installed). */
+  record(id: string): Promise<ExtensionRecord | undefined>;
+  install(file: string, opts?: InstallOptions): Promise<InstallOutcome>;
+  installUnsigned(folder: string): Promise<InstallOutcome>;
+  update(id: string, file: string, opts?: InstallOptions): Promise<InstallOutcome>;
+  approve(id: string): Promise<InstallOutcome>;
+  rollback(id: string, opts?: { to?: string; reason?: string; onlyIfActive?: string }): Promise<RollbackOutcome>;
+  uninstall(id: string): Promise<{ id: string; version: string }>;
+  setEnabled(id: string, enabled: boolean): Promise<void>;
+  loadInstalled(id: string): Promise<LoadedExtension>;
+  openCatalog(source: string, opts: CatalogReadOptions): Promise<Catalog>;
+  /** Installs (or updates to) the catalog's latest non-blocklisted version of `id`. */
+  installFromCatalog(
+    catalog: Catalog,
+    id: string,
+    mode: 'install' | 'update',
+    opts?: InstallOptions,
+  ): Promise<InstallOutcome>;
+}
+
+export function createPackageRegistry(dataDir: string, options: RegistryOptions = {}): PackageRegistry {
+  const o = (extra: object = {}) => ({ ...options, ...extra });
+  return {
+    dataDir,
+    recover: (opts = {}) => recover(dataDir, o(opts)),
+    list: () => listInstalled(dataDir),
+    async record(id) {
+      const state = await readState(dataDir);
+      return Object.hasOwn(state.extensions, id) ? state.extensions[id] : undefined;
+    },
+    install: (file, opts = {}) => installPackage(dataDir, file, 'install', o(opts)),
+    installUnsigned: (folder) => installUnsigned(dataDir, folder, options),
+    update: (id, file, opts = {}) =>
+      installPackage(dataDir, file, 'update', o({ ...opts, expect: { ...opts.expect, id } })),
+    approve: (id) => approveUpdate(dataDir, id, options),
+    rollback: (id, opts = {}) => rollbackExtension(dataDir, id, o(opts)),
+    uninstall: (id) => uninstallExtension(dataDir, id, options),
+    setEnabled: (id, enabled) => setEnabled(dataDir, id, enabled, options),
+    loadInstalled: (id) => loadInstalled(dataDir, id),
+    openCatalog: (source, opts) => openCatalog(dataDir, source, { ...opts, lockTimeoutMs: options.lockTimeoutMs }),
+    async installFromCatalog(catalog, id, mode, opts = {}) {
+      const pkg = catalog.latest(id);
+      if (!pkg) {
+        const any = catalog.index.packages.some((p) => p.id === id);
+        throw new PackageError(
+          any ? `every version of ${id} in the catalog is blocklisted` : `${id} is not in the catalog`,
+          any ? 'refused' : 'not-found',
+        );
+      }
+      if (mode === 'update') {
+        const rec = await this.record(id);
+        if (rec && !semver.gt(pkg.version, rec.highestVersion)) {
+          throw new PackageError(`${id} is up to date (${rec.active}; the catalog has ${pkg.version})`, 'refused');
+        }
+      }
+      const fetched = await catalog.fetchPackage(pkg, path.join(dataDir, 'cache', 'downloads'));
+      try {
+        return await installPackage(
+          dataDir,
+          fetched.file,
+          mode,
+          o({
+            ...opts,
+            expect: { id: pkg.id, version: pkg.version, publicKey: pkg.publicKey, sha256: pkg.sha256, size: pkg.size },
+          }),
+        );
+      } finally {
+        await fetched.done();
+      }
+    },
+  };
+}

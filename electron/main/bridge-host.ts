@@ -1,0 +1,49 @@
+/**
+ * What the Electron adapters need from the host core: answer a bridge method, push events, and
+ * shut down. `createAppHost` (electron/core/app-host.ts) returns an object of this shape; the IPC
+ * layer and the app lifecycle see only this interface, so they are tested with a fake.
+ */
+import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
+import type { Launcher } from '../core/launcher';
+import type { Logger } from '../core/logger';
+import type { ProcSampler } from '../core/governance/proc-stats';
+import type { SecretStore } from '../core/secret-store';
+import type { Picker } from '../core/gateways/types';
+
+export interface BridgeHost {
+  /**
+   * Answers one bridge method. `params` has passed the method's schema (the IPC layer checks it
+   * first). Failures come back as `{ ok: false, error }`; a rejection is turned into `EINTERNAL`.
+   */
+  handle(method: BridgeMethod, params: unknown): Promise<BridgeResult<BridgeMethod>>;
+  /** Every host event, for the window; returns the unsubscribe function. */
+  subscribe(listener: (event: BridgeEvent, payload: unknown) => void): () => void;
+}
+
+/** The host as the app owns it: a bridge host that stops every extension on `close()`. */
+export interface AppHostLike extends BridgeHost {
+  close(): Promise<void>;
+}
+
+/** The Electron implementations of the core's ports, handed to the host factory. */
+export interface ElectronHostOptions {
+  mode: 'electron';
+  /** Where the host keeps its state: Electron's `userData` folder. */
+  dataDir: string;
+  appVersion: string;
+  /** The sample extensions shipped with the app (extraResources `extensions`), if present. */
+  examplesDir: string | undefined;
+  /** `utilityProcess.fork` per extension. */
+  launcher: Launcher;
+  /** CPU and memory of an extension process, from `app.getAppMetrics()`. */
+  sample: ProcSampler;
+  /** Secrets encrypted with `safeStorage` (the OS keychain). */
+  secrets: SecretStore;
+  /** The native open dialog. */
+  picker: Picker;
+  /** `app.openExternal`: http(s) only, after the user confirms; resolves whether it was opened. */
+  openExternal(url: string): Promise<boolean>;
+  logger: Logger;
+}
+
+export type AppHostFactory = (options: ElectronHostOptions) => AppHostLike | Promise<AppHostLike>;

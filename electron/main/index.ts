@@ -1,0 +1,87 @@
+/**
+ * The Electron main process entry (bundled to dist/main/index.cjs): the real Electron modules
+ * handed to `startWardenApp`, and the host factory.
+ *
+ * The host core is loaded at run time from its own bundle (dist/core/index.cjs, the core's
+ * public surface, which exports `createAppHost`) rather than bundled in here: the core stays one
+ * copy, built once, and this entry never depends on the core's source layout.
+ */
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell, utilityProcess } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLogger, type LogEntry } from '../core/logger';
+import type { AppHostFactory, AppHostLike, ElectronHostOptions } from './bridge-host';
+import { startWardenApp } from './app-lifecycle';
+
+/** dist/, seen from dist/main/index.cjs. */
+const dist = path.join(__dirname, '..');
+
+/** Loads `createAppHost` from the core bundle and adapts it to the Electron ports; starts it. */
+function loadHostFactory(): AppHostFactory {
+  const corePath = path.join(dist, 'core', 'index.cjs');
+  // A run-time require of our own built file, on purpose not bundled (see above).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const core = require(corePath) as {
+    createAppHost?: (o: CoreHostOptions) => AppHostLike & { start(): Promise<void> };
+  };
+  const create = core.createAppHost;
+  if (typeof create !== 'function') {
+    throw new Error(
+      `${corePath} does not export createAppHost (export it from electron/core/index.ts, then npm run build)`,
+    );
+  }
+  return async (o) => {
+    const examples =
+      o.examplesDir && fs.existsSync(o.examplesDir)
+        ? fs.readdirSync(o.examplesDir).map((n) => path.join(o.examplesDir!, n))
+        : [];
+    const host = create({
+      dataDir: o.dataDir,
+      launcher: o.launcher,
+      mode: 'electron',
+      version: o.appVersion,
+      sample: o.sample,
+      secrets: o.secrets,
+      picker: o.picker,
+      openExternal: o.openExternal,
+      logger: o.logger,
+      // The bundled examples load as developer folders, marked "unsigned" in the panel.
+      devFolders: examples.filter((d) => fs.existsSync(path.join(d, 'manifest.json'))),
+    });
+    await host.start();
+    return host;
+  };
+}
+
+/** The subset of the core's AppHostOptions this adapter passes (kept in sync by the core's types). */
+type CoreHostOptions = Omit<ElectronHostOptions, 'appVersion' | 'examplesDir'> & {
+  version: string;
+  devFolders: string[];
+};
+
+function stderrSink(entry: LogEntry): void {
+  process.stderr.write(`${JSON.stringify(entry)}\n`);
+}
+
+startWardenApp({
+  electron: {
+    app,
+    BrowserWindow,
+    ipcMain,
+    dialog,
+    shell,
+    safeStorage,
+    fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+  },
+  createHost: (options: ElectronHostOptions): Promise<AppHostLike> =>
+    Promise.resolve().then(() => loadHostFactory()(options)),
+  paths: {
+    preload: path.join(dist, 'preload', 'index.cjs'),
+    renderer: path.join(dist, 'renderer', 'index.html'),
+    bootstrap: path.join(dist, 'sandbox', 'bootstrap.cjs'),
+    examples: app.isPackaged
+      ? path.join(process.resourcesPath, 'extensions')
+      : path.join(dist, '..', 'extensions', 'examples'),
+  },
+  logger: createLogger(stderrSink, { proc: 'main' }),
+});

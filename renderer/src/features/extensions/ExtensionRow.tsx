@@ -1,0 +1,133 @@
+/** One installed extension: identity, badges, reasons, and the actions its state allows. */
+import type { ExtensionSummary } from '../../../../electron/common/bridge/schemas';
+import { Ellipsis } from '../../components/Ellipsis';
+import { formatDateTime } from '../../lib/format';
+import { useAppStore } from '../../stores/app-store';
+import { extensionBadges } from './badges';
+
+export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
+  const busy = useAppStore((s) => s.busy[ext.id]);
+  const setEnabled = useAppStore((s) => s.setEnabled);
+  const uninstall = useAppStore((s) => s.uninstall);
+  const update = useAppStore((s) => s.update);
+  const approveUpdate = useAppStore((s) => s.approveUpdate);
+  const rollback = useAppStore((s) => s.rollback);
+  const release = useAppStore((s) => s.release);
+  const quarantined = ext.state === 'quarantined' || ext.quarantine !== undefined;
+  const disabled = busy !== undefined;
+  const tid = (what: string) => `ext-${what}-${ext.id}`;
+
+  return (
+    <li className="ext-row card" data-testid={`ext-row-${ext.id}`} data-state={ext.state} aria-busy={disabled}>
+      <div className="ext-main">
+        <div className="ext-title">
+          <Ellipsis text={ext.name} className="ext-name" />
+          <span className="muted mono ext-version">{ext.version}</span>
+        </div>
+        <div className="ext-meta muted">
+          <Ellipsis text={`${ext.id} · by ${ext.publisher}`}>
+            <span className="mono">{ext.id}</span> · by {ext.publisher}
+          </Ellipsis>
+        </div>
+        {ext.description && <Ellipsis text={ext.description} className="ext-desc" />}
+        <div className="badges">
+          {extensionBadges(ext).map((b) => (
+            <span key={b.key} className={`badge tone-${b.tone}`} title={b.title} data-testid={`ext-badge-${b.key}`}>
+              {b.label}
+            </span>
+          ))}
+          {busy && <span className="badge tone-info">{busy}…</span>}
+        </div>
+        {ext.quarantine && (
+          <p className="reason bad" data-testid={tid('quarantine-reason')}>
+            Quarantined {formatDateTime(ext.quarantine.since)}: {ext.quarantine.reason}
+          </p>
+        )}
+        {ext.blocked && <p className="reason bad">Blocked by the catalog: {ext.blocked}</p>}
+        {ext.lastExit && !ext.lastExit.expected && !ext.quarantine && (
+          <p className="reason warn" data-testid={tid('last-exit')}>
+            Last stopped {formatDateTime(ext.lastExit.at)}: {ext.lastExit.reason}
+          </p>
+        )}
+        {ext.pendingUpdate && (
+          <div className="perm-diff" data-testid={tid('permdiff')}>
+            <p>
+              Version <span className="mono">{ext.pendingUpdate.version}</span> asks for more than this version. It
+              stays on <span className="mono">{ext.version}</span> until you approve:
+            </p>
+            <ul>
+              {ext.pendingUpdate.addedPermissions.map((p) => (
+                <li key={p} className="mono added">
+                  + {p}
+                </li>
+              ))}
+            </ul>
+            <button
+              type="button"
+              className="primary"
+              disabled={disabled}
+              data-testid={tid('approve')}
+              onClick={() => void approveUpdate(ext.id)}
+            >
+              Approve and update
+            </button>
+          </div>
+        )}
+        {ext.permissions.length > 0 && (
+          <details className="ext-perms">
+            <summary>Declared permissions ({ext.permissions.length})</summary>
+            <ul>
+              {ext.permissions.map((p) => (
+                <li key={p} className="mono break-anywhere">
+                  {p}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </div>
+      <div className="ext-actions">
+        {quarantined ? (
+          <button
+            type="button"
+            className="primary"
+            disabled={disabled}
+            data-testid={tid('release')}
+            onClick={() => void release(ext.id)}
+          >
+            Release
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={disabled}
+            data-testid={tid('toggle')}
+            aria-pressed={ext.enabled}
+            onClick={() => void setEnabled(ext.id, !ext.enabled)}
+          >
+            {ext.enabled ? 'Disable' : 'Enable'}
+          </button>
+        )}
+        {ext.updateAvailable && !ext.pendingUpdate && (
+          <button type="button" disabled={disabled} data-testid={tid('update')} onClick={() => void update(ext.id)}>
+            Update to {ext.updateAvailable}
+          </button>
+        )}
+        {ext.rollbackTo && (
+          <button type="button" disabled={disabled} data-testid={tid('rollback')} onClick={() => void rollback(ext.id)}>
+            Roll back to {ext.rollbackTo}
+          </button>
+        )}
+        <button
+          type="button"
+          className="danger-outline"
+          disabled={disabled}
+          data-testid={tid('uninstall')}
+          onClick={() => void uninstall(ext.id)}
+        >
+          Uninstall
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,83 @@
+/** The current run: progress while it runs, then its result or its error. */
+import { formatDuration } from '../../lib/format';
+import { useAppStore } from '../../stores/app-store';
+import type { RunState } from '../../stores/run-slice';
+import { ResultView } from './results/ResultView';
+
+function Progress({ run }: { run: RunState }) {
+  const fraction = run.progress?.fraction ?? null;
+  const pct = fraction === null ? undefined : Math.round(fraction * 100);
+  return (
+    <div className="run-progress-wrap">
+      <div
+        className={`progress${pct === undefined ? ' indeterminate' : ''}`}
+        role="progressbar"
+        aria-label="Command progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        data-testid="run-progress"
+      >
+        <div className="progress-fill" style={pct === undefined ? undefined : { width: `${pct}%` }} />
+      </div>
+      <p className="muted run-progress-text" data-testid="run-progress-text">
+        {run.status === 'cancelling' ? 'Cancelling…' : (run.progress?.message ?? 'Running…')}
+        {pct !== undefined ? ` (${pct}%)` : ''}
+      </p>
+    </div>
+  );
+}
+
+export function RunOutput() {
+  const run = useAppStore((s) => s.run);
+  if (!run) return null;
+  const running = run.status === 'running' || run.status === 'cancelling';
+  return (
+    <section
+      className="run-output"
+      aria-live="polite"
+      aria-busy={running}
+      data-testid="run-result"
+      data-status={run.status}
+      data-run-id={run.runId}
+    >
+      <header className="run-output-header">
+        <span className="ellipsis" title={run.title}>
+          {run.title}
+        </span>
+        <span className={`badge status-${run.status}`} data-testid="run-status">
+          {run.status}
+        </span>
+        {run.durationMs !== undefined && <span className="muted">{formatDuration(run.durationMs)}</span>}
+      </header>
+      {running && <Progress run={run} />}
+      {run.status === 'done' && run.result && (
+        <div className="result-body" data-testid="result-body" data-result-type={run.result.type}>
+          <ResultView result={run.result} />
+        </div>
+      )}
+      {(run.status === 'failed' || run.status === 'cancelled') && run.error && (
+        <div
+          className={`error-box${run.status === 'cancelled' ? ' neutral' : ''}`}
+          role="alert"
+          data-testid="run-error"
+        >
+          <p>
+            <strong className="mono" data-testid="run-error-code">
+              {run.error.code}
+            </strong>
+            {run.error.reason && <span className="muted"> ({run.error.reason})</span>}
+          </p>
+          <p className="break-anywhere pre-wrap" data-testid="run-error-message">
+            {run.error.message}
+          </p>
+          {run.error.location && (
+            <p className="mono muted break-anywhere" data-testid="run-error-location">
+              at {run.error.location}
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

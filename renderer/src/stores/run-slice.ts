@@ -1,0 +1,156 @@
+/**
+ * Running commands: the palette, the selected command and its form, and the current run (its
+ * progress, result or error). Progress events are matched by the run id generated here.
+ */
+import type { BridgeEventPayload, CommandInfo, ExtensionSummary } from '../../../electron/common/bridge/schemas';
+import type { CommandResult } from '../../../electron/common/command-result';
+import type { ErrorData } from '../../../electron/common/error-schema';
+import { buildArgs, initialValues, type FormValue, type FormValues } from '../lib/command-args';
+import { describeError } from './call';
+import type { AppState, SliceCreator } from './types';
+
+export interface CommandRef {
+  extensionId: string;
+  commandId: string;
+}
+
+/** A command as the palette lists it. */
+export interface PaletteCommand extends CommandRef {
+  extensionName: string;
+  command: CommandInfo;
+}
+
+export type RunStatus = 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+
+export interface RunState extends CommandRef {
+  runId: string;
+  title: string;
+  status: RunStatus;
+  startedAt: number;
+  progress: { fraction: number | null; message?: string } | null;
+  result?: CommandResult;
+  durationMs?: number;
+  error?: ErrorData;
+}
+
+export interface RunSlice {
+  paletteOpen: boolean;
+  selected: CommandRef | null;
+  formValues: FormValues;
+  formErrors: Record<string, string>;
+  run: RunState | null;
+  openPalette(): void;
+  closePalette(): void;
+  togglePalette(): void;
+  /** Selects a command, fills its form with defaults, closes the palette and shows the Run view. */
+  selectCommand(ref: CommandRef): void;
+  setFormValue(name: string, value: FormValue): void;
+  /** Opens the host picker for a path parameter and puts the choice in the field. */
+  pickParamPath(name: string): Promise<void>;
+  runSelected(): Promise<void>;
+  cancelRun(): Promise<void>;
+  receiveProgress(p: BridgeEventPayload<'commands.progress'>): void;
+}
+
+/** Extensions whose commands can run: enabled, not quarantined, not blocked. */
+export function isRunnable(e: ExtensionSummary): boolean {
+  return e.enabled && e.state !== 'quarantined' && e.state !== 'disabled' && !e.quarantine && !e.blocked;
+}
+
+/** Every contributed command of the runnable extensions, in list order. */
+export function paletteCommands(extensions: readonly ExtensionSummary[]): PaletteCommand[] {
+  return extensions
+    .filter(isRunnable)
+    .flatMap((e) =>
+      e.commands.map((command) => ({ extensionId: e.id, commandId: command.id, extensionName: e.name, command })),
+    );
+}
+
+/** The selected command's info, if its extension still lists it. */
+export function selectedCommand(state: Pick<AppState, 'extensions' | 'selected'>): CommandInfo | undefined {
+  const sel = state.selected;
+  if (!sel) return undefined;
+  return state.extensions.find((e) => e.id === sel.extensionId)?.commands.find((c) => c.id === sel.commandId);
+}
+
+let runCounter = 0;
+/** Unique within this window; the host keys progress and cancel by it. */
+export function newRunId(): string {
+  runCounter = (runCounter + 1) % 1_000_000;
+  return `run-${Date.now().toString(36)}-${runCounter}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
+  paletteOpen: false,
+  selected: null,
+  formValues: {},
+  formErrors: {},
+  run: null,
+  openPalette: () => set({ paletteOpen: true }),
+  closePalette: () => set({ paletteOpen: false }),
+  togglePalette: () => set({ paletteOpen: !get().paletteOpen }),
+  selectCommand: (ref) => {
+    const s = get();
+    const command = selectedCommand({ extensions: s.extensions, selected: ref });
+    set({
+      selected: ref,
+      formValues: command ? initialValues(command.params) : {},
+      formErrors: {},
+      paletteOpen: false,
+      view: 'run',
+    });
+  },
+  setFormValue: (name, value) => {
+    const { [name]: _cleared, ...formErrors } = get().formErrors;
+    set({ formValues: { ...get().formValues, [name]: value }, formErrors });
+  },
+  pickParamPath: async (name) => {
+    const spec = selectedCommand(get())?.params[name];
+    if (!spec) return;
+    const path = await get().pickPath(spec.kind ?? 'file', spec.title ?? name);
+    if (path !== null) get().setFormValue(name, path);
+  },
+  runSelected: async () => {
+    const s = get();
+    const sel = s.selected;
+    const command = selectedCommand(s);
+    if (!sel || !command) return;
+    if (s.run && (s.run.status === 'running' || s.run.status === 'cancelling')) return;
+    const built = buildArgs(command.params, s.formValues);
+    if (!built.ok) {
+      set({ formErrors: built.errors });
+      return;
+    }
+    const runId = newRunId();
+    set({
+      formErrors: {},
+      run: { ...sel, runId, title: command.title, status: 'running', startedAt: Date.now(), progress: null },
+    });
+    const r = await get().bridge.call('commands.run', { runId, ...sel, args: built.args });
+    const current = get().run;
+    if (!current || current.runId !== runId) return;
+    if (r.ok) {
+      set({ run: { ...current, status: 'done', result: r.value.result, durationMs: r.value.durationMs } });
+    } else {
+      const cancelled = r.error.code === 'ECANCELED';
+      set({ run: { ...current, status: cancelled ? 'cancelled' : 'failed', error: r.error } });
+    }
+  },
+  cancelRun: async () => {
+    const run = get().run;
+    if (!run || run.status !== 'running') return;
+    set({ run: { ...run, status: 'cancelling' } });
+    const r = await get().bridge.call('commands.cancel', { runId: run.runId });
+    if (!r.ok) {
+      get().notify('error', `Cancel failed — ${describeError(r.error)}`);
+      const now = get().run;
+      if (now?.runId === run.runId && now.status === 'cancelling') set({ run: { ...now, status: 'running' } });
+    }
+  },
+  receiveProgress: (p) => {
+    const run = get().run;
+    if (!run || run.runId !== p.runId || (run.status !== 'running' && run.status !== 'cancelling')) return;
+    const fraction = p.fraction === null ? null : Math.min(1, Math.max(0, p.fraction));
+    set({ run: { ...run, progress: { fraction, ...(p.message !== undefined ? { message: p.message } : {}) } } });
+  },
+});

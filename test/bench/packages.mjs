@@ -1,0 +1,218 @@
+// Warden package benchmark (DESIGN §7): `node test/bench/packages.mjs`. Standalone: it bundles
+// electron/core/packages/index.ts with esbuild into a temp file and measures the product code.
+//
+// WHAT IS MEASURED (real files in a temp folder on the same disk as the data folder)
+// 1. Install of a 5 MiB package. Subject: `installPackage(dataDir, file, 'install')` into a fresh
+//    data folder: install lock, recovery sweep, gunzip, tar parse, every entry hashed and
+//    written (fsync'd, as in production), signature + file-list verification, rename into place,
+//    state.json written atomically (fsync'd). Floor: read the same files (5 MiB bundle + the
+//    small ones) from the source folder, write copies into a fresh folder and SHA-256 them (no
+//    fsync). Rounds interleave the two (order shuffled each round). Goal: median ratio ≤ 2.
+//    Also shown: the same floor made durable (each copy fsync'd), the subject with `fsync: false` (what the ratio is without the durability cost),
+//    and `verify` alone (extract to nowhere + verify: what `warden verify` does).
+// 2. Activation-time hash check: what the supervisor does at every activation of an installed
+//    package, read the 1 MiB bundle and SHA-256 it, compared with the signed hash. Goal: median
+//    ≤ 5 ms.
+// Env: BENCH_PKG_ROUNDS (default 15).
+import { build } from 'esbuild';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { summarize, shuffled, table, fmt } from './stats.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const rounds = Number(process.env.BENCH_PKG_ROUNDS ?? 15);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-pkg-'));
+const outfile = path.join(work, 'packages.cjs');
+await build({
+  entryPoints: [path.join(root, 'electron/core/packages/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile,
+  logLevel: 'warning',
+  absWorkingDir: root,
+});
+const pkgs = createRequire(import.meta.url)(outfile);
+
+/** JS-like text (compresses about like a real minified bundle). */
+function bundleText(bytes) {
+  const words = [
+    'function',
+    'return',
+    'const',
+    'let',
+    'if',
+    'else',
+    'for',
+    'await',
+    'async',
+    'host',
+    'commands',
+    'register',
+    'value',
+    'length',
+    'push',
+    'map',
+    'filter',
+    'exports',
+    'module',
+    'null',
+    'undefined',
+    'true',
+    'false',
+  ];
+  const parts = ['exports.activate = () => { host.commands.register("hello", () => "hello"); };\n'];
+  let size = parts[0].length;
+  while (size < bytes) {
+    const line = `var _${crypto.randomBytes(3).toString('hex')}=${words[Math.floor(Math.random() * words.length)]}(${Math.floor(Math.random() * 1e6)},"${crypto.randomBytes(6).toString('base64')}");\n`;
+    parts.push(line);
+    size += line.length;
+  }
+  return parts.join('').slice(0, bytes);
+}
+
+function writeExt(dir, mainBytes) {
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({
+      id: 'bench.big',
+      name: 'Big',
+      version: '1.0.0',
+      publisher: 'bench',
+      main: 'dist/extension.js',
+      engines: { warden: '^1.0.0' },
+      contributes: { commands: [{ id: 'hello', title: 'Hello' }] },
+    }),
+  );
+  fs.writeFileSync(path.join(dir, 'dist', 'extension.js'), bundleText(mainBytes));
+  fs.writeFileSync(path.join(dir, 'README.md'), '# big\n');
+}
+
+const key = pkgs.generateKeyPair();
+const src = path.join(work, 'src');
+writeExt(src, 5 * 1024 * 1024);
+const packed = await pkgs.packExtension(src, key);
+const wext = path.join(work, 'big.wext');
+fs.writeFileSync(wext, packed.bytes);
+
+let n = 0;
+async function floorCopy() {
+  const dest = path.join(work, `copy-${n++}`);
+  const t0 = performance.now();
+  for (const rel of packed.files) {
+    const data = fs.readFileSync(path.join(src, rel));
+    fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dest, rel), data);
+    crypto.createHash('sha256').update(data).digest('hex');
+  }
+  const ms = performance.now() - t0;
+  fs.rmSync(dest, { recursive: true, force: true });
+  return ms;
+}
+/** The same copy made durable: each file fsync'd before close, as an installer must. */
+async function floorDurable() {
+  const dest = path.join(work, `copy-${n++}`);
+  const t0 = performance.now();
+  for (const rel of packed.files) {
+    const data = fs.readFileSync(path.join(src, rel));
+    fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
+    const fd = fs.openSync(path.join(dest, rel), 'w');
+    fs.writeSync(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    crypto.createHash('sha256').update(data).digest('hex');
+  }
+  const ms = performance.now() - t0;
+  fs.rmSync(dest, { recursive: true, force: true });
+  return ms;
+}
+async function install(fsync) {
+  const dataDir = path.join(work, `data-${n++}`);
+  const t0 = performance.now();
+  await pkgs.installPackage(dataDir, wext, 'install', { fsync });
+  const ms = performance.now() - t0;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return ms;
+}
+async function verifyOnly() {
+  const t0 = performance.now();
+  pkgs.verifyPackage(await pkgs.extractPackage(wext, undefined));
+  return performance.now() - t0;
+}
+
+const cases = {
+  floor: floorCopy,
+  floorDurable,
+  install: () => install(true),
+  installNoFsync: () => install(false),
+  verify: verifyOnly,
+};
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (let i = 0; i < 3; i++) for (const fn of Object.values(cases)) await fn(); // warm-up
+for (let r = 0; r < rounds; r++) {
+  for (const name of shuffled(Object.keys(cases))) samples[name].push(await cases[name]());
+}
+const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+
+// 2. Activation-time hash check of a 1 MiB bundle.
+const oneMiB = path.join(work, 'one-mib.js');
+fs.writeFileSync(oneMiB, bundleText(1024 * 1024));
+const expected = crypto.createHash('sha256').update(fs.readFileSync(oneMiB)).digest('hex');
+const hashSamples = [];
+for (let i = 0; i < 5; i++) crypto.createHash('sha256').update(fs.readFileSync(oneMiB)).digest('hex');
+for (let i = 0; i < rounds * 4; i++) {
+  const t0 = performance.now();
+  const ok =
+    crypto
+      .createHash('sha256')
+      .update(await fs.promises.readFile(oneMiB))
+      .digest('hex') === expected;
+  hashSamples.push(performance.now() - t0);
+  if (!ok) throw new Error('hash mismatch');
+}
+const h = summarize(hashSamples);
+
+const ratio = s.install.median / s.floor.median;
+const row = (name, st) => [name, fmt(st.min), fmt(st.median), fmt(st.p90)];
+console.log(
+  `package: ${packed.files.length} files, ${fs.statSync(path.join(src, 'dist/extension.js')).size} bytes of bundle, ${packed.bytes.length} bytes as .wext; ${rounds} rounds\n`,
+);
+console.log(
+  table(
+    ['case (ms)', 'min', 'median', 'p90'],
+    [
+      row('floor: copy + SHA-256', s.floor),
+      row('floor: copy + fsync + SHA-256', s.floorDurable),
+      row('install (fsync)', s.install),
+      row('install (no fsync)', s.installNoFsync),
+      row('verify only', s.verify),
+      row('activation hash, 1 MiB', h),
+    ],
+  ),
+);
+const verdicts = [
+  ['install / floor, median', fmt(ratio), '≤ 2', ratio <= 2 ? 'PASS' : 'MISSED'],
+  ['install (no fsync) / floor, median', fmt(s.installNoFsync.median / s.floor.median), '(info)', ''],
+  ['install (fsync) / durable floor, median', fmt(s.install.median / s.floorDurable.median), '(info)', ''],
+  ['activation hash 1 MiB, median ms', fmt(h.median), '≤ 5', h.median <= 5 ? 'PASS' : 'MISSED'],
+];
+console.log(`\n${table(['figure', 'value', 'goal', ''], verdicts)}`);
+console.log(
+  JSON.stringify({
+    rounds,
+    floor: s.floor,
+    floorDurable: s.floorDurable,
+    install: s.install,
+    installNoFsync: s.installNoFsync,
+    verify: s.verify,
+    activationHash: h,
+    ratio,
+  }),
+);
+fs.rmSync(work, { recursive: true, force: true });

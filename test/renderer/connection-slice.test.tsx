@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { BRIDGE_EVENT_NAMES } from '../../electron/common/bridge/schemas';
+import { resetAppStore, useAppStore } from '../../renderer/src/stores/app-store';
+import { FakeBridge } from './fake-bridge';
+import { settle, startStore, store } from './helpers';
+
+describe('connection slice (feeds)', () => {
+  it('subscribes to every event once, and stopFeeds unsubscribes', async () => {
+    const bridge = await startStore();
+    for (const e of BRIDGE_EVENT_NAMES) expect(bridge.listenerCount(e)).toBe(1);
+    // Starting again does not double the subscriptions.
+    useAppStore.getState().startFeeds(bridge.host());
+    for (const e of BRIDGE_EVENT_NAMES) expect(bridge.listenerCount(e)).toBe(1);
+    store().stopFeeds();
+    for (const e of BRIDGE_EVENT_NAMES) expect(bridge.listenerCount(e)).toBe(0);
+  });
+
+  it('loads everything when the connection opens, and again after a reconnect', async () => {
+    resetAppStore();
+    const bridge = new FakeBridge();
+    bridge.setStatus({ state: 'connecting' });
+    store().startFeeds(bridge.host());
+    await settle();
+    expect(bridge.calls).toEqual([]);
+    expect(store().connection.state).toBe('connecting');
+
+    bridge.setStatus({ state: 'open' });
+    await settle();
+    const methods = new Set(bridge.calls.map((c) => c.method));
+    for (const m of [
+      'app.info',
+      'extensions.list',
+      'prompts.pending',
+      'resources.snapshot',
+      'permissions.grants',
+      'permissions.policy',
+      'activity.query',
+    ]) {
+      expect(methods.has(m as never)).toBe(true);
+    }
+    const count = bridge.callsOf('extensions.list').length;
+    bridge.setStatus({ state: 'closed', detail: 'connection lost' });
+    expect(store().connection).toEqual({ state: 'closed', detail: 'connection lost' });
+    bridge.setStatus({ state: 'open' });
+    await settle();
+    expect(bridge.callsOf('extensions.list').length).toBe(count + 1);
+  });
+
+  it('fails calls cleanly before any bridge is attached', async () => {
+    resetAppStore();
+    const r = await store().bridge.call('extensions.list', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'EINTERNAL' } });
+  });
+});

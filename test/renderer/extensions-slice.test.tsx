@@ -1,0 +1,116 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deferred, FakeBridge } from './fake-bridge';
+import { extension } from './fixtures';
+import { settle, startStore, store } from './helpers';
+
+let bridge: FakeBridge;
+beforeEach(async () => {
+  bridge = new FakeBridge().handle('extensions.list', () => [extension()]);
+  await startStore(bridge);
+});
+
+describe('extensions slice', () => {
+  it('loads the list on start and takes pushed lists', () => {
+    expect(store().extensionsLoaded).toBe(true);
+    expect(store().extensions.map((e) => e.id)).toEqual(['acme.word-count']);
+    bridge.emit('extensions.changed', [extension({ id: 'b.two', name: 'Two' }), extension()]);
+    expect(store().extensions.map((e) => e.id)).toEqual(['b.two', 'acme.word-count']);
+  });
+
+  it('keeps the error when listing fails', async () => {
+    bridge.handle('extensions.list', () => ({ error: { code: 'EINTERNAL', message: 'boom' } }));
+    await store().loadExtensions();
+    expect(store().extensionsError).toBe('EINTERNAL: boom');
+  });
+
+  it('enables and disables, marking the extension busy meanwhile, then reloads', async () => {
+    const gate = deferred<Record<string, never>>();
+    bridge.handle('extensions.setEnabled', () => gate.promise);
+    const pending = store().setEnabled('acme.word-count', false);
+    expect(store().busy['acme.word-count']).toMatch(/Disable Word Count/);
+    // A second click while busy is ignored.
+    expect(await store().setEnabled('acme.word-count', false)).toBe(false);
+    const listsBefore = bridge.callsOf('extensions.list').length;
+    gate.resolve({});
+    expect(await pending).toBe(true);
+    expect(bridge.callsOf('extensions.setEnabled')).toEqual([{ id: 'acme.word-count', enabled: false }]);
+    expect(store().busy).toEqual({});
+    expect(bridge.callsOf('extensions.list').length).toBe(listsBefore + 1);
+  });
+
+  it('uninstalls only after the user confirms', async () => {
+    bridge.handle('extensions.uninstall', () => ({}));
+    const cancelled = store().uninstall('acme.word-count');
+    expect(store().confirm?.title).toBe('Uninstall Word Count?');
+    expect(store().confirm?.danger).toBe(true);
+    store().answerConfirm(false);
+    expect(await cancelled).toBe(false);
+    expect(bridge.callsOf('extensions.uninstall')).toEqual([]);
+
+    const confirmed = store().uninstall('acme.word-count');
+    store().answerConfirm(true);
+    expect(await confirmed).toBe(true);
+    expect(bridge.callsOf('extensions.uninstall')).toEqual([{ id: 'acme.word-count' }]);
+    expect(store().notices.at(-1)).toMatchObject({ level: 'success', text: 'Uninstalled Word Count' });
+  });
+
+  it('reports a failed action as an error notice with code and reason', async () => {
+    bridge.handle('extensions.release', () => ({
+      error: { code: 'EPERM', reason: 'policy', message: 'forbidden by policy' },
+    }));
+    expect(await store().release('acme.word-count')).toBe(false);
+    expect(store().notices.at(-1)).toMatchObject({
+      level: 'error',
+      text: 'Release Word Count from quarantine failed — EPERM (policy): forbidden by policy',
+    });
+  });
+
+  it('installs from a file, a folder and the catalog', async () => {
+    bridge.handle('extensions.install', (p) => ({ id: p.source === 'catalog' ? p.id : 'x.y', version: '1.0.0' }));
+    expect(await store().install({ source: 'file', path: '/tmp/x.wext' })).toBe(true);
+    expect(await store().install({ source: 'folder', path: '/tmp/x' })).toBe(true);
+    expect(await store().install({ source: 'catalog', id: 'acme.other' })).toBe(true);
+    expect(bridge.callsOf('extensions.install')).toEqual([
+      { source: 'file', path: '/tmp/x.wext' },
+      { source: 'folder', path: '/tmp/x' },
+      { source: 'catalog', id: 'acme.other' },
+    ]);
+    expect(store().notices.at(-1)?.text).toBe('Installed acme.other 1.0.0');
+  });
+
+  it('says when an update waits for approval, and approves it', async () => {
+    bridge.handle('extensions.update', () => ({
+      version: '2.0.0',
+      pendingApproval: ['net https://api.example.com/**'],
+    }));
+    bridge.handle('extensions.approveUpdate', () => ({ version: '2.0.0' }));
+    await store().update('acme.word-count');
+    expect(store().notices.at(-1)?.text).toMatch(/2\.0\.0 asks for more permissions/);
+    await store().approveUpdate('acme.word-count');
+    expect(bridge.callsOf('extensions.approveUpdate')).toEqual([{ id: 'acme.word-count' }]);
+    expect(store().notices.at(-1)?.text).toBe('Updated Word Count to 2.0.0');
+  });
+
+  it('rolls back, stops and restarts', async () => {
+    bridge.handle('extensions.rollback', () => ({ version: '1.1.0' }));
+    bridge.handle('extensions.stop', () => ({}));
+    bridge.handle('extensions.restart', () => ({}));
+    await store().rollback('acme.word-count');
+    await store().stop('acme.word-count');
+    await store().restart('acme.word-count');
+    expect(bridge.callsOf('extensions.rollback')).toHaveLength(1);
+    expect(bridge.callsOf('extensions.stop')).toEqual([{ id: 'acme.word-count' }]);
+    expect(bridge.callsOf('extensions.restart')).toEqual([{ id: 'acme.word-count' }]);
+  });
+
+  it('loads the catalog with an optional query', async () => {
+    bridge.handle('catalog.list', (p) => [
+      { id: 'c.one', version: '1.0.0', publisher: 'c', blocked: false, name: p.query ?? 'all' },
+    ]);
+    await store().loadCatalog();
+    await store().loadCatalog('one');
+    await settle();
+    expect(bridge.callsOf('catalog.list')).toEqual([{}, { query: 'one' }]);
+    expect(store().catalog[0]?.name).toBe('one');
+  });
+});

@@ -1,0 +1,96 @@
+/** Contract-shaped test data (DOM-free). */
+import type {
+  AuditRecordData,
+  ExtensionSummary,
+  GrantData,
+  MetricSampleData,
+  PromptData,
+} from '../../electron/common/bridge/schemas';
+
+export function extension(overrides: Partial<ExtensionSummary> = {}): ExtensionSummary {
+  return {
+    id: 'acme.word-count',
+    name: 'Word Count',
+    version: '1.2.0',
+    publisher: 'acme',
+    description: 'Counts words in text files.',
+    state: 'idle',
+    enabled: true,
+    unsigned: false,
+    strikes: 0,
+    commands: [
+      {
+        id: 'word-count.count',
+        title: 'Count words in a folder',
+        params: { folder: { type: 'path', kind: 'directory', title: 'Folder', required: true } },
+      },
+    ],
+    permissions: ['fs.read ~/Documents/**'],
+    ...overrides,
+  };
+}
+
+export function prompt(overrides: Partial<PromptData> = {}): PromptData {
+  return {
+    promptId: 'p1',
+    extensionId: 'acme.word-count',
+    extensionName: 'Word Count',
+    publisher: 'acme',
+    capability: 'fs.read',
+    target: '/home/u/Documents/notes/today.md',
+    declaredScope: ['~/Documents/**'],
+    scopes: {
+      item: '/home/u/Documents/notes/today.md',
+      parent: '/home/u/Documents/notes/**',
+      declared: '~/Documents/**',
+    },
+    reason: 'To count the words in your notes',
+    expiresAt: Date.now() + 60_000,
+    ...overrides,
+  };
+}
+
+export function sample(time: number, overrides: Partial<MetricSampleData> = {}): MetricSampleData {
+  return {
+    time,
+    state: 'running',
+    cpuPercent: 5,
+    rssBytes: 40 * 1024 * 1024,
+    heapUsed: 10 * 1024 * 1024,
+    callsPerSecond: 1,
+    hostCallsPerSecond: 0,
+    fsBytes: 0,
+    netBytes: 0,
+    denials: 0,
+    prompts: 0,
+    strikes: 0,
+    sampled: true,
+    ...overrides,
+  };
+}
+
+export function grant(overrides: Partial<GrantData> = {}): GrantData {
+  return {
+    id: 'g1',
+    extensionId: 'acme.word-count',
+    capability: 'fs.read',
+    effect: 'allow',
+    scope: '/home/u/Documents/notes/**',
+    picked: false,
+    createdAt: Date.UTC(2025, 0, 2, 3, 4),
+    ...overrides,
+  };
+}
+
+export function record(overrides: Partial<AuditRecordData> = {}): AuditRecordData {
+  return {
+    time: Date.UTC(2025, 0, 2, 3, 4, 5),
+    ext: 'acme.word-count',
+    kind: 'decision',
+    capability: 'fs.read',
+    target: '/home/u/Documents/notes/today.md',
+    decision: 'allow',
+    via: 'prompt',
+    ...overrides,
+  };
+}
