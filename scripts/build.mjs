@@ -63,7 +63,7 @@ await Promise.all([
 // The renderer (React panel): one Vite build shared by the Electron window and headless mode.
 // Skipped when dist/renderer is newer than every input, so test runs that rebuild dist/ stay fast.
 const rendererInputs = ['renderer', 'electron/common', 'vite.config.ts', 'package-lock.json'];
-const rendererStamp = path.join(root, 'dist', 'renderer', '.built');
+const rendererStamp = path.join(root, 'dist', '.renderer-built');
 const newestInput = (p) => {
   const full = path.join(root, p);
   if (!fs.existsSync(full)) return 0;

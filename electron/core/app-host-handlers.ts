@@ -269,7 +269,7 @@ export function createHandlers(d: Deps): Map<BridgeMethod, (params: unknown) => 
     'resources.snapshot': async ({ sinceMs }) =>
       [...known.keys()].map((extensionId) => ({
         extensionId,
-        history: supervisor.metrics.history(extensionId, sinceMs ?? Date.now() - 10 * 60_000),
+        history: supervisor.metrics.history(extensionId, Date.now() - (sinceMs ?? 10 * 60_000)),
       })),
     'permissions.grants': async ({ extensionId }) =>
       services.grants.list(extensionId).map((g) => ({

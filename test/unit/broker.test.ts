@@ -239,3 +239,20 @@ describe('permission broker', () => {
     ]);
   });
 });
+
+describe('scripted prompter', () => {
+  it('matches rules against the canonical target, not the ~-abbreviated one shown to people', async () => {
+    const { createScriptedPrompter, parseScriptedRule } = await import('../../electron/core/permissions/prompter');
+    const { targetMatches } = await import('../../electron/core/permissions/patterns');
+    const rule = parseScriptedRule('fs.read=~/Documents', 'allow')!;
+    const prompter = createScriptedPrompter([rule], (cap, pattern, target) =>
+      targetMatches(cap, pattern, target, home),
+    );
+    const { auth } = authorizer(prompter, { 'fs.read': ['~/Documents/**'] });
+    expect(await auth.authorize(read(doc('a.txt')))).toMatchObject({ allow: true, via: 'prompt' });
+    expect(await auth.authorize(read(path.join(home, 'Other', 'x')))).toMatchObject({
+      allow: false,
+      reason: 'undeclared',
+    });
+  });
+});

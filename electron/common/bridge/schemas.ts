@@ -203,7 +203,14 @@ export const BRIDGE_METHODS = {
     result: z.strictObject({}),
   },
   'resources.snapshot': {
-    params: z.strictObject({ sinceMs: z.number().optional() }),
+    /** `sinceMs`: how far back, in milliseconds (default 10 minutes). */
+    params: z.strictObject({
+      sinceMs: z
+        .number()
+        .min(0)
+        .max(24 * 3_600_000)
+        .optional(),
+    }),
     result: z.array(z.strictObject({ extensionId: id, history: z.array(MetricSampleSchema) })),
   },
   'permissions.grants': { params: z.strictObject({ extensionId: id.optional() }), result: z.array(GrantSchema) },

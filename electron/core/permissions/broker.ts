@@ -138,6 +138,7 @@ export function createBroker(options: BrokerOptions): Broker {
                 publisher: manifest.publisher,
                 capability: req.capability,
                 target: display(req.capability, req.target),
+                canonicalTarget: req.target,
                 declaredScope: declaredPatterns(manifest, req.capability),
                 scopes: {
                   item: display(req.capability, req.target),

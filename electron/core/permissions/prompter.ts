@@ -21,6 +21,8 @@ export interface PromptRequest {
   capability: Capability;
   /** The exact target, as the user should read it (`~/Documents/a.txt`, a URL, a secret name). */
   target: string;
+  /** The same target in canonical form (absolute real path, normalised URL): what rules match. */
+  canonicalTarget: string;
   /** The manifest's declared patterns for this capability. */
   declaredScope: string[];
   /** What "allow always" can cover, for the answer choices. */
@@ -69,7 +71,7 @@ export function createScriptedPrompter(
       const hits = rules.filter(
         (r) =>
           r.capability === request.capability &&
-          (r.pattern === '*' || matches(request.capability, r.pattern, request.target)),
+          (r.pattern === '*' || matches(request.capability, r.pattern, request.canonicalTarget)),
       );
       if (hits.some((r) => r.answer === 'deny') || hits.length === 0) return { kind: 'deny' };
       return { kind: 'allow-once' };

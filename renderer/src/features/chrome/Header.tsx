@@ -1,6 +1,6 @@
 /** The title bar: brand, the app mode note, the palette button and the theme toggle. */
 import { useAppStore } from '../../stores/app-store';
-import { PALETTE_SHORTCUT } from '../run/RunView';
+import { PALETTE_SHORTCUT } from '../../lib/platform';
 
 export function Header() {
   const info = useAppStore((s) => s.appInfo);

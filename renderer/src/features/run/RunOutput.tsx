@@ -1,4 +1,5 @@
 /** The current run: progress while it runs, then its result or its error. */
+import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../lib/format';
 import { useAppStore } from '../../stores/app-store';
 import type { RunState } from '../../stores/run-slice';
@@ -30,10 +31,18 @@ function Progress({ run }: { run: RunState }) {
 
 export function RunOutput() {
   const run = useAppStore((s) => s.run);
+  const ref = useRef<HTMLElement>(null);
+  const runId = run?.runId;
+  const status = run?.status;
+  // Bring a new run, and then its outcome, into view (a long form can push it below the fold).
+  useEffect(() => {
+    if (runId) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [runId, status]);
   if (!run) return null;
   const running = run.status === 'running' || run.status === 'cancelling';
   return (
     <section
+      ref={ref}
       className="run-output"
       aria-live="polite"
       aria-busy={running}

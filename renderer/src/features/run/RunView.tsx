@@ -1,12 +1,10 @@
 /** The Run view: the selected command's form, Run/Cancel, and the output; or a list to pick from. */
 import { useMemo } from 'react';
+import { PALETTE_SHORTCUT } from '../../lib/platform';
 import { useAppStore } from '../../stores/app-store';
 import { paletteCommands, selectedCommand } from '../../stores/run-slice';
 import { CommandForm } from './CommandForm';
 import { RunOutput } from './RunOutput';
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-export const PALETTE_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
 
 function CommandList() {
   const extensions = useAppStore((s) => s.extensions);
