@@ -66,6 +66,7 @@ export function createGovernor(deps: GovernorDeps): Governor {
   let over = 0;
   let under = 0;
   let throttled = false;
+  let warned = false;
   let stopped = false;
   let lastCpu: { cpuMs: number; at: number } | undefined;
   let throttleTimer: NodeJS.Timeout | undefined;
@@ -124,27 +125,27 @@ export function createGovernor(deps: GovernorDeps): Governor {
     lastCpu = { cpuMs: s.cpuMs, at: now };
     // While throttled the process cannot exceed its budget by much: "still over" means it uses
     // most of the time it is let run. CPU time comes in 10 ms ticks, so short windows are noisy:
-    // while throttled a quiet window decays the count instead of resetting it, and only a clearly
-    // idle process (a third of its budget) is let go.
+    // a quiet window decays the count instead of resetting it, a warning is given once per
+    // episode, and only a clearly idle process (a third of its budget) is let out of throttling.
     const budget = deps.limits.cpuPercent;
     const isOver = throttled ? cpuPercent >= budget * 0.6 : cpuPercent > budget;
     if (!isOver) {
-      if (throttled) {
-        over = Math.max(0, over - 1);
-        if (cpuPercent < budget / 3 && ++under >= 3) {
-          over = 0;
-          endThrottle();
-        }
-      } else {
+      over = Math.max(0, over - 1);
+      if (over === 0) warned = false;
+      if (throttled && cpuPercent < budget / 3 && ++under >= 3) {
         over = 0;
-        under = 0;
+        warned = false;
+        endThrottle();
       }
       return;
     }
     under = 0;
     over++;
-    if (over === t.warnAfter) deps.onEvent?.({ type: 'cpu-warning', cpuPercent });
-    if (over >= t.throttleAfter && !throttled) {
+    if (!warned && over >= t.warnAfter) {
+      warned = true;
+      deps.onEvent?.({ type: 'cpu-warning', cpuPercent });
+    }
+    if (!throttled && over >= t.throttleAfter) {
       startThrottle();
       deps.onEvent?.({ type: 'throttled', cpuPercent });
     }

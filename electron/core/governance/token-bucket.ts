@@ -39,8 +39,9 @@ export interface Budgets {
   netBytesPerMinute: number;
 }
 
+/** Defaults meant to stop floods, not busy extensions (a normal one makes far fewer calls). */
 export const DEFAULT_BUDGETS: Budgets = {
-  hostCallsPerSecond: 2000,
+  hostCallsPerSecond: 10_000,
   fsBytesPerMinute: 512 * 1024 * 1024,
   netRequestsPerMinute: 600,
   netBytesPerMinute: 256 * 1024 * 1024,
