@@ -13,6 +13,7 @@
  *
  * Messages name only the path as the extension gave it, never the real path.
  */
+import type { DirEntry, FileStat } from '../../data-folder';
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -37,16 +38,9 @@ import { resolveReal, type Resolution } from './resolve';
 export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
 
-export interface FsDirEntry {
-  name: string;
-  kind: 'file' | 'directory' | 'other';
-  size: number;
-}
-export interface FsStat {
-  kind: 'file' | 'directory' | 'other';
-  size: number;
-  mtimeMs: number;
-}
+/** The same shapes the private data folder returns (what `host.fs.list` / `stat` promise). */
+export type FsDirEntry = DirEntry;
+export type FsStat = FileStat;
 
 export type FsOperation = 'readBytes' | 'writeBytes' | 'list' | 'stat' | 'mkdir' | 'remove';
 
