@@ -20,6 +20,7 @@ import type { UiPrompter } from './permissions/ui-prompter';
 import { describePermissions, readCatalogConfig, type Catalog, type PackageRegistry } from './packages';
 import { summarize } from './extension-summary';
 import type { AppHostOptions } from './app-host';
+import { forDisplay } from './display-target';
 
 /** An extension the host knows about, whether or not its process runs. */
 export interface Known {
@@ -285,17 +286,18 @@ export function createHandlers(d: Deps): Map<BridgeMethod, (params: unknown) => 
       if ((await services.grants.revoke({ id: grantId })) === 0) throw new WardenError('ENOENT', 'no such grant');
       return {};
     },
-    'permissions.policy': async () => ({
-      text: JSON.stringify(d.policy, null, 2),
-      rules: d.policy.forbid.length + d.policy.allow.length + d.policy.extensions.forbid.length,
-    }),
+    'permissions.policy': async () => {
+      const rules = d.policy.forbid.length + d.policy.allow.length + d.policy.extensions.forbid.length;
+      // No rules is no policy in force: empty text (the panel then says so instead of showing `{}`).
+      return { text: rules === 0 ? '' : JSON.stringify(d.policy, null, 2), rules };
+    },
     'activity.query': async ({ extensionId, capability, decision, limit }) => {
       const records = (services.audit?.read({ extensionId }) ?? []).filter(
         (r) =>
           (capability === undefined || r.capability === capability) &&
           (decision === undefined || r.decision === decision),
       );
-      return records.slice(-(limit ?? 500)) as BridgeValue<'activity.query'>;
+      return records.slice(-(limit ?? 500)).map((r) => forDisplay(r)) as BridgeValue<'activity.query'>;
     },
     'catalog.list': async ({ query }) => {
       const cat = await catalog();

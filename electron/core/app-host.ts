@@ -32,6 +32,7 @@ import {
 } from './packages';
 import { loadExtensionFolder, type LoadedExtension } from './extension-loader';
 import { createHandlers, type Known } from './app-host-handlers';
+import { forDisplay } from './display-target';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -141,7 +142,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     supervisor.onEvent(() => changed()),
     supervisor.metrics.subscribe((extensionId, sample) => emit('resources.sample', { extensionId, sample })),
     services.audit
-      ? services.audit.subscribe((r) => emit('activity.record', r as BridgeEventPayload<'activity.record'>))
+      ? services.audit.subscribe((r) => emit('activity.record', forDisplay(r) as BridgeEventPayload<'activity.record'>))
       : () => {},
   ];
 

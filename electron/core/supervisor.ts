@@ -156,7 +156,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const backoff = (e: Entry) => (e.crashes === 0 ? 0 : Math.min(restart.maxMs, restart.baseMs * 2 ** (e.crashes - 1)));
 
   function quarantineError(id: string, q: QuarantineEntry): WardenError {
-    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); release it with: warden release ${id}`, {
+    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); release it to let it run again`, {
       reason: 'denied',
     });
   }

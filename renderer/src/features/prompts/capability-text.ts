@@ -4,8 +4,8 @@ import type { PromptData } from '../../../../electron/common/bridge/schemas';
 type Capability = PromptData['capability'];
 
 export const CAPABILITY_VERB: Record<Capability, string> = {
-  'fs.read': 'read a file',
-  'fs.write': 'write a file',
+  'fs.read': 'read your files',
+  'fs.write': 'write your files',
   net: 'connect to the network',
   secrets: 'read a secret',
   notifications: 'show notifications',
