@@ -106,9 +106,10 @@ const activityRows = (panel: Panel): Promise<ActivityRow[]> =>
     })),
   );
 
-test('Activity shows both decisions for fs.read, and filters by decision', async ({ panel, warden }) => {
+test('Activity shows both decisions for fs.read, and filters by decision', async ({ panel }) => {
   await panel.nav('activity');
-  const reports = `${warden.home}/Documents/reports`;
+  // The panel shows paths in the home folder as `~/…`, as the prompt does.
+  const reports = FOLDER;
   const decisions = async () =>
     (await activityRows(panel))
       .filter((r) => r.kind === 'decision' && r.ext === EXT.wordCount)
