@@ -3,7 +3,7 @@
 // WHAT IS MEASURED
 // Every figure is a ratio against a floor measured in the same run, on the same machine, with
 // the two cases interleaved round-robin (the order inside each round is shuffled), so the VM's
-// ±30 % speed drift (see /work/shared/research/perf-floor.md) hits both sides alike.
+// ±30 % speed drift (see ../shared/research/perf-floor.md) hits both sides alike.
 //
 // 1. Cold start. Subject: a fresh supervisor + `add()` of an already-read extension folder,
 //    then `invoke(id, 'ping')` until the result is back (spawn node, SES lockdown, runtime,
