@@ -20,6 +20,12 @@ const siblings = (names, why) => ({
   message: why,
 });
 
+/** A runtime's import rule: never `electron`, plus the extra patterns that folder may not import. */
+const runtimeImports = (...extra) => ({
+  'no-restricted-imports': ['error', { ...electronBan, patterns: [...electronBan.patterns, ...extra] }],
+});
+const noNodeBuiltins = (why) => ({ group: ['node:*'], message: why });
+
 export default tseslint.config(
   {
     ignores: [
@@ -44,103 +50,38 @@ export default tseslint.config(
   },
   {
     files: ['electron/common/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronBan,
-          patterns: [
-            ...electronBan.patterns,
-            { group: ['node:*'], message: 'electron/common is runtime-neutral: no Node built-ins.' },
-            siblings(
-              ['core', 'sandbox', 'main', 'preload', 'web'],
-              'electron/common imports nothing from other runtimes.',
-            ),
-          ],
-        },
-      ],
-    },
+    rules: runtimeImports(
+      noNodeBuiltins('electron/common is runtime-neutral: no Node built-ins.'),
+      siblings(['core', 'sandbox', 'main', 'preload', 'web'], 'electron/common imports nothing from other runtimes.'),
+    ),
   },
   {
     files: ['electron/sandbox/**'],
     languageOptions: { globals: { lockdown: 'readonly', harden: 'readonly', Compartment: 'readonly' } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronBan,
-          patterns: [
-            ...electronBan.patterns,
-            siblings(['core', 'main', 'preload', 'web'], 'The sandbox may import only electron/common.'),
-          ],
-        },
-      ],
-    },
+    rules: runtimeImports(siblings(['core', 'main', 'preload', 'web'], 'The sandbox may import only electron/common.')),
   },
   {
     files: ['electron/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronBan,
-          patterns: [
-            ...electronBan.patterns,
-            siblings(
-              ['sandbox', 'main', 'preload'],
-              'The core runs under plain Node: no sandbox or Electron adapters.',
-            ),
-          ],
-        },
-      ],
-    },
+    rules: runtimeImports(
+      siblings(['sandbox', 'main', 'preload'], 'The core runs under plain Node: no sandbox or Electron adapters.'),
+    ),
   },
   {
     files: ['electron/web/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronBan,
-          patterns: [
-            ...electronBan.patterns,
-            siblings(
-              ['sandbox', 'main', 'preload'],
-              'Headless mode uses the core, never the sandbox or Electron adapters.',
-            ),
-          ],
-        },
-      ],
-    },
+    rules: runtimeImports(
+      siblings(['sandbox', 'main', 'preload'], 'Headless mode uses the core, never the sandbox or Electron adapters.'),
+    ),
   },
   {
     // The renderer is a browser page: it reaches the host only through the bridge, and may take
     // only types and schemas from electron/common (no Node built-ins, no other runtime's code).
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronBan,
-          patterns: [
-            ...electronBan.patterns,
-            { group: ['node:*'], message: 'The renderer runs in a browser page: no Node built-ins.' },
-            {
-              group: [
-                '**/electron/core/**',
-                '**/electron/sandbox/**',
-                '**/electron/main/**',
-                '**/electron/preload/**',
-                '**/electron/web/**',
-              ],
-              message:
-                'The renderer may import only electron/common (types and schemas); everything else goes through the bridge.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: runtimeImports(noNodeBuiltins('The renderer runs in a browser page: no Node built-ins.'), {
+      group: ['core', 'sandbox', 'main', 'preload', 'web'].map((n) => `**/electron/${n}/**`),
+      message:
+        'The renderer may import only electron/common (types and schemas); everything else goes through the bridge.',
+    }),
   },
   {
     files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],

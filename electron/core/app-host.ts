@@ -146,7 +146,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
       : () => {},
   ];
 
-  async function addLoaded(ext: LoadedExtension, src: Known): Promise<void> {
+  function addLoaded(ext: LoadedExtension, src: Known): void {
     known.set(ext.manifest.id, src);
     if (src.enabled && !src.blocked) supervisor.add(ext);
   }
@@ -182,7 +182,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
       for (const info of await registry.list()) {
         try {
           const ext = await registry.loadInstalled(info.id);
-          await addLoaded(ext, {
+          addLoaded(ext, {
             source: 'installed',
             enabled: info.enabled,
             blocked: info.blocked,
@@ -199,7 +199,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
           continue;
         }
         if (known.has(r.extension.manifest.id)) continue; // an installed package wins
-        await addLoaded(
+        addLoaded(
           { ...r.extension, unsigned: true },
           { source: 'dev', enabled: true, manifest: r.extension.manifest, dir: r.extension.dir },
         );

@@ -143,7 +143,6 @@ export class ExtensionProcess {
   #stopWaiters: Array<() => void> = [];
   #readyResolve!: () => void;
   #readyReject!: (e: WardenError) => void;
-  #recentOutput: string[] = [];
   #loggedViolations = 0;
   #governor: Governor | undefined;
   #outOfMemory = false;
@@ -426,8 +425,6 @@ export class ExtensionProcess {
     // V8 prints a long native stack after its out-of-memory line: remember it, not just the tail.
     if (/heap out of memory|Reached heap limit|Allocation failed - JavaScript heap/.test(line))
       this.#outOfMemory = true;
-    this.#recentOutput.push(line);
-    if (this.#recentOutput.length > 20) this.#recentOutput.shift();
     this.#log.debug(line, { source: 'process-output' });
   }
 

@@ -420,6 +420,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     status(id) {
       const e = entry(id);
+      const quarantine = strikes.quarantined(id);
       return {
         id,
         state: e.state,
@@ -428,7 +429,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ...(e.lastExit ? { lastExit: e.lastExit } : {}),
         ...(e.proc ? { stats: e.proc.stats } : {}),
         strikes: strikes.strikes(id),
-        ...(strikes.quarantined(id) ? { quarantine: strikes.quarantined(id) } : {}),
+        ...(quarantine ? { quarantine } : {}),
       };
     },
     list() {

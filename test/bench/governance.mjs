@@ -44,7 +44,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fmt, readMemory, sleep, summarize, table } from './stats.mjs';
+import { fmt, readMemory, sleep, summarize, table, withoutSamples } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
@@ -626,10 +626,6 @@ function report(r) {
   if (h) out.push(`kills during (2, nice 10): ${JSON.stringify(h.niced.kills)}`);
   out.push('', missed.length ? `MISSED: ${missed.join('; ')}` : 'All goals met.');
   return out.join('\n');
-}
-
-function withoutSamples(results) {
-  return JSON.parse(JSON.stringify(results, (key, v) => (key === 'samples' ? undefined : v)));
 }
 
 let cleaned = false;

@@ -58,7 +58,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { instrumentLauncher } from './instrument.mjs';
 import { writeBenchExtension, MEMORY_MB } from './fixture.mjs';
-import { fmt, ratios, readMemory, shuffled, sleep, summarize, table } from './stats.mjs';
+import { fmt, ratios, readMemory, shuffled, sleep, summarize, table, withoutSamples } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
@@ -539,10 +539,6 @@ async function benchPermissionsSafely() {
     process.exitCode = 1;
     return { error: String(err?.message ?? err) };
   }
-}
-
-function withoutSamples(results) {
-  return JSON.parse(JSON.stringify(results, (k, v) => (k === 'samples' ? undefined : v)));
 }
 
 let cleaned = false;

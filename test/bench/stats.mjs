@@ -57,3 +57,8 @@ export function table(header, rows) {
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
+
+/** The results without raw samples, for printing (the full document keeps them). */
+export function withoutSamples(results) {
+  return JSON.parse(JSON.stringify(results, (k, v) => (k === 'samples' ? undefined : v)));
+}

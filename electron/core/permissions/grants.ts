@@ -10,7 +10,8 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { writeFileAtomic } from '../atomic-write';
-import { compileFsPattern, isInsidePath, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
+import { compileFsPattern, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
+import { isInside } from '../gateways/fs/containment';
 
 /** What a stored answer covers: one target, everything below a folder or on a host, or a pattern. */
 export const ScopeSchema = z.discriminatedUnion('kind', [
@@ -56,7 +57,7 @@ export function scopeCovers(scope: Scope, capability: Capability, target: string
           return false;
         }
       }
-      return isInsidePath(scope.value, target);
+      return isInside(scope.value, target);
     case 'pattern':
       return targetMatches(capability, scope.value, target);
   }

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Capability } from '../../common/protocol';
 import { compileNetPattern, matchNetPattern, type NetPattern } from '../gateways/net/url-policy';
-import { isInside } from '../gateways/fs/containment';
 
 const GLOB_CHARS = /[*?]/;
 
@@ -111,11 +110,6 @@ export function matchCompiledFs(globSegs: string[], targetSegs: string[]): boole
 /** Whether an absolute real path matches an fs pattern (`~/x/**`, `/abs/*.txt`, `/exact`). */
 export function matchFsPattern(pattern: string, target: string, home?: string): boolean {
   return matchSegments(compileFsPattern(pattern, home), splitPath(target));
-}
-
-/** Separator-aware containment: `candidate` is `root` or below it (never a string prefix). */
-export function isInsidePath(root: string, candidate: string): boolean {
-  return isInside(root, candidate);
 }
 
 const netPatternCache = new Map<string, NetPattern | null>();
