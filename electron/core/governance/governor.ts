@@ -78,8 +78,9 @@ export function createGovernor(deps: GovernorDeps): Governor {
     sampled = true;
     rssBytes = s.rssBytes;
     if (s.rssBytes > deps.limits.rssLimitBytes) {
+      // Rounded up: a reading just over the limit must not print as equal to it.
       deps.kill(
-        `memory: ${Math.round(s.rssBytes / MB)} MB resident, above its limit of ${Math.round(deps.limits.rssLimitBytes / MB)} MB`,
+        `memory: ${Math.ceil(s.rssBytes / MB)} MB resident, above its limit of ${Math.round(deps.limits.rssLimitBytes / MB)} MB`,
       );
     }
   }, t.memorySampleMs);
