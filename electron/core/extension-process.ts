@@ -135,6 +135,7 @@ export class ExtensionProcess {
   readonly #ready: Promise<void>;
   #state: State = 'starting';
   #nextId = 1;
+  #fullError: WardenError | undefined;
   #hostCallsInFlight = 0;
   #watchdog: NodeJS.Timeout | undefined;
   #startTimer: NodeJS.Timeout | undefined;
@@ -232,15 +233,25 @@ export class ExtensionProcess {
     return this.#ready;
   }
 
+  /**
+   * The ERATE error a new command would be refused with now, or undefined if it would be taken.
+   * One frozen error per process is shared by every refusal: a burst of thousands of invokes is
+   * refused without building (or copying the arguments of) thousands of errors on the host's loop.
+   */
+  refusal(): WardenError | undefined {
+    const max = this.#o.maxPendingInvokes ?? MAX_PENDING_INVOKES;
+    if (this.#state !== 'ready' || this.#pending.size < max) return undefined;
+    return (this.#fullError ??= Object.freeze(
+      cheapError('ERATE', `more than ${max} commands of this extension are running`),
+    ));
+  }
+
   invoke(command: string, args: DataValue, options: InvokeOptions): Promise<CommandResult> {
     if (this.#state !== 'ready') {
       return Promise.reject(new WardenError('EINTERNAL', `the extension is ${this.#state}, not ready`));
     }
-    const max = this.#o.maxPendingInvokes ?? MAX_PENDING_INVOKES;
-    if (this.#pending.size >= max) {
-      // Refused at once and cheaply: a burst of thousands must not stall the host.
-      return Promise.reject(cheapError('ERATE', `more than ${max} commands of this extension are running`));
-    }
+    const full = this.refusal();
+    if (full) return Promise.reject(full);
     const id = this.#nextId++;
     this.#stats.commands++;
     return new Promise<CommandResult>((resolve, reject) => {

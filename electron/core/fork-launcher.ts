@@ -111,6 +111,12 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
       child.stdout!.on('data', lines);
       child.stderr!.on('data', lines);
 
+      let corked = false;
+      const uncork = () => {
+        corked = false;
+        channel.uncork();
+      };
+
       let exited = false;
       child.on('error', () => {
         // spawn failure: reported as an exit so owners have one path for "the process is gone"
@@ -137,6 +143,13 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         onExit: (l) => void exitListeners.push(l),
         send(message) {
           if (exited || channel.destroyed) return;
+          // Frames sent in one tick leave in one writev: a burst of calls costs one syscall,
+          // not one per call, on the host's loop.
+          if (!corked) {
+            corked = true;
+            channel.cork();
+            process.nextTick(uncork);
+          }
           channel.write(encodeFrame(v8.serialize(message)));
         },
         kill() {

@@ -393,9 +393,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const e = entry(id);
       const declared = e.ext.manifest.contributes.commands.some((c) => c.id === command);
       if (!declared) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
+      // Refused before the arguments are copied: a burst past the in-flight cap costs no copies.
+      const full = e.proc?.refusal();
+      if (full) throw full;
       const copy = copyDataValue(args);
       if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
-      const proc = await ensureStarted(e);
+      // A running process takes the call in this turn (no await), so the in-flight count is
+      // current for the next call of a burst and the refusal above can apply to it.
+      const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
       const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
       return proc.invoke(command, copy.value as DataValue, {
         timeoutMs,
