@@ -288,6 +288,31 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
+  const declares = (e: Entry, command: string) => e.ext.manifest.contributes.commands.some((c) => c.id === command);
+
+  async function invokeChecked(
+    id: string,
+    command: string,
+    args: unknown,
+    opts: InvokeOptions,
+  ): Promise<CommandResult> {
+    const e = entry(id);
+    if (!declares(e, command)) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
+    const full = e.proc?.refusal();
+    if (full) throw full;
+    const copy = copyDataValue(args);
+    if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
+    // A running process takes the call in this turn (no await), so the in-flight count is
+    // current for the next call of a burst and the refusal above can apply to it.
+    const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
+    const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
+    return proc.invoke(command, copy.value as DataValue, {
+      timeoutMs,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
+  }
+
   function ensureStarted(e: Entry): Promise<ExtensionProcess> {
     if (e.proc && e.proc.state === 'ready') return Promise.resolve(e.proc);
     if (e.starting) return e.starting;
@@ -389,24 +414,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       else if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
     },
 
-    async invoke(id, command, args = {}, opts = {}) {
-      const e = entry(id);
-      const declared = e.ext.manifest.contributes.commands.some((c) => c.id === command);
-      if (!declared) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
-      // Refused before the arguments are copied: a burst past the in-flight cap costs no copies.
-      const full = e.proc?.refusal();
-      if (full) throw full;
-      const copy = copyDataValue(args);
-      if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
-      // A running process takes the call in this turn (no await), so the in-flight count is
-      // current for the next call of a burst and the refusal above can apply to it.
-      const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
-      const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
-      return proc.invoke(command, copy.value as DataValue, {
-        timeoutMs,
-        signal: opts.signal,
-        onProgress: opts.onProgress,
-      });
+    invoke(id, command, args = {}, opts = {}) {
+      // Past the in-flight cap a call is refused here, without an async frame, a throw or a copy
+      // of its arguments: a burst of thousands costs the host's loop one check per refused call.
+      const e = entries.get(id);
+      const full = e?.proc?.refusal();
+      if (full && declares(e!, command)) return Promise.reject(full);
+      return invokeChecked(id, command, args, opts);
     },
 
     async start(id) {
