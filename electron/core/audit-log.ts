@@ -42,10 +42,44 @@ export function createAuditLog(options: { file: string; maxBytes?: number; keep?
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const keep = options.keep ?? 3;
   const listeners = new Set<(r: AuditRecord) => void>();
-  let size: number | undefined;
+  let size = 0;
   fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
 
+  // The file stays open while records keep coming (one write per record instead of open, write
+  // and close: two records are written per mediated operation). A timer closes it after a quiet
+  // second, so no descriptor outlives the traffic, and meanwhile checks that the name still leads
+  // to the open file: after another process (a CLI next to the app) rotated or removed it, the
+  // next record goes to the file now at the name.
+  let fd: number | undefined;
+  let wroteSinceTick = false;
+  let ticker: NodeJS.Timeout | undefined;
+  const close = () => {
+    clearInterval(ticker);
+    ticker = undefined;
+    if (fd !== undefined) fs.closeSync(fd);
+    fd = undefined;
+  };
+  const tick = () => {
+    if (!wroteSinceTick) return close();
+    wroteSinceTick = false;
+    try {
+      const atName = fs.statSync(options.file, { throwIfNoEntry: false });
+      const open = fs.fstatSync(fd!);
+      if (!atName || atName.ino !== open.ino || atName.dev !== open.dev) close();
+    } catch {
+      close();
+    }
+  };
+  const openFile = (): number => {
+    if (fd !== undefined) return fd;
+    fd = fs.openSync(options.file, 'a', 0o600);
+    size = fs.fstatSync(fd).size;
+    ticker = setInterval(tick, 1000);
+    ticker.unref();
+    return fd;
+  };
   const rotate = () => {
+    close();
     for (let i = keep - 1; i >= 1; i--) {
       const from = `${options.file}.${i}`;
       if (fs.existsSync(from)) fs.renameSync(from, `${options.file}.${i + 1}`);
@@ -60,13 +94,17 @@ export function createAuditLog(options: { file: string; maxBytes?: number; keep?
       const record = redact({ time: Date.now(), ...partial } as AuditRecord);
       const line = `${JSON.stringify(record)}\n`;
       try {
-        size ??= fs.existsSync(options.file) ? fs.statSync(options.file).size : 0;
-        if (size + line.length > maxBytes) rotate();
-        // Synchronous append: a record must not be lost if the host exits right after a decision.
-        fs.appendFileSync(options.file, line, { mode: 0o600 });
-        size += Buffer.byteLength(line);
+        openFile();
+        const buf = Buffer.from(line);
+        if (size + buf.length > maxBytes) rotate();
+        // Synchronous append (O_APPEND): a record must not be lost if the host exits right after a decision.
+        const out = openFile();
+        for (let done = 0; done < buf.length;) done += fs.writeSync(out, buf, done);
+        size += buf.length;
+        wroteSinceTick = true;
       } catch {
         // The audit log must never take the host down; a failed write is reported by the caller's log.
+        close();
       }
       listeners.forEach((l) => l(record));
     },

@@ -373,6 +373,19 @@ describe.each([
     expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
   });
 
+  // The opened file is the very inode that was checked (a hard link of it sits outside), so only
+  // the check of the opened *name* (through /proc/self/fd or the held parent) can tell: a read
+  // must go through the checked path, not merely reach the checked inode.
+  it('read: a parent swapped for a link to a folder holding a hard link of the same file is refused', async () => {
+    const { gw, base, at } = swapping((at) => {
+      fs.mkdirSync(at('outside/h'));
+      fs.linkSync(at('granted/a/a.txt'), at('outside/h/a.txt'));
+      swapForLink(at, 'granted/a', at('outside/h'));
+    });
+    expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
+    expect(fs.statSync(at('outside/h/a.txt')).ino).toBe(fs.statSync(at('granted/a.moved/a.txt')).ino);
+  });
+
   it('read: the granted folder itself swapped for a copy elsewhere is refused', async () => {
     const { gw, base } = swapping((at) => {
       fs.cpSync(at('granted'), at('outside/copy'), { recursive: true, verbatimSymlinks: true });

@@ -9,7 +9,7 @@
  * a narrow window remains there, which the portable Node API cannot close.
  */
 import fs from 'node:fs/promises';
-import { constants as C, type Stats } from 'node:fs';
+import { constants as C, readlinkSync, type Stats } from 'node:fs';
 import type path from 'node:path';
 import { ChangedError, errno } from './errors';
 
@@ -38,7 +38,7 @@ export interface DirAnchor {
 }
 
 let procFd: Promise<boolean> | undefined;
-function procFdAvailable(): Promise<boolean> {
+export function procFdAvailable(): Promise<boolean> {
   procFd ??=
     process.platform === 'linux'
       ? fs.stat('/proc/self/fd').then(
@@ -110,4 +110,26 @@ export async function openDirAnchor(
 export async function openChildAnchor(parent: DirAnchor, name: string, options: AnchorOptions): Promise<DirAnchor> {
   await parent.verify();
   return openDirAnchor(parent.at(name), options.pathApi.join(parent.real, name), undefined, options);
+}
+
+/**
+ * Linux only (callers check `procFdAvailable()`): opens the file at the checked real path `real`
+ * without following a final symlink, then proves through /proc/self/fd that the opened file is
+ * still named `real`. A parent swapped for a symlink in between makes the open land elsewhere, and
+ * then the name the kernel reports differs: ChangedError, nothing read. This is the same proof the
+ * parent anchor gives, for a single open; callers still compare dev+ino with the check-time stat.
+ *
+ * readlink of /proc/self/fd/N is synchronous on purpose: procfs answers from memory (the path
+ * of an open file), never from a slow or network filesystem, so it cannot stall the host's loop,
+ * and it saves a thread-pool round trip on every mediated read.
+ */
+export async function openCheckedFile(real: string, flags: number): Promise<fs.FileHandle> {
+  const handle = await fs.open(real, flags | O_NOFOLLOW);
+  try {
+    if (readlinkSync(`/proc/self/fd/${handle.fd}`) !== real) throw new ChangedError();
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
 }

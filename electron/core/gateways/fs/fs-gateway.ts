@@ -2,7 +2,8 @@
  * `host.fs.*` on `~/…` and absolute paths. Each call: (1) canonicalises the path lexically,
  * (2) resolves the real path it names, (3) asks the permission broker about exactly that real
  * path, (4) acts on exactly the object that was checked: the final name is opened with
- * O_NOFOLLOW through the checked parent directory held open, and the opened object's dev+ino must
+ * O_NOFOLLOW through the checked parent directory held open (a read on Linux: the real path is
+ * opened with O_NOFOLLOW and /proc/self/fd must name it), and the opened object's dev+ino must
  * equal those stat'ed at check time, so a file or symlink swapped in between is refused with
  * EPERM before a byte is read or written; (5) caps read and write sizes.
  *
@@ -26,14 +27,19 @@ import {
   O_NOCTTY,
   O_NOFOLLOW,
   O_NONBLOCK,
+  openCheckedFile,
   openChildAnchor,
   openDirAnchor,
+  procFdAvailable,
   sameObject,
   type AnchorOptions,
   type DirAnchor,
 } from './dir-anchor';
 import { ChangedError, errno, mapFsError, notFollowed } from './errors';
-import { resolveReal, type Resolution } from './resolve';
+import { resolveExisting, resolveReal, type Resolution } from './resolve';
+
+/** A read never blocks on a FIFO and never makes a terminal the host's controlling one. */
+const READ_FLAGS = C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 
 export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
@@ -123,6 +129,29 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     }
   }
 
+  /** Whether reads can use openCheckedFile (Linux with /proc/self/fd, and not told otherwise). */
+  const checkedOpenAvailable = async () =>
+    platform === 'linux' && process.platform === 'linux' && !anchorOptions.noProcFd && (await procFdAvailable());
+
+  /**
+   * Reads an opened file, which must be the object stat'ed at check time (dev+ino) and still a
+   * regular file within the read cap; `verify` re-checks the parent where /proc cannot. Closes it.
+   */
+  async function readOpened(handle: fs.FileHandle, checked: Stats, p: string, verify: () => Promise<void>) {
+    try {
+      const st = await handle.stat();
+      if (!sameObject(st, checked)) throw new ChangedError();
+      await verify();
+      if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+      if (st.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
+      return await readCapped(handle, st.size, p);
+    } finally {
+      // Not awaited: the bytes are in hand, and the answer need not wait a thread-pool round
+      // trip for the close (a failed close of a read-only descriptor loses nothing).
+      handle.close().catch(() => {});
+    }
+  }
+
   /** Reads at most `max` bytes; more (a file that grew since fstat) is E2BIG. */
   async function readCapped(handle: fs.FileHandle, size: number, given: string): Promise<Uint8Array> {
     let buf = new Uint8Array(Math.min(size, maxRead) + 1);
@@ -137,6 +166,9 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
       if (bytesRead === 0) break;
       total += bytesRead;
+      // Asked for one byte more than fstat's size and got exactly the size: that is the end of
+      // the file, and a read to see 0 bytes would be a second thread-pool round trip for nothing.
+      if (total === size && total < buf.length) break;
     }
     if (total > maxRead) throw new WardenError('E2BIG', `${given} is larger than ${maxRead} bytes`);
     return buf.slice(0, total);
@@ -171,25 +203,25 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     async readBytes(p) {
       const c = canonical(p);
       return run(p, async () => {
+        // Linux: realpath + lstat, then one open checked through /proc/self/fd (6 calls, not 12).
+        const quick = (await checkedOpenAvailable()) ? await resolveExisting(c, platform) : undefined;
+        if (quick) {
+          await authorize('fs.read', quick.target, p);
+          await afterCheck('readBytes', p, quick.target);
+          if (quick.stat.isDirectory()) throw errno('EISDIR');
+          if (!quick.stat.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
+          const handle = await openCheckedFile(quick.target, READ_FLAGS);
+          return readOpened(handle, quick.stat, p, async () => undefined);
+        }
         const r = await resolveReal(c, true, platform);
         await authorize('fs.read', r.target, p);
         await afterCheck('readBytes', p, r.target);
         requireExisting(r);
         if (r.stat.isDirectory()) throw errno('EISDIR');
         if (!r.stat.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
-        return withAnchor(openParent(r), async (dir) => {
-          const handle = await fs.open(dir.at(r.name), C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-          try {
-            const st = await handle.stat();
-            if (!sameObject(st, r.stat)) throw new ChangedError();
-            await dir.verify();
-            if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
-            if (st.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
-            return await readCapped(handle, st.size, p);
-          } finally {
-            await handle.close();
-          }
-        });
+        return withAnchor(openParent(r), async (dir) =>
+          readOpened(await fs.open(dir.at(r.name), READ_FLAGS), r.stat, p, () => dir.verify()),
+        );
       });
     },
 
