@@ -11,7 +11,7 @@
 //     or by a stored tree grant (`grant` variant, a second extension in the same supervisor).
 //     The whole production path runs: sandbox → fd-3 frame → host-call budget → host-API handler
 //     → fs gateway (canonical path, realpath, broker decision + audit record, O_NOFOLLOW open
-//     through the held parent, dev/ino checks, capped read) → audit record of the operation →
+//     proven by /proc/self/fd on Linux or through the held parent elsewhere, dev/ino checks, capped read) → audit record of the operation →
 //     utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
 //     Reported per call as measured inside the sandbox (Date.now() over the loop) and from the
@@ -774,7 +774,7 @@ export function reportPermissions(r) {
           tri(d.parts.grantsFind, 2),
           '',
         ],
-        [`  part: audit.write() (appendFileSync)`, tri(d.parts.auditWrite, 2), ''],
+        [`  part: audit.write() (held-open O_APPEND file)`, tri(d.parts.auditWrite, 2), ''],
       ],
     ),
   );
