@@ -11,8 +11,8 @@
 //     or by a stored tree grant (`grant` variant, a second extension in the same supervisor).
 //     The whole production path runs: sandbox → fd-3 frame → host-call budget → host-API handler
 //     → fs gateway (canonical path, realpath, broker decision + audit record, O_NOFOLLOW open
-//     proven by /proc/self/fd on Linux or through the held parent elsewhere, dev/ino checks, capped read) → audit record of the operation →
-//     utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
+//     proven by /proc/self/fd on Linux or through the held parent elsewhere, dev/ino checks,
+//     capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
 //     Reported per call as measured inside the sandbox (Date.now() over the loop) and from the
 //     host (invoke total / N). Floor, in the same process and rounds: N sequential iterations of
