@@ -9,6 +9,7 @@ main(process.argv.slice(2), {
   isTTY: process.stderr.isTTY === true,
   stdinIsTTY: process.stdin.isTTY === true,
   bootstrapPath: path.join(__dirname, '..', 'sandbox', 'bootstrap.cjs'),
+  sdkDir: path.join(__dirname, '..', '..', 'extensions', 'sdk'),
 }).then(
   (code) => {
     process.exitCode = code;

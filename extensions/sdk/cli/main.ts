@@ -2,6 +2,7 @@
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 import { runCommand, type CliContext } from './run';
 import { buildCommand } from './build';
+import { initCommand } from './init';
 import { validateCommand } from './validate';
 import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
 import { topCommand } from './top';
@@ -10,6 +11,7 @@ import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
+  ['init', initCommand],
   ['run', runCommand],
   ['build', buildCommand],
   ['validate', validateCommand],

@@ -21,6 +21,8 @@ export interface CliContext {
   /** Whether a person can answer prompts on stdin. */
   stdinIsTTY: boolean;
   bootstrapPath: string;
+  /** The SDK folder (api.d.ts), for `warden init`; absent where the SDK is not shipped. */
+  sdkDir?: string;
 }
 
 export function defaultDataDir(): string {

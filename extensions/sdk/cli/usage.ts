@@ -18,6 +18,8 @@ export class CliError extends Error {
 export const USAGE = `Usage: warden <command> [options]
 
 Commands:
+  init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
+        Create an extension in a new or empty folder (TypeScript, or --js) that builds and runs as it is.
   run <extension-dir | installed-id> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
       [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--pick <path>]... [--policy <file>]
         Run one command of an extension in the sandbox and print its result. Permission prompts are
