@@ -80,7 +80,8 @@ function canonicalTarget(capability: Capability, target: string | undefined): st
   switch (capability) {
     case 'fs.read':
     case 'fs.write': {
-      if (!target || target.includes('\0')) throw new WardenError('EINVAL', 'expected a path');
+      if (!target || target.includes('\0'))
+        throw new WardenError('EINVAL', `${capability} needs a target: the path it is about`);
       const abs = expandHome(target);
       try {
         return fs.realpathSync(abs);
@@ -92,10 +93,10 @@ function canonicalTarget(capability: Capability, target: string | undefined): st
       try {
         return new URL(target ?? '').href;
       } catch {
-        throw new WardenError('EINVAL', 'expected an absolute http(s) URL');
+        throw new WardenError('EINVAL', 'net needs a target: the absolute http(s) URL it is about');
       }
     case 'secrets':
-      if (!target) throw new WardenError('EINVAL', 'expected a secret name');
+      if (!target) throw new WardenError('EINVAL', 'secrets needs a target: the secret name');
       return target;
     case 'notifications':
       return '*';

@@ -142,6 +142,11 @@ export interface Host {
     notify(message: string, options?: { level?: 'info' | 'warning' | 'error' }): Promise<void>;
   };
 
+  /**
+   * `target` is what the permission is about: a path for `fs.read`/`fs.write` (relative paths,
+   * the private data folder, are always granted), an absolute http(s) URL for `net`, a declared
+   * name for `secrets`; `notifications` takes none. A missing target rejects with `EINVAL`.
+   */
   readonly permissions: {
     query(capability: Capability, target?: string): Promise<PermissionState>;
     /** Asks ahead of use; `reason` (short, plain text) is shown in the host's prompt. */
