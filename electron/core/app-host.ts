@@ -50,6 +50,8 @@ export interface AppHostOptions {
   /** Unsigned folders loaded in developer mode, marked `unsigned` everywhere they are shown. */
   devFolders?: string[];
   policyFile?: string;
+  /** Warden's own code and files beyond the data folder, never reachable by extensions' fs calls. */
+  protectedPaths?: string[];
   /** A catalog folder or http(s) URL (else the data dir's config.json `catalog`). */
   catalog?: string;
   promptTimeoutMs?: number;
@@ -101,6 +103,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     picker: options.picker,
     notifier: options.notifier,
     promptTimeoutMs: timeoutMs,
+    protectedPaths: [policyFile, ...(options.protectedPaths ?? [])],
   });
   if (options.secrets) services.secrets = options.secrets;
   const supervisor = createSupervisor({

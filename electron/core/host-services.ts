@@ -38,6 +38,8 @@ export interface ServiceOptions {
   promptTimeoutMs?: number;
   fsGateway?: HostServices['fsGateway'];
   netGateway?: HostServices['netGateway'];
+  /** Warden's files beyond the data folder (code, policy file): never reachable by extensions. */
+  protectedPaths?: string[];
   onViolation?(extensionId: string, detail: string): void;
 }
 
@@ -71,7 +73,13 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
     picker: options.picker,
     fsGateway:
       options.fsGateway ??
-      ((authorizer) => createFsGateway({ authorize: (r) => authorizer.authorize(r), homeDir: os.homedir() })),
+      ((authorizer) =>
+        createFsGateway({
+          authorize: (r) => authorizer.authorize(r),
+          homeDir: os.homedir(),
+          // The data folder holds grants, secrets, the audit log and every installed extension.
+          protectedPaths: [dataDir, ...(options.protectedPaths ?? [])],
+        })),
     netGateway:
       options.netGateway ??
       ((authorizer, manifest) =>

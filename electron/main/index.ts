@@ -45,6 +45,8 @@ function loadHostFactory(): AppHostFactory {
       picker: o.picker,
       openExternal: o.openExternal,
       logger: o.logger,
+      // The app's own code (dist/ and what ships beside it): never reachable by extensions' fs calls.
+      protectedPaths: [path.join(dist, '..'), process.resourcesPath].filter((p): p is string => typeof p === 'string'),
       // The bundled examples load as developer folders, marked "unsigned" in the panel.
       devFolders: examples.filter((d) => fs.existsSync(path.join(d, 'manifest.json'))),
     });
@@ -57,6 +59,7 @@ function loadHostFactory(): AppHostFactory {
 type CoreHostOptions = Omit<ElectronHostOptions, 'appVersion' | 'examplesDir'> & {
   version: string;
   devFolders: string[];
+  protectedPaths: string[];
 };
 
 function stderrSink(entry: LogEntry): void {

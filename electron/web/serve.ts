@@ -49,6 +49,8 @@ export async function serveHeadless(o: ServeOptions): Promise<Serving> {
     promptTimeoutMs: o.promptTimeoutMs,
     logger: o.logger,
     notifier: o.notifier,
+    // The Warden folder (dist/sandbox/bootstrap.cjs → its root): the code every sandbox runs.
+    protectedPaths: [path.resolve(o.bootstrapPath, '..', '..', '..')],
     note: 'Headless mode: the Electron binary is not available here, so Warden runs in your browser on 127.0.0.1.',
   });
   await host.start();

@@ -104,7 +104,8 @@ export interface Host {
    * Files. A relative path is inside the extension's private data folder (always allowed, within
    * `limits.storageMb`); `~/…` is the user's home and absolute paths are absolute — both need a
    * declared `fs.read`/`fs.write` permission and the user's consent. Symbolic links are not
-   * followed.
+   * followed. Warden's own files (its data folder, its code) are never reachable, whatever is
+   * granted: `EPERM` with reason `policy`.
    */
   readonly fs: {
     readText(path: string): Promise<string>;

@@ -460,3 +460,70 @@ describe.each([
     expect(fs.readdirSync(at('outside/a'))).toEqual(['a.txt']);
   });
 });
+
+// Warden's own files (its data folder, its code) are never reachable, whatever is granted: a grant
+// of the whole home must not let an extension grant itself more, read other extensions' secrets
+// or data, or rewrite the sandbox. Refused before the broker is asked: nobody is prompted.
+describe('fs gateway: protected paths', () => {
+  function protectedSetup() {
+    const env = setup();
+    const requests: PermissionRequest[] = [];
+    fs.mkdirSync(env.at('granted/wd/extensions'), { recursive: true });
+    fs.writeFileSync(env.at('granted/wd/grants.json'), '{"grants":[]}');
+    fs.writeFileSync(env.at('granted/wd-sibling'), 'SIBLING');
+    fs.symlinkSync('wd/grants.json', env.at('granted/to-grants'));
+    const gw = createFsGateway({
+      homeDir: env.base,
+      // Everything under the granted folder is allowed: only the protection stands in the way.
+      authorize: async (req) => {
+        requests.push(req);
+        return isInside(env.granted, req.target)
+          ? { allow: true, via: 'grant' }
+          : { allow: false, reason: 'denied', via: 'prompt' };
+      },
+      protectedPaths: [env.at('granted/wd'), env.at('granted/not-yet')],
+    });
+    return { ...env, gw, requests };
+  }
+  const refused = { code: 'EPERM', reason: 'policy' };
+
+  it('reads, lists, stats, writes and mkdirs inside are refused with EPERM/policy, without asking', async () => {
+    const { gw, base, requests } = protectedSetup();
+    for (const call of [
+      () => gw.readBytes('~/granted/wd/grants.json'),
+      () => gw.list('~/granted/wd'),
+      () => gw.stat('~/granted/wd/grants.json'),
+      () => gw.writeBytes('~/granted/wd/grants.json', enc('{"grants":["*"]}')),
+      () => gw.writeBytes('~/granted/wd/extensions/new.js', enc('x')),
+      () => gw.mkdir('~/granted/wd/extensions/evil', { recursive: true }),
+      () => gw.mkdir('~/granted/not-yet'),
+    ]) {
+      const err = await failure(call(), base);
+      expect(err).toMatchObject(refused);
+      expect(err.message).toMatch(/Warden's own files are not available to extensions/);
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('a symlink in a granted folder that leads into them is refused', async () => {
+    const { gw, base } = protectedSetup();
+    expect(await failure(gw.readBytes('~/granted/to-grants'), base)).toMatchObject(refused);
+  });
+
+  it('removing them, or a folder that holds them, is refused and nothing is removed', async () => {
+    const { gw, base, at } = protectedSetup();
+    expect(await failure(gw.remove('~/granted/wd/grants.json'), base)).toMatchObject(refused);
+    expect(await failure(gw.remove('~/granted/wd', { recursive: true }), base)).toMatchObject(refused);
+    expect(await failure(gw.remove('~/granted', { recursive: true }), base)).toMatchObject(refused);
+    expect(fs.readFileSync(at('granted/wd/grants.json'), 'utf8')).toBe('{"grants":[]}');
+    expect(fs.existsSync(at('granted/a/a.txt'))).toBe(true);
+  });
+
+  it('names beside them are not affected (containment is by path segment, not prefix)', async () => {
+    const { gw } = protectedSetup();
+    expect(new TextDecoder().decode(await gw.readBytes('~/granted/wd-sibling'))).toBe('SIBLING');
+    expect((await gw.list('~/granted')).map((e) => e.name)).toContain('wd');
+    await gw.writeBytes('~/granted/a/new.txt', enc('ok'));
+    await gw.remove('~/granted/a', { recursive: true });
+  });
+});

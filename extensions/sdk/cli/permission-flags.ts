@@ -92,10 +92,17 @@ function choosePicker(flags: PermissionFlags, io: CliIo): Picker | undefined {
   };
 }
 
-export function servicesFromFlags(dataDir: string, flags: PermissionFlags, io: CliIo): HostServices {
+export function servicesFromFlags(
+  dataDir: string,
+  flags: PermissionFlags,
+  io: CliIo,
+  /** Warden's own code (beyond the data folder), never reachable by extensions' fs calls. */
+  protectedPaths: string[] = [],
+): HostServices {
   let policy;
+  const policyFile = flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy;
   try {
-    policy = loadPolicyFile(flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy);
+    policy = loadPolicyFile(policyFile);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
@@ -104,5 +111,6 @@ export function servicesFromFlags(dataDir: string, flags: PermissionFlags, io: C
     policy,
     picker: choosePicker(flags, io),
     notifier: createStreamNotifier(io.stderr),
+    protectedPaths: [policyFile, ...protectedPaths],
   });
 }

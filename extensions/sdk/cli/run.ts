@@ -25,6 +25,10 @@ export interface CliContext {
   sdkDir?: string;
 }
 
+/** The Warden folder the CLI runs from (dist/sandbox/bootstrap.cjs → its root): the sandbox's code. */
+export const wardenRoot = (ctx: Pick<CliContext, 'bootstrapPath'>): string =>
+  path.resolve(ctx.bootstrapPath, '..', '..', '..');
+
 export function defaultDataDir(): string {
   return process.env.WARDEN_HOME || path.join(os.homedir(), '.warden');
 }
@@ -75,11 +79,12 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     const prefix = e.source === 'extension' ? `[${String(e.ext)}]` : 'warden:';
     ctx.stderr(`${prefix}${e.level === 'info' || e.level === 'debug' ? '' : ` ${e.level}:`} ${e.msg}\n`);
   };
-  const services = servicesFromFlags(dataDir, values, {
-    stdin: process.stdin,
-    stderr: ctx.stderr,
-    stdinIsTTY: ctx.stdinIsTTY,
-  });
+  const services = servicesFromFlags(
+    dataDir,
+    values,
+    { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: ctx.stdinIsTTY },
+    [wardenRoot(ctx)],
+  );
   const supervisor = createSupervisor({
     services,
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),

@@ -11,7 +11,7 @@ import { createLogger } from '../../../electron/core/logger';
 import { loadExtensionFolder } from '../../../electron/core/extension-loader';
 import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
-import { defaultDataDir, type CliContext } from './run';
+import { defaultDataDir, wardenRoot, type CliContext } from './run';
 import { formatTable } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
 
@@ -87,7 +87,9 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
   const supervisor = createSupervisor({
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
     dataDir,
-    services: servicesFromFlags(dataDir, values, { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: false }),
+    services: servicesFromFlags(dataDir, values, { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: false }, [
+      wardenRoot(ctx),
+    ]),
     logger: createLogger(() => {}),
   });
   supervisor.onEvent((e) => {

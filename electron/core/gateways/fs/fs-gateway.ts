@@ -16,13 +16,13 @@
  */
 import type { DirEntry, FileStat } from '../../data-folder';
 import fs from 'node:fs/promises';
-import { constants as C } from 'node:fs';
+import { constants as C, realpathSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { denialError } from '../../permissions/denial';
 import { WardenError } from '../../../common/errors';
 import type { Decision, PermissionRequest } from '../../permissions/types';
 import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
-import { splitAbsolute } from './containment';
+import { isInside, splitAbsolute } from './containment';
 import {
   O_NOCTTY,
   O_NOFOLLOW,
@@ -66,6 +66,13 @@ export interface FsGatewayOptions {
   platform?: NodeJS.Platform;
   limits?: { maxReadBytes?: number; maxWriteBytes?: number };
   testHooks?: FsGatewayTestHooks;
+  /**
+   * Warden's own files (its data folder with grants, secrets and installed extensions; the code
+   * that runs every sandbox): never reachable through the gateway, whatever the manifest, the
+   * user or the policy allows. A grant of `~/**` must not let an extension grant itself more,
+   * read other extensions' secrets or data, or rewrite the sandbox.
+   */
+  protectedPaths?: string[];
 }
 
 export interface FsGateway {
@@ -90,7 +97,40 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
 
   const canonical = (p: unknown): CanonicalPath => canonicalisePath(p, { homeDir: options.homeDir, platform });
 
-  async function authorize(capability: 'fs.read' | 'fs.write', target: string, given: string): Promise<void> {
+  const protectedRoots = [
+    ...new Set(
+      (options.protectedPaths ?? []).flatMap((p) => {
+        const abs = P.resolve(p);
+        try {
+          return [abs, realpathSync(abs)];
+        } catch {
+          return [abs]; // not there yet: its name is protected, and so is what it is created as
+        }
+      }),
+    ),
+  ];
+
+  /**
+   * Refused before the broker is asked (so no prompt for what can never be allowed): a target in
+   * Warden's own files, or, for a removal (`encloses`), a folder that holds them.
+   */
+  function refuseProtected(capability: 'fs.read' | 'fs.write', target: string, given: string, encloses: boolean) {
+    for (const root of protectedRoots) {
+      if (isInside(root, target, platform) || (encloses && isInside(target, root, platform))) {
+        throw new WardenError('EPERM', `${capability} ${given}: Warden's own files are not available to extensions`, {
+          reason: 'policy',
+        });
+      }
+    }
+  }
+
+  async function authorize(
+    capability: 'fs.read' | 'fs.write',
+    target: string,
+    given: string,
+    encloses = false,
+  ): Promise<void> {
+    refuseProtected(capability, target, given, encloses);
     let decision: Decision;
     try {
       decision = await options.authorize({ capability, target });
@@ -361,7 +401,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       if (c.segments.length === 0) throw new WardenError('EINVAL', `a root folder cannot be removed: ${p}`);
       return run(p, async () => {
         const r = await resolveReal(c, false, platform);
-        await authorize('fs.write', r.target, p);
+        await authorize('fs.write', r.target, p, true);
         await afterCheck('remove', p, r.target);
         if (!r.stat || !r.parent) throw r.error ?? errno('ENOENT');
         const checked = r.stat;
