@@ -318,13 +318,18 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
       const cap = checkCapability(capability);
       if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
         return 'granted';
-      return deps.authorizer.query(cap, canonicalTarget(cap, target));
+      const canonical = canonicalTarget(cap, target);
+      // Warden's own files: the answer every operation would give, whatever is granted.
+      if ((cap === 'fs.read' || cap === 'fs.write') && deps.fs?.protects?.(canonical)) return 'denied';
+      return deps.authorizer.query(cap, canonical);
     },
     'permissions.request': async ([capability, target, reason]) => {
       const cap = checkCapability(capability);
       if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
         return 'granted';
-      const d = await deps.authorizer.authorize({ capability: cap, target: canonicalTarget(cap, target), reason });
+      const canonical = canonicalTarget(cap, target);
+      if ((cap === 'fs.read' || cap === 'fs.write') && deps.fs?.protects?.(canonical)) return 'denied'; // never asked
+      const d = await deps.authorizer.authorize({ capability: cap, target: canonical, reason });
       return d.allow ? 'granted' : 'denied';
     },
   };

@@ -56,7 +56,12 @@ beforeAll(async () => {
       await tryIt('remove home', () => host.fs.remove('~', { recursive: true }));
       await tryIt('read sandbox bootstrap', () => host.fs.readText(root + '/dist/sandbox/bootstrap.cjs'));
       await tryIt('write beside the bootstrap', () => host.fs.writeText(root + '/dist/sandbox/probe.cjs', 'pwned'));
-      return { type: 'json', value: out };
+      const states = {
+        'control: query ~/notes.txt': await host.permissions.query('fs.read', '~/notes.txt'),
+        'query grants': await host.permissions.query('fs.read', '~/.warden/grants.json'),
+        'request write to grants': await host.permissions.request('fs.write', '~/.warden/grants.json', 'just once'),
+      };
+      return { type: 'json', value: { out, states } };
     });`,
   });
 });
@@ -85,12 +90,18 @@ describe('Warden protects its own files from extensions', () => {
       env(),
     );
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout).result.value as Record<string, string>;
+    const { out, states } = JSON.parse(r.stdout).result.value as Record<string, Record<string, string>>;
     expect(out['control: read ~/notes.txt']).toBe('ALLOWED mine');
     for (const [attempt, outcome] of Object.entries(out)) {
       if (attempt.startsWith('control')) continue;
       expect(`${attempt}: ${outcome}`).toBe(`${attempt}: EPERM/policy`);
     }
+    // permissions.query/request tell the same answer, and nobody is asked.
+    expect(states).toEqual({
+      'control: query ~/notes.txt': 'prompt',
+      'query grants': 'denied',
+      'request write to grants': 'denied',
+    });
     expect(fs.readFileSync(path.join(dataDir, 'grants.json'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(ROOT, 'dist', 'sandbox', 'probe.cjs'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'extensions', 'evil'))).toBe(false);

@@ -8,6 +8,8 @@ export interface FsGatewayLike {
   stat(p: string): Promise<FileStat>;
   mkdir(p: string, options: { recursive: boolean }): Promise<void>;
   remove(p: string, options: { recursive: boolean }): Promise<void>;
+  /** True for a real path among Warden's own files, which no grant reaches (optional for fakes). */
+  protects?(realPath: string): boolean;
 }
 
 export interface FetchInit {

@@ -82,6 +82,8 @@ export interface FsGateway {
   stat(p: string): Promise<FsStat>;
   mkdir(p: string, options?: { recursive?: boolean }): Promise<void>;
   remove(p: string, options?: { recursive?: boolean }): Promise<void>;
+  /** True for a real path inside Warden's own files (what every operation refuses). */
+  protects(realPath: string): boolean;
 }
 
 const kindOf = (s: Stats): FsDirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
@@ -240,6 +242,8 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
   }
 
   return {
+    protects: (realPath) => protectedRoots.some((root) => isInside(root, realPath, platform)),
+
     async readBytes(p) {
       const c = canonical(p);
       return run(p, async () => {
