@@ -312,6 +312,9 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
       const { level } = parseOr(NotifySchema, rawOptions, 'host.ui.notify: options');
       await require({ capability: 'notifications', target: '*' }, 'notify');
       if (!deps.notifier) throw new WardenError('EPERM', 'notifications are not available here', { reason: 'denied' });
+      if (deps.budget && !deps.budget.notification()) {
+        throw new WardenError('ERATE', 'host.ui.notify: too many notifications (at most a few a minute)');
+      }
       await audited('ui.notify', '*', () => deps.notifier!.notify(deps.manifest.name, message, level ?? 'info'));
     },
     'permissions.query': async ([capability, target]) => {

@@ -140,6 +140,7 @@ export interface Host {
   };
 
   readonly ui: {
+    /** Needs `"notifications": true`. A burst of 5, then about one every 3 s; beyond that, `ERATE`. */
     notify(message: string, options?: { level?: 'info' | 'warning' | 'error' }): Promise<void>;
   };
 

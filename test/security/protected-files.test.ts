@@ -90,7 +90,10 @@ describe('Warden protects its own files from extensions', () => {
       env(),
     );
     expect(r.code, r.stderr).toBe(0);
-    const { out, states } = JSON.parse(r.stdout).result.value as Record<string, Record<string, string>>;
+    const { out, states } = JSON.parse(r.stdout).result.value as {
+      out: Record<string, string>;
+      states: Record<string, string>;
+    };
     expect(out['control: read ~/notes.txt']).toBe('ALLOWED mine');
     for (const [attempt, outcome] of Object.entries(out)) {
       if (attempt.startsWith('control')) continue;

@@ -37,6 +37,9 @@ export interface Budgets {
   fsBytesPerMinute: number;
   netRequestsPerMinute: number;
   netBytesPerMinute: number;
+  /** Desktop notifications reach the user directly: a handful at once, then one every few seconds. */
+  notificationsPerMinute: number;
+  notificationBurst: number;
 }
 
 /** Defaults meant to stop floods, not busy extensions (a normal one makes far fewer calls). */
@@ -45,6 +48,8 @@ export const DEFAULT_BUDGETS: Budgets = {
   fsBytesPerMinute: 512 * 1024 * 1024,
   netRequestsPerMinute: 600,
   netBytesPerMinute: 256 * 1024 * 1024,
+  notificationsPerMinute: 20,
+  notificationBurst: 5,
 };
 
 export interface BudgetMeter {
@@ -52,6 +57,7 @@ export interface BudgetMeter {
   fsBytes(n: number): boolean;
   netRequest(): boolean;
   netBytes(n: number): boolean;
+  notification(): boolean;
 }
 
 export function createBudgetMeter(b: Budgets, now?: () => number): BudgetMeter {
@@ -59,7 +65,9 @@ export function createBudgetMeter(b: Budgets, now?: () => number): BudgetMeter {
   const fsBytes = createTokenBucket({ perSecond: b.fsBytesPerMinute / 60, capacity: b.fsBytesPerMinute, now });
   const netReq = createTokenBucket({ perSecond: b.netRequestsPerMinute / 60, capacity: b.netRequestsPerMinute, now });
   const netBytes = createTokenBucket({ perSecond: b.netBytesPerMinute / 60, capacity: b.netBytesPerMinute, now });
+  const notes = createTokenBucket({ perSecond: b.notificationsPerMinute / 60, capacity: b.notificationBurst, now });
   return {
+    notification: () => notes.take(1),
     call: () => calls.take(1),
     fsBytes: (n) => fsBytes.take(n),
     netRequest: () => netReq.take(1),
