@@ -124,8 +124,20 @@ function createSandboxRuntime(channel: SandboxChannel) {
     }
     moduleExports = evaluated.exports;
     try {
-      const activate = moduleExports.activate;
-      if (typeof activate === 'function') await Reflect.apply(activate, moduleExports, [host]);
+      // `exports.activate` (the documented shape), or what an ES module bundled to CommonJS
+      // gives: `export default { activate }` or `export default function activate(host)`.
+      let owner = moduleExports;
+      let activate = owner.activate;
+      const fallback = owner.default as { activate?: unknown } | ((h: unknown) => unknown) | undefined;
+      if (typeof activate !== 'function' && fallback !== null && fallback !== undefined) {
+        if (typeof fallback === 'function') activate = fallback;
+        else if (typeof fallback === 'object' && typeof fallback.activate === 'function') {
+          owner = fallback as typeof moduleExports;
+          activate = fallback.activate;
+        }
+        if (typeof activate === 'function') moduleExports = owner; // deactivate is looked up on it too
+      }
+      if (typeof activate === 'function') await Reflect.apply(activate, owner, [host]);
     } catch (err) {
       const data = explain(err);
       data.message = `activate() failed: ${data.message}`;

@@ -2,7 +2,8 @@
  * The Warden extension API: what an extension bundle can use.
  *
  * An extension is a CommonJS bundle (`dist/extension.js`, made by `warden build`) that exports
- * `activate(host)` and optionally `deactivate()`. It runs in its own process inside an SES
+ * `activate(host)` and optionally `deactivate()` (an ES module's `export default { activate }` or
+ * `export default function activate(host)` works too). It runs in its own process inside an SES
  * compartment: there is no `require`, `process`, `fetch` or `import()`. Everything outside the
  * extension goes through `host`, which checks the manifest's permissions.
  *

@@ -94,3 +94,32 @@ describe('warden init refuses', () => {
     });
   });
 });
+
+// Developers coming from ES modules write `export default { activate }` or
+// `export default function activate(host)`; `warden build` makes CommonJS of it, and the sandbox
+// finds activate (and deactivate) there too.
+describe.each([
+  {
+    shape: 'export default { activate, deactivate }',
+    source: `export default {
+      activate(h: typeof host) { h.commands.register('hello.greet', () => 'from a default object'); },
+      deactivate() {},
+    };`,
+    expected: 'from a default object',
+  },
+  {
+    shape: 'export default function activate(host)',
+    source: `export default function activate(h: typeof host) { h.commands.register('hello.greet', () => 'from a default function'); }`,
+    expected: 'from a default function',
+  },
+])('an ES module extension: $shape', ({ source, expected }) => {
+  it('builds and runs', async () => {
+    const dir = path.join(work, `esm-${expected.split(' ').pop()}`);
+    expect((await runCli(['init', dir, '--id', 'acme.hello'])).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'src', 'extension.ts'), `/// <reference path="../warden.d.ts" />\n${source}\n`);
+    expect((await runCli(['build', dir])).code).toBe(0);
+    const r = await runCli(['run', dir, 'hello.greet', '--json', '--data-dir', home]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).result).toEqual({ type: 'text', text: expected });
+  });
+});
