@@ -16,13 +16,14 @@
  */
 import type { DirEntry, FileStat } from '../../data-folder';
 import fs from 'node:fs/promises';
-import { constants as C, realpathSync } from 'node:fs';
+import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { denialError } from '../../permissions/denial';
 import { WardenError } from '../../../common/errors';
 import type { Decision, PermissionRequest } from '../../permissions/types';
 import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
-import { isInside, splitAbsolute } from './containment';
+import { splitAbsolute } from './containment';
+import { createProtection } from './protection';
 import {
   O_NOCTTY,
   O_NOFOLLOW,
@@ -99,32 +100,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
 
   const canonical = (p: unknown): CanonicalPath => canonicalisePath(p, { homeDir: options.homeDir, platform });
 
-  const protectedRoots = [
-    ...new Set(
-      (options.protectedPaths ?? []).flatMap((p) => {
-        const abs = P.resolve(p);
-        try {
-          return [abs, realpathSync(abs)];
-        } catch {
-          return [abs]; // not there yet: its name is protected, and so is what it is created as
-        }
-      }),
-    ),
-  ];
-
-  /**
-   * Refused before the broker is asked (so no prompt for what can never be allowed): a target in
-   * Warden's own files, or, for a removal (`encloses`), a folder that holds them.
-   */
-  function refuseProtected(capability: 'fs.read' | 'fs.write', target: string, given: string, encloses: boolean) {
-    for (const root of protectedRoots) {
-      if (isInside(root, target, platform) || (encloses && isInside(target, root, platform))) {
-        throw new WardenError('EPERM', `${capability} ${given}: Warden's own files are not available to extensions`, {
-          reason: 'policy',
-        });
-      }
-    }
-  }
+  const protection = createProtection(options.protectedPaths ?? [], platform);
 
   async function authorize(
     capability: 'fs.read' | 'fs.write',
@@ -132,7 +108,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     given: string,
     encloses = false,
   ): Promise<void> {
-    refuseProtected(capability, target, given, encloses);
+    protection.refuse(capability, target, given, encloses);
     let decision: Decision;
     try {
       decision = await options.authorize({ capability, target });
@@ -242,7 +218,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
   }
 
   return {
-    protects: (realPath) => protectedRoots.some((root) => isInside(root, realPath, platform)),
+    protects: (realPath) => protection.protects(realPath),
 
     async readBytes(p) {
       const c = canonical(p);
