@@ -68,7 +68,9 @@ export function createGovernor(deps: GovernorDeps): Governor {
   let throttled = false;
   let warned = false;
   let stopped = false;
-  let lastCpu: { cpuMs: number; at: number } | undefined;
+  let lastCpu: { cpuMs: number; waitMs?: number; at: number } | undefined;
+  /** CPU share plus the share spent waiting to run: how much CPU the process wanted. */
+  let demandPercent = 0;
   let throttleTimer: NodeJS.Timeout | undefined;
   let resumeTimer: NodeJS.Timeout | undefined;
 
@@ -122,18 +124,25 @@ export function createGovernor(deps: GovernorDeps): Governor {
     const s = deps.sample(deps.pid);
     if (!s) return;
     const now = Date.now();
-    if (lastCpu) cpuPercent = ((s.cpuMs - lastCpu.cpuMs) / Math.max(1, now - lastCpu.at)) * 100;
-    lastCpu = { cpuMs: s.cpuMs, at: now };
-    // While throttled the process cannot exceed its budget by much: "still over" means it uses
-    // most of the time it is let run. CPU time comes in 10 ms ticks, so short windows are noisy:
-    // a quiet window decays the count instead of resetting it, a warning is given once per
-    // episode, and only a clearly idle process (a third of its budget) is let out of throttling.
+    if (lastCpu) {
+      const span = Math.max(1, now - lastCpu.at);
+      cpuPercent = ((s.cpuMs - lastCpu.cpuMs) / span) * 100;
+      const waited = s.waitMs !== undefined && lastCpu.waitMs !== undefined ? s.waitMs - lastCpu.waitMs : 0;
+      demandPercent = cpuPercent + (Math.max(0, waited) / span) * 100;
+    }
+    lastCpu = { cpuMs: s.cpuMs, waitMs: s.waitMs, at: now };
+    // While throttled the process cannot exceed its budget by much: "still over" means it wants
+    // most of the time it is let run (on the CPU, or runnable and waiting for one: on a loaded
+    // machine a starved hog uses little CPU but is no less a hog). CPU time comes in 10 ms ticks,
+    // so short windows are noisy: a quiet window decays the count instead of resetting it, a
+    // warning is given once per episode, and only a clearly idle process (wanting a third of its
+    // budget) is let out of throttling.
     const budget = deps.limits.cpuPercent;
-    const isOver = throttled ? cpuPercent >= budget * 0.6 : cpuPercent > budget;
+    const isOver = throttled ? demandPercent >= budget * 0.6 : cpuPercent > budget;
     if (!isOver) {
       over = Math.max(0, over - 1);
       if (over === 0) warned = false;
-      if (throttled && cpuPercent < budget / 3 && ++under >= 3) {
+      if (throttled && demandPercent < budget / 3 && ++under >= 3) {
         over = 0;
         warned = false;
         endThrottle();

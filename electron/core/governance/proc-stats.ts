@@ -12,6 +12,11 @@ export interface ProcSample {
   cpuMs: number;
   /** Resident set size in bytes (includes ArrayBuffer memory that the heap cap misses). */
   rssBytes: number;
+  /**
+   * Time the main thread has spent runnable but waiting for a CPU, in ms (Linux schedstat). CPU
+   * time alone cannot tell an idle process from a busy one starved by a loaded machine; this can.
+   */
+  waitMs?: number;
 }
 
 export type ProcSampler = (pid: number) => ProcSample | undefined;
@@ -41,11 +46,24 @@ export const readProcStats: ProcSampler = (pid) => {
     const stime = Number(fields[12]);
     const resident = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
     if (![utime, stime, resident].every(Number.isFinite)) return undefined;
-    return { cpuMs: ((utime + stime) * 1000) / ticks, rssBytes: resident * page };
+    const sample: ProcSample = { cpuMs: ((utime + stime) * 1000) / ticks, rssBytes: resident * page };
+    const wait = readRunDelayMs(pid);
+    if (wait !== undefined) sample.waitMs = wait;
+    return sample;
   } catch {
     return undefined; // the process is gone, or /proc is not readable
   }
 };
+
+/** /proc/<pid>/schedstat: "<on-cpu ns> <run-queue wait ns> <slices>" of the main thread. */
+function readRunDelayMs(pid: number): number | undefined {
+  try {
+    const ns = Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined; // a kernel without schedstats: CPU time alone decides
+  }
+}
 
 /** Private memory (USS) of a process: Private_Clean + Private_Dirty from smaps_rollup. */
 export function readUss(pid: number): number | undefined {
