@@ -266,6 +266,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
     if (e.proc !== proc) return;
+    settleExit(e, expected, reason);
+    // The panel and `warden top` show the process gone at once (its state, no CPU or memory),
+    // not its last live sample until the next tick.
+    sampleOne(e.ext.manifest.id, e, Date.now());
+  }
+
+  function settleExit(e: Entry, expected: boolean, reason: string): void {
     e.proc = undefined;
     e.lastExit = { reason, at: Date.now(), expected };
     emit({ type: 'exit', id: e.ext.manifest.id, expected, reason });
@@ -333,38 +340,41 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await e.proc.stop();
   }
 
-  /** One sample a second per extension: what the panel and `warden top` show. */
+  /** One metrics sample of one extension (what the panel and `warden top` show). */
+  function sampleOne(id: string, e: Entry, now: number): void {
+    const st = e.proc?.stats;
+    const prev = e.lastSample;
+    const secs = prev ? Math.max(0.001, (now - prev.at) / 1000) : 1;
+    const cur = {
+      at: now,
+      commands: st?.commands ?? 0,
+      hostCalls: st?.hostCalls ?? 0,
+      fsBytes: e.usage.fsBytes,
+      netBytes: e.usage.netBytes,
+    };
+    const rate = (a: number, b: number | undefined) => (b === undefined || a < b ? 0 : (a - b) / secs);
+    metrics.push(id, {
+      time: now,
+      state: e.state,
+      cpuPercent: st?.cpuPercent ?? 0,
+      rssBytes: st?.rssBytes ?? 0,
+      heapUsed: st?.heapUsed ?? 0,
+      callsPerSecond: rate(cur.commands, prev?.commands),
+      hostCallsPerSecond: rate(cur.hostCalls, prev?.hostCalls),
+      fsBytes: e.usage.fsBytes,
+      netBytes: e.usage.netBytes,
+      denials: e.usage.denials,
+      prompts: e.usage.prompts,
+      strikes: strikes.strikes(id).length,
+      sampled: st?.sampled ?? false,
+    });
+    e.lastSample = cur;
+  }
+
+  /** One sample a second per extension. */
   const sampler = setInterval(() => {
     const now = Date.now();
-    for (const [id, e] of entries) {
-      const st = e.proc?.stats;
-      const prev = e.lastSample;
-      const secs = prev ? Math.max(0.001, (now - prev.at) / 1000) : 1;
-      const cur = {
-        at: now,
-        commands: st?.commands ?? 0,
-        hostCalls: st?.hostCalls ?? 0,
-        fsBytes: e.usage.fsBytes,
-        netBytes: e.usage.netBytes,
-      };
-      const rate = (a: number, b: number | undefined) => (b === undefined || a < b ? 0 : (a - b) / secs);
-      metrics.push(id, {
-        time: now,
-        state: e.state,
-        cpuPercent: st?.cpuPercent ?? 0,
-        rssBytes: st?.rssBytes ?? 0,
-        heapUsed: st?.heapUsed ?? 0,
-        callsPerSecond: rate(cur.commands, prev?.commands),
-        hostCallsPerSecond: rate(cur.hostCalls, prev?.hostCalls),
-        fsBytes: e.usage.fsBytes,
-        netBytes: e.usage.netBytes,
-        denials: e.usage.denials,
-        prompts: e.usage.prompts,
-        strikes: strikes.strikes(id).length,
-        sampled: st?.sampled ?? false,
-      });
-      e.lastSample = cur;
-    }
+    for (const [id, e] of entries) sampleOne(id, e, now);
   }, gov.metricsIntervalMs ?? 1000);
   sampler.unref();
 

@@ -69,3 +69,19 @@ describe('supervisor', () => {
     expect(answered.map((r) => (r as { value: number }).value)).toEqual(Array.from({ length: 255 }, (_, i) => i + 1));
   });
 });
+
+describe('supervisor metrics', () => {
+  // Without this sample the panel kept showing the dead process's CPU and memory until the
+  // next tick (up to a second), next to a state that already said it was gone.
+  it('records a sample the moment a process exits: its new state, no CPU or memory', async () => {
+    host = createTestHost({ governance: { metricsIntervalMs: 60_000 } });
+    const id = await host.add({
+      commands: ['hello'],
+      source: `exports.activate = () => host.commands.register('hello', () => 'hi');`,
+    });
+    expect(await host.supervisor.invoke(id, 'hello')).toEqual({ type: 'text', text: 'hi' });
+    expect(host.supervisor.metrics.latest(id)).toBeUndefined(); // no tick yet
+    await host.supervisor.stop(id);
+    expect(host.supervisor.metrics.latest(id)).toMatchObject({ state: 'idle', cpuPercent: 0, rssBytes: 0 });
+  });
+});
