@@ -13,8 +13,12 @@ const args = process.argv.slice(2);
 const headlessAsked = args.includes('--headless') || process.env.WARDEN_HEADLESS === '1';
 const serveArgs = args.filter((a) => a !== '--headless');
 
-const electronBinary = () =>
-  fs.existsSync(pathTxt) ? path.join(electronDir, 'dist', fs.readFileSync(pathTxt, 'utf8').trim()) : undefined;
+/** The Electron executable, if it has been fetched. */
+const electronBinary = () => {
+  if (!fs.existsSync(pathTxt)) return undefined;
+  const binary = path.join(electronDir, 'dist', fs.readFileSync(pathTxt, 'utf8').trim());
+  return fs.existsSync(binary) ? binary : undefined;
+};
 
 /**
  * Electron 45 has no install script: its binary is fetched on first use. Fetch it here, once,
@@ -31,15 +35,14 @@ function fetchElectron() {
     encoding: 'utf8',
     timeout: 10 * 60_000,
   });
-  const binary = electronBinary();
-  if (r.status === 0 && binary && fs.existsSync(binary)) return undefined;
+  if (r.status === 0 && electronBinary()) return undefined;
   const why = (r.stderr ?? '').split('\n').find((l) => /error|failed/i.test(l)) ?? (r.error ? String(r.error) : '');
   return `it could not be downloaded${why ? ` (${why.trim().slice(0, 160)})` : ''}`;
 }
 
 let why;
 if (headlessAsked) why = 'headless mode was asked for';
-else if (!(electronBinary() && fs.existsSync(electronBinary()))) why = fetchElectron();
+else if (!electronBinary()) why = fetchElectron();
 const binary = electronBinary();
 const mainBuilt = fs.existsSync(path.join(root, 'dist', 'main', 'index.cjs'));
 
@@ -51,7 +54,7 @@ const run = (cmd, args) => {
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 };
 
-if (!why && binary && fs.existsSync(binary) && mainBuilt) {
+if (!why && binary && mainBuilt) {
   run(binary, ['.']);
 } else {
   console.log(

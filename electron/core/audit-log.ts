@@ -94,11 +94,13 @@ export function createAuditLog(options: { file: string; maxBytes?: number; keep?
       const record = redact({ time: Date.now(), ...partial } as AuditRecord);
       const line = `${JSON.stringify(record)}\n`;
       try {
-        openFile();
         const buf = Buffer.from(line);
-        if (size + buf.length > maxBytes) rotate();
+        let out = openFile(); // also learns the file's size
+        if (size + buf.length > maxBytes) {
+          rotate();
+          out = openFile();
+        }
         // Synchronous append (O_APPEND): a record must not be lost if the host exits right after a decision.
-        const out = openFile();
         for (let done = 0; done < buf.length;) done += fs.writeSync(out, buf, done);
         size += buf.length;
         wroteSinceTick = true;

@@ -107,6 +107,21 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   const { storage, folder } = deps.data;
   const extId = deps.manifest.id;
 
+  /**
+   * The target permissions.query/request ask the broker about, or the answer that needs no broker:
+   * the private data folder is always granted, Warden's own files never (as every operation does).
+   */
+  const permissionTarget = (
+    cap: Capability,
+    target: string | undefined,
+  ): { answer: 'granted' | 'denied' } | { canonical: string } => {
+    const fsCap = cap === 'fs.read' || cap === 'fs.write';
+    if (fsCap && target !== undefined && isRelativeDataPath(target)) return { answer: 'granted' };
+    const canonical = canonicalTarget(cap, target);
+    if (fsCap && deps.fs?.protects?.(canonical)) return { answer: 'denied' };
+    return { canonical };
+  };
+
   const audited = async <T>(method: string, target: string, run: () => Promise<T>, bytes?: (r: T) => number) => {
     const start = Date.now();
     try {
@@ -319,20 +334,14 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
     },
     'permissions.query': async ([capability, target]) => {
       const cap = checkCapability(capability);
-      if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
-        return 'granted';
-      const canonical = canonicalTarget(cap, target);
-      // Warden's own files: the answer every operation would give, whatever is granted.
-      if ((cap === 'fs.read' || cap === 'fs.write') && deps.fs?.protects?.(canonical)) return 'denied';
-      return deps.authorizer.query(cap, canonical);
+      const t = permissionTarget(cap, target);
+      return 'answer' in t ? t.answer : deps.authorizer.query(cap, t.canonical);
     },
     'permissions.request': async ([capability, target, reason]) => {
       const cap = checkCapability(capability);
-      if ((cap === 'fs.read' || cap === 'fs.write') && target !== undefined && isRelativeDataPath(target))
-        return 'granted';
-      const canonical = canonicalTarget(cap, target);
-      if ((cap === 'fs.read' || cap === 'fs.write') && deps.fs?.protects?.(canonical)) return 'denied'; // never asked
-      const d = await deps.authorizer.authorize({ capability: cap, target: canonical, reason });
+      const t = permissionTarget(cap, target);
+      if ('answer' in t) return t.answer; // never asked
+      const d = await deps.authorizer.authorize({ capability: cap, target: t.canonical, reason });
       return d.allow ? 'granted' : 'denied';
     },
   };

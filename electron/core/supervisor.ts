@@ -305,8 +305,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   ): Promise<CommandResult> {
     const e = entry(id);
     if (!declares(e, command)) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
-    const full = e.proc?.refusal();
-    if (full) throw full;
     const copy = copyDataValue(args);
     if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
     // A running process takes the call in this turn (no await), so the in-flight count is

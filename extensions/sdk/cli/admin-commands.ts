@@ -12,10 +12,8 @@ import { createFileSecretStore } from '../../../electron/core/secret-store';
 import { servicePaths } from '../../../electron/core/host-services';
 import { createStrikeBook } from '../../../electron/core/governance/strikes';
 import { CliError, EXIT_OK } from './usage';
-import { defaultDataDir, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
-
-const dataDirOf = (v: { 'data-dir'?: string }) => path.resolve(v['data-dir'] ?? defaultDataDir());
 
 export async function grantsCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -28,12 +28,10 @@ import {
   type PermissionWidening,
 } from '../../../electron/core/packages';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
-import { defaultDataDir, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
-
-const dataDirOf = (v: { 'data-dir'?: string }) => path.resolve(v['data-dir'] ?? defaultDataDir());
 
 /** PackageError → one line; invalid or refused packages exit 2, a missing thing exits 1. */
 async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T> {

@@ -33,6 +33,10 @@ export function defaultDataDir(): string {
   return process.env.WARDEN_HOME || path.join(os.homedir(), '.warden');
 }
 
+/** The data folder a command works on: `--data-dir`, else $WARDEN_HOME or ~/.warden. */
+export const dataDirOf = (values: { 'data-dir'?: string }): string =>
+  path.resolve(values['data-dir'] ?? defaultDataDir());
+
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -65,7 +69,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       throw new CliError('--timeout expects a positive number of milliseconds');
   }
 
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const dataDir = dataDirOf(values);
   const ext = await resolveExtension(dir, dataDir, ctx);
   const commands = ext.manifest.contributes.commands.map((c) => c.id);
   if (!commands.includes(commandId)) {

@@ -10,7 +10,7 @@ import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger } from '../../../electron/core/logger';
 import { createStreamNotifier } from '../../../electron/core/notifier';
 import { CliError, EXIT_OK } from './usage';
-import { defaultDataDir, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './run';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
 function tryOpen(url: string): boolean {
@@ -61,7 +61,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
           .filter((d) => fs.existsSync(path.join(d, 'manifest.json')))
       : []),
   ];
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const dataDir = dataDirOf(values);
   const logger = createLogger((e) => {
     if (e.level === 'debug' && !values.verbose) return;
     ctx.stderr(

@@ -11,7 +11,7 @@ import { createLogger } from '../../../electron/core/logger';
 import { loadExtensionFolder } from '../../../electron/core/extension-loader';
 import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
-import { defaultDataDir, wardenRoot, type CliContext } from './run';
+import { dataDirOf, wardenRoot, type CliContext } from './run';
 import { formatTable } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
 
@@ -82,7 +82,7 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
   }
   const duration = values.duration === undefined ? Infinity : Number(values.duration) * 1000;
   if (!(duration > 0)) throw new CliError('--duration expects a number of seconds');
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const dataDir = dataDirOf(values);
   const events: string[] = [];
   const supervisor = createSupervisor({
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
