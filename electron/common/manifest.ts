@@ -172,6 +172,10 @@ export const ManifestSchema = z
         cpuPercent: limitInt('cpuPercent').optional(),
         callTimeoutMs: limitInt('callTimeoutMs').optional(),
         storageMb: limitInt('storageMb').optional(),
+        hostCallsPerSecond: limitInt('hostCallsPerSecond').optional(),
+        netRequestsPerMinute: limitInt('netRequestsPerMinute').optional(),
+        netMbPerMinute: limitInt('netMbPerMinute').optional(),
+        fsMbPerMinute: limitInt('fsMbPerMinute').optional(),
       })
       .default({}),
   })

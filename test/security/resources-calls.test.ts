@@ -110,10 +110,12 @@ describe('call floods', () => {
     // Over 2 000 calls a second (the default budget) or 256 in flight: refused, not queued.
     const refused = Object.entries(counts.value).filter(([k]) => k !== 'ok');
     expect(refused.length).toBeGreaterThan(0);
+    // The guest keeps 40 characters of each message: "host.storage.get: over its host call budget …".
+    const RATE = 'ERATE: host.storage.get: over its host call';
     for (const [k] of refused) {
-      expect(k).toMatch(/^ERATE: (host call rate limit exceeded|more than 256 host calls in flight)/);
+      expect(k.startsWith(RATE) || k.startsWith('ERATE: more than 256 host calls in flight'), k).toBe(true);
     }
-    expect(counts.value['ERATE: host call rate limit exceeded']).toBeGreaterThan(0);
+    expect(refused.some(([k]) => k.startsWith(RATE))).toBe(true);
     expect(r.settledMs).toBeLessThan(30_000);
     expect(r.exitMs).toBeUndefined();
     expect(pidOf(h)).toBe(pid);

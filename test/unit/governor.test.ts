@@ -17,7 +17,7 @@ function run(windows: Array<{ cpu: number; wait?: number }>, withWait = true) {
   let killed: string | undefined;
   const g = createGovernor({
     pid: 1234,
-    limits: { rssLimitBytes: 1e12, cpuPercent: 20 },
+    limits: { memoryLimitBytes: 1e12, startupRssLimitBytes: 1e12, cpuPercent: 20 },
     timing: { memorySampleMs: 1_000_000 },
     sample: () => ({ cpuMs, rssBytes: 1, ...(withWait ? { waitMs } : {}) }),
     signal: (_pid, sig) => void signals.push(sig),

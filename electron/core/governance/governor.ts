@@ -1,20 +1,27 @@
 /**
  * Watches one extension process from outside: resident memory (the heap cap does not bound
- * ArrayBuffers) and CPU share. Over its memory limit → killed. Over its CPU budget for a
+ * ArrayBuffers) and CPU share. Memory is judged against the extension's own `limits.memoryMb`
+ * on top of the process's baseline: its resident size when the sandbox said hello (Node, SES,
+ * the sandbox runtime; none of the extension's code has run yet). Until that baseline is known,
+ * a start-up allowance applies. Over its memory limit → killed. Over its CPU budget for a
  * sustained window → a warning, then throttling (POSIX stop/continue duty cycle), then a kill if
  * it still saturates what it is allowed. Decisions use OS readings, never the child's own report.
  */
 import type { ProcSampler } from './proc-stats';
 
 export interface GovernorLimits {
-  /** Kill above this resident size (the heap cap plus room for the runtime itself). */
-  rssLimitBytes: number;
+  /** Memory the extension may add above the baseline (`limits.memoryMb`). */
+  memoryLimitBytes: number;
+  /** Resident size allowed before the baseline is measured (the runtime starting up). */
+  startupRssLimitBytes: number;
   /** Budget as a percentage of one core. */
   cpuPercent: number;
 }
 
 export interface GovernorTiming {
   memorySampleMs: number;
+  /** Memory sampling period once the process uses more than half its limit. */
+  memoryFastSampleMs: number;
   cpuWindowMs: number;
   /** Consecutive over-budget windows before a warning, throttling, and a kill while throttled. */
   warnAfter: number;
@@ -25,6 +32,7 @@ export interface GovernorTiming {
 
 export const DEFAULT_GOVERNOR_TIMING: GovernorTiming = {
   memorySampleMs: 100,
+  memoryFastSampleMs: 10,
   cpuWindowMs: 1000,
   warnAfter: 3,
   throttleAfter: 5,
@@ -49,6 +57,12 @@ export interface GovernorDeps {
 export interface Governor {
   readonly cpuPercent: number;
   readonly rssBytes: number;
+  /** Resident size at the baseline (0 until measured). */
+  readonly baselineBytes: number;
+  /** Measures the baseline now (when the sandbox is up and before the extension's code runs). */
+  measureBaseline(): void;
+  /** The process is being stopped: CPU is no longer judged (nor throttled); memory still is. */
+  retire(): void;
   readonly throttled: boolean;
   /** False when this platform gives no readings. */
   readonly sampled: boolean;
@@ -62,6 +76,7 @@ export function createGovernor(deps: GovernorDeps): Governor {
   const canThrottle = process.platform !== 'win32';
   let cpuPercent = 0;
   let rssBytes = 0;
+  let baselineBytes = 0;
   let sampled = false;
   let over = 0;
   let under = 0;
@@ -74,18 +89,35 @@ export function createGovernor(deps: GovernorDeps): Governor {
   let throttleTimer: NodeJS.Timeout | undefined;
   let resumeTimer: NodeJS.Timeout | undefined;
 
-  const memoryTimer = setInterval(() => {
+  let memoryTimer: NodeJS.Timeout | undefined;
+  /** Memory in use by the extension: above the baseline once known, else all of it. */
+  const inUse = (rss: number) => (baselineBytes > 0 ? rss - baselineBytes : rss);
+  const limitNow = () => (baselineBytes > 0 ? deps.limits.memoryLimitBytes : deps.limits.startupRssLimitBytes);
+  const sampleMemory = () => {
+    if (stopped) return;
     const s = deps.sample(deps.pid);
-    if (!s) return;
-    sampled = true;
-    rssBytes = s.rssBytes;
-    if (s.rssBytes > deps.limits.rssLimitBytes) {
-      // Rounded up: a reading just over the limit must not print as equal to it.
-      deps.kill(
-        `memory: ${Math.ceil(s.rssBytes / MB)} MB resident, above its limit of ${Math.round(deps.limits.rssLimitBytes / MB)} MB`,
-      );
-    }
-  }, t.memorySampleMs);
+    if (s) {
+      sampled = true;
+      rssBytes = s.rssBytes;
+      const used = inUse(s.rssBytes);
+      if (used > limitNow()) {
+        // Rounded up: a reading just over the limit must not print as equal to it.
+        const limitMb = Math.round(limitNow() / MB);
+        deps.kill(
+          baselineBytes > 0
+            ? `memory: ${Math.ceil(used / MB)} MB in use (above the ${Math.round(baselineBytes / MB)} MB its sandbox needs), above its limit of ${limitMb} MB`
+            : `memory: ${Math.ceil(used / MB)} MB resident while starting, above the ${limitMb} MB allowed before it runs`,
+        );
+        return;
+      }
+      // Close to the limit, look often: a process filling buffers grows by many MB per 100 ms.
+      const fast = used > limitNow() / 2;
+      memoryTimer = setTimeout(sampleMemory, fast ? t.memoryFastSampleMs : t.memorySampleMs);
+    } else memoryTimer = setTimeout(sampleMemory, t.memorySampleMs);
+    memoryTimer.unref();
+  };
+  memoryTimer = setTimeout(sampleMemory, t.memorySampleMs);
+  memoryTimer.unref();
 
   const startThrottle = () => {
     if (!canThrottle || throttled) return;
@@ -122,7 +154,7 @@ export function createGovernor(deps: GovernorDeps): Governor {
 
   const cpuTimer = setInterval(() => {
     const s = deps.sample(deps.pid);
-    if (!s) return;
+    if (!s || retired) return;
     const now = Date.now();
     if (lastCpu) {
       const span = Math.max(1, now - lastCpu.at);
@@ -163,7 +195,8 @@ export function createGovernor(deps: GovernorDeps): Governor {
       deps.kill(`cpu: above its budget of ${budget}% for ${Math.round((over * t.cpuWindowMs) / 1000)} s`);
   }, t.cpuWindowMs);
 
-  for (const timer of [memoryTimer, cpuTimer]) timer.unref();
+  cpuTimer.unref();
+  let retired = false;
 
   return {
     get cpuPercent() {
@@ -175,13 +208,25 @@ export function createGovernor(deps: GovernorDeps): Governor {
     get throttled() {
       return throttled;
     },
+    get baselineBytes() {
+      return baselineBytes;
+    },
+    measureBaseline() {
+      const s = deps.sample(deps.pid);
+      if (s && baselineBytes === 0) baselineBytes = s.rssBytes;
+    },
+    retire() {
+      retired = true;
+      clearInterval(cpuTimer);
+      endThrottle();
+    },
     get sampled() {
       return sampled;
     },
     stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(memoryTimer);
+      clearTimeout(memoryTimer);
       clearInterval(cpuTimer);
       endThrottle();
     },

@@ -1,10 +1,16 @@
 /**
  * Token buckets for call and I/O budgets. `take(n)` either takes all n tokens or none, so a
- * request over budget has no partial effect; `capacity` bounds a burst.
+ * request over budget has no partial effect; `charge(n)` books what already happened (bytes that
+ * arrived before their size was known) and may leave the bucket in debt, which refuses what
+ * follows until it has refilled; `capacity` bounds a burst.
  */
+import { BUDGET_KEYS, DEFAULT_LIMITS, MAX_LIMITS, type BudgetKey } from '../../common/limits';
+
 export interface TokenBucket {
   take(n?: number): boolean;
-  /** Tokens available now (after refill). */
+  /** Takes n tokens even if that leaves fewer than none; false when the bucket is now in debt. */
+  charge(n: number): boolean;
+  /** Tokens available now (after refill); negative while in debt. */
   available(): number;
 }
 
@@ -24,6 +30,11 @@ export function createTokenBucket(options: { perSecond: number; capacity: number
       tokens -= n;
       return true;
     },
+    charge(n) {
+      refill();
+      tokens -= n;
+      return tokens >= 0;
+    },
     available() {
       refill();
       return tokens;
@@ -31,46 +42,68 @@ export function createTokenBucket(options: { perSecond: number; capacity: number
   };
 }
 
-/** Per-extension I/O and call budgets (host-wide defaults; an admin policy may lower them). */
-export interface Budgets {
-  hostCallsPerSecond: number;
-  fsBytesPerMinute: number;
-  netRequestsPerMinute: number;
-  netBytesPerMinute: number;
-  /** Desktop notifications reach the user directly: a handful at once, then one every few seconds. */
-  notificationsPerMinute: number;
-  notificationBurst: number;
+/** The budgets one extension runs with, in the manifest's units (`limits.*`). */
+export type Budgets = Record<BudgetKey, number>;
+
+/**
+ * What an extension gets: what its manifest asks for (or the default), never above the host
+ * maximum or an admin policy's ceiling. `capped` names the budgets the policy lowered.
+ */
+export function resolveBudgets(
+  asked: Partial<Record<BudgetKey, number>>,
+  ceilings: Partial<Record<BudgetKey, number>> = {},
+): { budgets: Budgets; capped: BudgetKey[] } {
+  const budgets = {} as Budgets;
+  const capped: BudgetKey[] = [];
+  for (const k of BUDGET_KEYS) {
+    const want = asked[k] ?? DEFAULT_LIMITS[k];
+    const ceiling = Math.min(ceilings[k] ?? MAX_LIMITS[k], MAX_LIMITS[k]);
+    budgets[k] = Math.min(want, ceiling);
+    if (want > ceiling) capped.push(k);
+  }
+  return { budgets, capped };
 }
 
-/** Defaults meant to stop floods, not busy extensions (a normal one makes far fewer calls). */
-export const DEFAULT_BUDGETS: Budgets = {
-  hostCallsPerSecond: 10_000,
-  fsBytesPerMinute: 512 * 1024 * 1024,
-  netRequestsPerMinute: 600,
-  netBytesPerMinute: 256 * 1024 * 1024,
-  notificationsPerMinute: 20,
-  notificationBurst: 5,
-};
+/** Desktop notifications reach the user directly: a handful at once, then one every few seconds. */
+export const NOTIFICATION_BUDGET = { perMinute: 20, burst: 5 } as const;
+
+const MB = 1024 * 1024;
 
 export interface BudgetMeter {
+  readonly budgets: Budgets;
   call(): boolean;
-  fsBytes(n: number): boolean;
+  /** Before a local write of n bytes: all or nothing. */
+  fsTake(n: number): boolean;
+  /** After a local read of n bytes: booked; false when that overdrew the budget. */
+  fsCharge(n: number): boolean;
+  /** Before a request: one request token. */
   netRequest(): boolean;
-  netBytes(n: number): boolean;
+  /** Before a request: whether the byte budget is not spent (or overdrawn). */
+  netBytesLeft(): boolean;
+  /** Bytes sent or received: booked; false when that overdrew the budget. */
+  netCharge(n: number): boolean;
   notification(): boolean;
 }
 
 export function createBudgetMeter(b: Budgets, now?: () => number): BudgetMeter {
+  const perMinute = (amount: number) => createTokenBucket({ perSecond: amount / 60, capacity: amount, now });
   const calls = createTokenBucket({ perSecond: b.hostCallsPerSecond, capacity: b.hostCallsPerSecond, now });
-  const fsBytes = createTokenBucket({ perSecond: b.fsBytesPerMinute / 60, capacity: b.fsBytesPerMinute, now });
-  const netReq = createTokenBucket({ perSecond: b.netRequestsPerMinute / 60, capacity: b.netRequestsPerMinute, now });
-  const netBytes = createTokenBucket({ perSecond: b.netBytesPerMinute / 60, capacity: b.netBytesPerMinute, now });
-  const notes = createTokenBucket({ perSecond: b.notificationsPerMinute / 60, capacity: b.notificationBurst, now });
+  const fsBytes = perMinute(b.fsMbPerMinute * MB);
+  const netReq = perMinute(b.netRequestsPerMinute);
+  const netBytes = perMinute(b.netMbPerMinute * MB);
+  const notes = createTokenBucket({
+    perSecond: NOTIFICATION_BUDGET.perMinute / 60,
+    capacity: NOTIFICATION_BUDGET.burst,
+    now,
+  });
   return {
-    notification: () => notes.take(1),
+    budgets: b,
     call: () => calls.take(1),
-    fsBytes: (n) => fsBytes.take(n),
+    fsTake: (n) => fsBytes.available() >= 0 && fsBytes.take(n),
+    fsCharge: (n) => fsBytes.charge(n),
     netRequest: () => netReq.take(1),
-    netBytes: (n) => netBytes.take(n),
+    netBytesLeft: () => netBytes.available() > 0,
+    netCharge: (n) => netBytes.charge(n),
+    notification: () => notes.take(1),
   };
 }

@@ -33,6 +33,7 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   return async (method, rawArgs) => {
     const fn = table.get(method);
     if (!fn) throw new WardenError('EINVAL', `unknown host method`);
+    metering.call(method);
     const parsed = HOST_METHOD_ARGS[method].safeParse(rawArgs);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -41,6 +42,6 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
         : 'arguments';
       throw new WardenError('EINVAL', `host.${method}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`);
     }
-    return fn(parsed.data);
+    return metering.run(method, parsed.data, () => fn(parsed.data));
   };
 }

@@ -28,10 +28,8 @@ interface FsCall<T> {
   method: FsMethod;
   path: string;
   run(target: FsGatewayLike): Promise<T>;
-  /** Bytes moved: the audit record, the usage counters and the budget. */
+  /** Bytes moved, for the audit record (metering.ts counts and budgets them). */
   bytes?(result: T): number;
-  /** A write's size, metered before it happens. */
-  writeSize?: number;
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -63,7 +61,8 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
       { reason: 'denied' },
     );
   };
-  const call = <T>(c: FsCall<T>): Promise<T> => m.fsMetered(c.method, () => route(c), c.bytes, c.writeSize);
+  // Bytes and budgets: metering.ts, around every call (dispatch).
+  const call = <T>(c: FsCall<T>): Promise<T> => route(c);
 
   const pick = async (kind: 'file' | 'directory', title?: string): Promise<string | null> => {
     if (!deps.picker) throw new WardenError('EPERM', 'no file picker is available in this host', { reason: 'denied' });
@@ -102,7 +101,6 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
         path: p,
         run: (t) => t.writeBytes(p, encoder.encode(text)),
         bytes: () => text.length,
-        writeSize: text.length,
       }),
     'fs.writeBytes': ([p, bytes]) =>
       call({
@@ -111,7 +109,6 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
         path: p,
         run: (t) => t.writeBytes(p, bytes),
         bytes: () => bytes.length,
-        writeSize: bytes.length,
       }),
     'fs.list': ([p]) =>
       call({ capability: read, method: 'fs.list', path: p, run: (t) => t.list(p) }) as unknown as Promise<DataValue>,

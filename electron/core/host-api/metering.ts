@@ -1,30 +1,118 @@
 /**
- * The bookkeeping around every I/O call of one extension: one audit record per operation (outcome,
- * duration, bytes), the byte budget, the usage counters behind the metrics, and the broker check
- * with one wording for refusals.
+ * The bookkeeping around every I/O call of one extension, in one place: one audit record per
+ * operation (outcome, duration, bytes), the call rate and the byte and request budgets of every
+ * I/O path (user files and the private data folder, storage, secrets, network), the usage
+ * counters behind the metrics, and the broker check with one wording for refusals.
+ *
+ * Dispatch runs every call through `call` (the rate) and `run` (the I/O), which classifies each
+ * method once (METHOD_IO: a new method is a type error until it is classified here). Writes and
+ * request bodies are taken from their budget before they happen (over budget: no effect). What
+ * comes back (a file, a storage value, a secret, a response) is sized after the fact, booked,
+ * and, if that overdrew the budget, refused before the extension receives it; the overdraft then
+ * refuses what follows until the budget has refilled. Refusals are ERATE and name the budget
+ * (`limits.<name>`), so the author knows which manifest limit to look at.
  */
 import { WardenError } from '../../common/errors';
+import type { HostMethod } from '../../common/protocol';
+import type { BudgetKey } from '../../common/limits';
 import type { PermissionRequest } from '../permissions/types';
 import { denialError } from '../permissions/denial';
 import type { HostApiDeps } from './context';
 
+type Io = 'local-read' | 'local-write' | 'net' | 'none';
+
+/** How each host method moves bytes; `satisfies` makes an unclassified method a type error. */
+const METHOD_IO = {
+  'storage.get': 'local-read',
+  'storage.set': 'local-write',
+  'storage.delete': 'none',
+  'storage.keys': 'local-read',
+  'fs.readText': 'local-read',
+  'fs.readBytes': 'local-read',
+  'fs.writeText': 'local-write',
+  'fs.writeBytes': 'local-write',
+  'fs.list': 'local-read',
+  'fs.stat': 'none',
+  'fs.mkdir': 'none',
+  'fs.remove': 'none',
+  'fs.pickFile': 'none',
+  'fs.pickDirectory': 'none',
+  'net.fetch': 'net',
+  'secrets.get': 'local-read',
+  // Its own budget (a burst of 5, 20 a minute), checked once the permission is: ui.ts.
+  'ui.notify': 'none',
+  'permissions.query': 'none',
+  'permissions.request': 'none',
+} as const satisfies Record<HostMethod, Io>;
+
+const UNITS: Record<BudgetKey, string> = {
+  hostCallsPerSecond: 'calls a second',
+  netRequestsPerMinute: 'requests a minute',
+  netMbPerMinute: 'MB a minute',
+  fsMbPerMinute: 'MB a minute',
+};
+
 export interface Metering {
+  /** Refuses a host call over `limits.hostCallsPerSecond`, before anything else is looked at. */
+  call(method: string): void;
+  /** Runs one validated call with its bytes and requests metered and counted. */
+  run<T>(method: HostMethod, args: readonly unknown[], perform: () => Promise<T>): Promise<T>;
   /** Runs `run`, writing one audit record whatever its outcome. */
   audited<T>(method: string, target: string, run: () => Promise<T>, bytes?: (r: T) => number): Promise<T>;
-  /**
-   * Runs a file operation under the fs byte budget. Writes (`writeSize` given) are metered before
-   * they happen (no partial effect over budget); reads after the fact, since their size is unknown
-   * before, but before anything is delivered.
-   */
-  fsMetered<T>(method: string, run: () => Promise<T>, bytes?: (r: T) => number, writeSize?: number): Promise<T>;
   /** Throws EPERM unless the broker allows the request; `shown` is the target as the extension gave it. */
   require(req: PermissionRequest, shown?: string): Promise<void>;
 }
 
 export function createMetering(deps: HostApiDeps): Metering {
   const extId = deps.manifest.id;
-  const overBudget = (method: string) => new WardenError('ERATE', `${method}: file I/O budget exceeded`);
+  const { budget, usage } = deps;
+  const refuse = (method: string, key: BudgetKey, what: string): never => {
+    throw new WardenError(
+      'ERATE',
+      `host.${method}: over its ${what} budget of ${budget!.budgets[key]} ${UNITS[key]} (limits.${key}); try again later`,
+    );
+  };
+  const count = (key: 'fsBytes' | 'netBytes', n: number) => {
+    if (usage) usage[key] += n;
+  };
+
   return {
+    call(method) {
+      if (budget && !budget.call()) refuse(method, 'hostCallsPerSecond', 'host call');
+    },
+    async run(method, args, perform) {
+      // Without a budget (a handler made bare, in a test) bytes are still counted.
+      switch (METHOD_IO[method] as Io) {
+        case 'local-write': {
+          const n = dataSize(method === 'storage.set' ? args : args[1]);
+          if (budget && !budget.fsTake(n)) refuse(method, 'fsMbPerMinute', 'file and storage I/O');
+          const result = await perform();
+          count('fsBytes', n);
+          return result;
+        }
+        case 'local-read': {
+          const result = await perform();
+          const n = dataSize(result);
+          count('fsBytes', n);
+          if (budget && !budget.fsCharge(n)) refuse(method, 'fsMbPerMinute', 'file and storage I/O');
+          return result;
+        }
+        case 'net': {
+          if (budget && !budget.netBytesLeft()) refuse(method, 'netMbPerMinute', 'network bytes');
+          if (budget && !budget.netRequest()) refuse(method, 'netRequestsPerMinute', 'network request');
+          const sent = dataSize((args[1] as { body?: unknown } | undefined)?.body);
+          count('netBytes', sent);
+          budget?.netCharge(sent);
+          const result = await perform();
+          const received = dataSize((result as { body?: unknown } | undefined)?.body);
+          count('netBytes', received);
+          if (budget && !budget.netCharge(received)) refuse(method, 'netMbPerMinute', 'network bytes');
+          return result;
+        }
+        case 'none':
+          return perform();
+      }
+    },
     async audited(method, target, run, bytes) {
       const start = Date.now();
       try {
@@ -51,14 +139,6 @@ export function createMetering(deps: HostApiDeps): Metering {
         throw err;
       }
     },
-    async fsMetered(method, run, bytes, writeSize) {
-      if (writeSize !== undefined && deps.budget && !deps.budget.fsBytes(writeSize)) throw overBudget(method);
-      const result = await run();
-      const n = bytes ? bytes(result) : 0;
-      if (deps.usage) deps.usage.fsBytes += n;
-      if (writeSize === undefined && n > 0 && deps.budget && !deps.budget.fsBytes(n)) throw overBudget(method);
-      return result;
-    },
     async require(req, shown = req.target) {
       const d = await deps.authorizer
         .authorize(req)
@@ -66,4 +146,31 @@ export function createMetering(deps: HostApiDeps): Metering {
       if (!d.allow) throw denialError(req.capability, shown, d.reason);
     },
   };
+}
+
+/**
+ * The size of plain data as it travels (bytes of Uint8Arrays, UTF-16 code units of strings, a few
+ * bytes per number and key), bounded work: host values are already copied and limited in size.
+ */
+export function dataSize(value: unknown): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string') total += v.length + 2;
+    else if (typeof v === 'number' || typeof v === 'boolean') total += 8;
+    else if (v instanceof Uint8Array) total += v.byteLength;
+    else if (Array.isArray(v)) {
+      total += 2;
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object') {
+      total += 2;
+      for (const [k, item] of Object.entries(v)) {
+        total += k.length + 3;
+        stack.push(item);
+      }
+    }
+  }
+  return total;
 }

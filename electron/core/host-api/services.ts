@@ -28,6 +28,8 @@ export interface HostServices {
   picker?: Picker;
   fsGateway?(authorizer: Authorizer): FsGatewayLike;
   netGateway?(authorizer: Authorizer, manifest: Manifest): NetGatewayLike;
+  /** The admin policy the broker applies; its `limits` also cap every extension's I/O budgets. */
+  policy?: Policy;
 }
 
 export interface ServiceOptions {
@@ -60,6 +62,7 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
   return {
     grants,
     audit,
+    policy: options.policy ?? EMPTY_POLICY,
     broker: createBroker({
       grants,
       audit,

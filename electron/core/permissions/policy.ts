@@ -6,15 +6,19 @@
  *   "version": 1,
  *   "forbid": [ { "capability": "net", "publishers": ["shady"] }, { "capability": "fs.read", "targets": ["~/.ssh/**"] } ],
  *   "allow":  [ { "capability": "fs.read", "extensions": ["acme.word-count"], "targets": ["~/Documents/**"] } ],
- *   "extensions": { "forbid": ["evil.tool"] }
+ *   "extensions": { "forbid": ["evil.tool"] },
+ *   "limits": { "netRequestsPerMinute": 60, "hostCallsPerSecond": 500 }
  * }
  *
  * A rule applies when every field it names matches (an omitted field matches everything).
+ * `limits` are ceilings on the I/O budgets: an extension gets what its manifest asks (or the
+ * default), but never more than the policy allows.
  * A policy file that cannot be read or validated is an error, never "no policy".
  */
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
+import { BUDGET_KEYS, MAX_LIMITS, MIN_LIMITS, type BudgetKey } from '../../common/limits';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
 
@@ -34,15 +38,33 @@ const RuleSchema = z.strictObject({
 });
 export type PolicyRule = z.infer<typeof RuleSchema>;
 
+const budgetCeiling = (key: BudgetKey) =>
+  z
+    .number()
+    .int('expected a whole number')
+    .min(MIN_LIMITS[key], `expected at least ${MIN_LIMITS[key]}`)
+    .max(MAX_LIMITS[key], `expected at most ${MAX_LIMITS[key]} (the host maximum)`)
+    .optional();
+
+const PolicyLimitsSchema = z.strictObject(
+  Object.fromEntries(BUDGET_KEYS.map((k) => [k, budgetCeiling(k)])) as Record<
+    BudgetKey,
+    ReturnType<typeof budgetCeiling>
+  >,
+);
+export type PolicyLimits = z.infer<typeof PolicyLimitsSchema>;
+
 export const PolicySchema = z.strictObject({
   version: z.literal(1),
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
+  /** Ceilings on the I/O budgets (DESIGN §6), lower than the host's own. */
+  limits: PolicyLimitsSchema.default({}),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
-export const EMPTY_POLICY: Policy = { version: 1, forbid: [], allow: [], extensions: { forbid: [] } };
+export const EMPTY_POLICY: Policy = { version: 1, forbid: [], allow: [], extensions: { forbid: [] }, limits: {} };
 
 export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
   const r = PolicySchema.safeParse(value);

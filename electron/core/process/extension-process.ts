@@ -88,7 +88,6 @@ export class ExtensionProcess {
       handleCall: options.handleCall,
       send: (m) => this.#child.send(m),
       log: this.#log,
-      budget: options.budget,
       maxPending: options.maxPendingHostCalls,
     });
     this.#stats = {
@@ -208,26 +207,46 @@ export class ExtensionProcess {
     });
   }
 
-  /** Asks the extension to deactivate, then kills it; resolves once the process is gone. */
+  /**
+   * Asks the extension to deactivate, then kills it; resolves once the process is gone. A process
+   * whose heartbeat is overdue cannot deactivate (its event loop is blocked): it is killed at once,
+   * and one that stops heartbeating while it deactivates is killed then, not after `stopMs`.
+   */
   stop(): Promise<void> {
     if (this.#state === 'exited') return Promise.resolve();
     const done = new Promise<void>((resolve) => this.#stopWaiters.push(resolve));
     if (this.#state !== 'stopping') {
+      const wasReady = this.#state === 'ready';
       this.#state = 'stopping';
+      // A dying process is no longer judged (nor throttled) for CPU: it would only add a kill.
+      this.#governor?.retire();
+      if (wasReady && this.#heartbeatOverdue()) {
+        this.#child.kill();
+        return done;
+      }
       this.#child.send({ t: 'stop' });
       this.#stopTimer = setTimeout(() => this.#child.kill(), this.#o.timeouts.stopMs);
     }
     return done;
   }
 
-  /** Forced kill with a reason that pending callers and the exit report will carry. */
-  kill(reason: string, code: ErrorCode = 'EINTERNAL'): void {
+  /**
+   * Forced kill with a reason that pending callers and the exit report will carry. `logged`: the
+   * caller already said why (a quarantine), so the kill itself is not logged again.
+   */
+  kill(reason: string, code: ErrorCode = 'EINTERNAL', options: { logged?: boolean } = {}): void {
     if (this.#state === 'exited') return;
+    this.#governor?.stop();
     // Once: a flood that keeps tripping limits while the process dies must not flood the log.
     if (this.#killReason) return this.#child.kill();
     this.#killReason = { reason, code };
-    this.#log.warn(`killing extension process: ${reason}`);
+    if (!options.logged) this.#log.warn(`killing extension process: ${reason}`);
     this.#child.kill();
+  }
+
+  /** No heartbeat for two periods: the event loop is blocked (or the process is stopped). */
+  #heartbeatOverdue(): boolean {
+    return Date.now() - this.#stats.lastHeartbeat > 2 * this.#o.timeouts.heartbeatMs;
   }
 
   #abandon(id: number, error: WardenError): void {
@@ -252,6 +271,9 @@ export class ExtensionProcess {
     switch (m.t) {
       case 'hello':
         if (this.#state !== 'starting') return this.#violation('unexpected hello');
+        // The sandbox is up and none of the extension's code has run: its memory limit counts
+        // from here.
+        this.#governor?.measureBaseline();
         return this.#child.send({
           t: 'init',
           extension: {
@@ -346,7 +368,10 @@ export class ExtensionProcess {
     this.#watchdog = setInterval(
       () => {
         const silent = Date.now() - this.#stats.lastHeartbeat;
-        if (silent > hangMs) this.kill(`unresponsive: event loop blocked for more than ${hangMs} ms`, 'ETIMEDOUT');
+        if (this.#state === 'stopping') {
+          if (this.#heartbeatOverdue()) this.#child.kill();
+        } else if (silent > hangMs)
+          this.kill(`unresponsive: event loop blocked for more than ${hangMs} ms`, 'ETIMEDOUT');
       },
       Math.max(10, Math.min(heartbeatMs, 100)),
     );
@@ -362,7 +387,7 @@ export class ExtensionProcess {
     this.#governor?.stop();
     const expected = wasState === 'stopping' && !this.#killReason;
     const reason = this.#killReason?.reason ?? (expected ? 'stopped' : this.#crashReason(info));
-    const code = this.#killReason?.code ?? 'EINTERNAL';
+    const code = this.#killReason?.code ?? (this.#outOfMemory ? 'EQUOTA' : 'EINTERNAL');
     const error = new WardenError(
       code,
       expected
@@ -383,7 +408,7 @@ export class ExtensionProcess {
 
   #crashReason(info: ExitInfo): string {
     if (this.#outOfMemory) {
-      return `ran out of memory (heap limit ${this.#o.memoryMb} MB)`;
+      return `memory: ran out of JavaScript heap, above its limit of ${this.#o.memoryMb} MB`;
     }
     if (info.signal === 'ESPAWN') return 'process could not be started';
     return `process exited unexpectedly (${info.signal ? `signal ${info.signal}` : `code ${info.code}`})`;

@@ -1,11 +1,11 @@
 /**
- * The host side of an extension's `host.*` calls: each is metered (call budget, calls in flight)
- * before the handler runs, and answered with a reply whose error is data (never a host stack).
+ * The host side of an extension's `host.*` calls: calls in flight are bounded before the handler
+ * runs (which meters them: host-api/metering.ts), and each is answered with a reply whose error
+ * is data (never a host stack).
  */
 import type { HostMessage, HostMethod } from '../../common/protocol';
 import { WardenError, toErrorData } from '../../common/errors';
 import type { Logger } from '../platform/logger';
-import type { BudgetMeter } from '../governance/token-bucket';
 import type { HostCallHandler } from './process-types';
 
 export interface HostCallGate {
@@ -16,7 +16,6 @@ export function createHostCallGate(o: {
   handleCall: HostCallHandler;
   send(m: HostMessage): void;
   log: Logger;
-  budget?: BudgetMeter;
   maxPending?: number;
 }): HostCallGate {
   const max = o.maxPending ?? 256;
@@ -25,7 +24,6 @@ export function createHostCallGate(o: {
     o.send({ t: 'reply', id, ok: false, error: { code: 'ERATE', message } });
   return {
     async handle(id, method, args) {
-      if (o.budget && !o.budget.call()) return refuse(id, 'host call rate limit exceeded');
       if (inFlight >= max) return refuse(id, `more than ${max} host calls in flight`);
       inFlight++;
       try {

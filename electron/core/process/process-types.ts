@@ -6,7 +6,6 @@ import type { ExitInfo, Launcher } from './launcher';
 import type { Logger } from '../platform/logger';
 import type { GovernorEvent, GovernorLimits, GovernorTiming } from '../governance/governor';
 import type { ProcSampler } from '../governance/proc-stats';
-import type { BudgetMeter } from '../governance/token-bucket';
 
 export interface ProcessTimeouts {
   /** Launch → `ready` (lockdown, evaluate, activate). */
@@ -61,8 +60,6 @@ export interface ExtensionProcessOptions {
     timing?: Partial<GovernorTiming>;
     onEvent?(e: GovernorEvent): void;
   };
-  /** Host-call budget: over it, a call is refused with ERATE and has no effect. */
-  budget?: BudgetMeter;
   /** Commands of this extension running at once; more are refused with ERATE. */
   maxPendingInvokes?: number;
 }

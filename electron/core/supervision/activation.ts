@@ -68,12 +68,13 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     timeouts: d.timeouts,
     handleCall: e.handleCall,
     logger: d.logger.child({ ext: m.id }),
-    budget: e.context.budget,
     governor: d.sample
       ? {
           sample: d.sample,
           limits: {
-            rssLimitBytes: ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
+            memoryLimitBytes: (m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) * 1024 * 1024,
+            startupRssLimitBytes:
+              ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
             cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
           },
           timing: gov.timing,

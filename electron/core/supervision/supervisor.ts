@@ -8,16 +8,16 @@ import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
 import type { CommandResult } from '../../common/command-result';
-import { DEFAULT_LIMITS } from '../../common/limits';
+import { BUDGET_KEYS, DEFAULT_LIMITS, type BudgetKey } from '../../common/limits';
 import { silentLogger } from '../platform/logger';
 import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
 import { createHostApiHandler } from '../host-api/dispatch';
 import { createDefaultServices } from '../host-api/services';
 import { createExtensionContext } from '../host-api/context';
 import { readProcStats } from '../governance/proc-stats';
-import { createStrikeBook, type QuarantineEntry } from '../governance/strikes';
+import { createStrikeBook, releaseHint, type QuarantineEntry } from '../governance/strikes';
 import { createMetricsStore } from '../governance/metrics';
-import { DEFAULT_BUDGETS, type Budgets } from '../governance/token-bucket';
+import { resolveBudgets } from '../governance/token-bucket';
 import { activate } from './activation';
 import { createViolations } from './violations';
 import { createUsageSampler } from './usage-sampler';
@@ -44,6 +44,22 @@ export type {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A function, not an inline test: the state changes under calls that TypeScript cannot see. */
+const isQuarantined = (e: Entry) => e.state === 'quarantined';
+
+/** The lower of two sets of budget ceilings, key by key. */
+function minCeilings(
+  a: Partial<Record<BudgetKey, number>> = {},
+  b: Partial<Record<BudgetKey, number>> = {},
+): Partial<Record<BudgetKey, number>> {
+  const out: Partial<Record<BudgetKey, number>> = {};
+  for (const k of BUDGET_KEYS) {
+    const v = Math.min(a[k] ?? Infinity, b[k] ?? Infinity);
+    if (v !== Infinity) out[k] = v;
+  }
+  return out;
+}
+
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const timeouts: ProcessTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const restart: RestartPolicy = { baseMs: 250, maxMs: 30_000, stableMs: 60_000, ...options.restart };
@@ -54,7 +70,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const gov = options.governance ?? {};
   const sample = gov.sample === undefined ? readProcStats : gov.sample;
   const strikes = gov.strikes ?? createStrikeBook({ file: path.join(options.dataDir, 'quarantine.json') });
-  const budgets: Budgets = { ...DEFAULT_BUDGETS, ...gov.budgets };
   const metrics = createMetricsStore();
   const emit = (e: SupervisorEvent) => listeners.forEach((l) => l(e));
 
@@ -70,7 +85,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const backoff = (e: Entry) => (e.crashes === 0 ? 0 : Math.min(restart.maxMs, restart.baseMs * 2 ** (e.crashes - 1)));
 
   function quarantineError(id: string, q: QuarantineEntry): WardenError {
-    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); release it to let it run again`, {
+    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); ${releaseHint(id)}`, {
       reason: 'denied',
     });
   }
@@ -83,7 +98,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     quarantined: (e, reason) => {
       clearTimeout(e.restartTimer);
       setState(e, 'quarantined', reason);
-      if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
+      const id = e.ext.manifest.id;
+      if (e.proc) e.proc.kill(`${id} is quarantined (${reason}); ${releaseHint(id)}`, 'EPERM', { logged: true });
     },
   });
   const sampler = createUsageSampler({
@@ -129,9 +145,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     e.lastExit = { reason, at: Date.now(), expected };
     emit({ type: 'exit', id: e.ext.manifest.id, expected, reason });
     if (expected || e.stopping) {
-      if (e.state !== 'failed') setState(e, 'idle');
+      if (e.state !== 'failed' && e.state !== 'quarantined') setState(e, 'idle');
       return;
     }
+    // The kill that enforced a quarantine: said and counted already.
+    if (isQuarantined(e)) return;
     if (Date.now() - e.startedAt > restart.stableMs) e.crashes = 0;
     e.crashes++;
     e.lastCrashAt = Date.now();
@@ -194,6 +212,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     add(ext) {
       const id = ext.manifest.id;
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
+      // What the manifest asks, within the host's maxima and the admin policy's ceilings.
+      const { budgets, capped } = resolveBudgets(ext.manifest.limits, {
+        ...gov.budgetCeilings,
+        ...minCeilings(gov.budgetCeilings, services.policy?.limits),
+      });
+      if (capped.length)
+        logger.info(`the admin policy lowers ${capped.map((k) => `limits.${k} to ${budgets[k]}`).join(', ')}`, {
+          ext: id,
+        });
       // The context's violation callback refers to the entry it is part of (called later only).
       const context = createExtensionContext({
         manifest: ext.manifest,

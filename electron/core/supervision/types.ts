@@ -10,7 +10,7 @@ import type { ExtensionContext } from '../host-api/context';
 import type { ProcSampler } from '../governance/proc-stats';
 import type { QuarantineEntry, StrikeBook } from '../governance/strikes';
 import type { MetricsStore } from '../governance/metrics';
-import type { Budgets } from '../governance/token-bucket';
+import type { BudgetKey } from '../../common/limits';
 import type { GovernorEvent, GovernorTiming } from '../governance/governor';
 
 export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed' | 'quarantined';
@@ -56,9 +56,13 @@ export interface GovernanceOptions {
   /** OS readings of a child (default: /proc on Linux); null turns memory/CPU watching off. */
   sample?: ProcSampler | null;
   strikes?: StrikeBook;
-  budgets?: Partial<Budgets>;
+  /** Host-wide ceilings on the I/O budgets (an admin policy's `limits` lower them further). */
+  budgetCeilings?: Partial<Record<BudgetKey, number>>;
   timing?: Partial<GovernorTiming>;
-  /** Resident memory allowed above the heap cap, for the runtime itself and buffers. */
+  /**
+   * Resident memory allowed above `limits.memoryMb` while the process starts, before its
+   * baseline is measured (then the limit is `memoryMb` above that baseline).
+   */
   rssOverheadMb?: number;
   metricsIntervalMs?: number;
 }

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../platform/logger';
 import type { AuditLog } from '../platform/audit-log';
-import type { StrikeBook } from '../governance/strikes';
+import { releaseHint, type StrikeBook } from '../governance/strikes';
 import type { Entry, SupervisorEvent } from './types';
 
 const VIOLATIONS_PER_STRIKE = 10;
@@ -33,7 +33,8 @@ export function createViolations(d: ViolationsDeps): Violations {
     d.audit?.write({ ext: id, kind: 'violation', detail: `strike: ${reason}` });
     const q = d.strikes.strike(id, reason);
     if (!q) return;
-    d.logger.warn(`extension quarantined: ${q.reason}`, { ext: id });
+    // Said once, here: the kill that enforces it and the exit that follows are not logged again.
+    d.logger.warn(`extension quarantined: ${q.reason}; ${releaseHint(id)}`, { ext: id });
     d.audit?.write({ ext: id, kind: 'lifecycle', detail: `quarantined: ${q.reason}` });
     d.emit({ type: 'quarantine', id, reason: q.reason });
     d.quarantined(e, q.reason);
