@@ -9,6 +9,23 @@
  *
  * Every `host` call that fails rejects with an `Error` whose `code` is a `WardenErrorCode`
  * (`EPERM` errors also carry a `reason`). Messages never contain host paths or stacks.
+ *
+ * Limits (manifest.json `limits`, all optional; an admin policy may lower the I/O budgets):
+ * - `memoryMb` (default 128): memory the extension may add — JS heap and ArrayBuffers alike — on
+ *   top of what its sandbox process used when it started, before the extension's code ran (about
+ *   50 MB of Node, SES and the sandbox runtime, measured for each process). Above it the process
+ *   is killed and the command fails with `EQUOTA` ("memory: … above its limit of N MB"); so does
+ *   a JS heap that runs out (the heap cap is `memoryMb` too).
+ * - `hostCallsPerSecond` (default 10000): `host.*` calls of any kind.
+ * - `netRequestsPerMinute` (600) and `netMbPerMinute` (256): `host.net.fetch` requests, and bytes
+ *   sent plus received.
+ * - `fsMbPerMinute` (512): bytes read and written through `host.fs` (user files and the private
+ *   data folder), `host.storage` (values set and values read back) and `host.secrets`.
+ * Over a budget a call rejects with `ERATE` naming it (`limits.netRequestsPerMinute`, …) and has
+ * no effect; what is read is counted before it is delivered, so a read that overdraws its budget
+ * is refused too, and later calls are refused until the budget has refilled (it refills evenly
+ * over the minute). Every kill is a strike; three strikes within 10 minutes, in one host or across
+ * separate `warden run`s, quarantine the extension until `warden release <id>`.
  */
 
 export type WardenErrorCode =
@@ -123,11 +140,17 @@ export interface Host {
   };
 
   readonly net: {
-    /** HTTP(S) performed by the host, for URLs matching a declared `net` pattern. */
+    /**
+     * HTTP(S) performed by the host, for URLs matching a declared `net` pattern. Counts against
+     * `limits.netRequestsPerMinute` and `limits.netMbPerMinute` (`ERATE` beyond).
+     */
     fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
   };
 
-  /** Private JSON key/value storage, persisted, within `limits.storageMb`. */
+  /**
+   * Private JSON key/value storage, persisted, within `limits.storageMb`. Values set and values
+   * read back count against `limits.fsMbPerMinute`.
+   */
   readonly storage: {
     get(key: string): Promise<DataValue | undefined>;
     set(key: string, value: DataValue): Promise<void>;
