@@ -128,19 +128,31 @@ export function ResourcesView() {
               <th scope="col" className="num" title="CPU use, percent of one core">
                 CPU %
               </th>
-              <th scope="col" className="num" title="Resident memory (RSS), megabytes">
+              <th
+                scope="col"
+                className="num"
+                title="Resident memory (RSS), megabytes. The limit (memoryMb) counts what the extension adds above its process's size at start"
+              >
                 Mem MB
               </th>
               <th scope="col" className="num" title="Calls per second">
                 Calls/s
               </th>
-              <th scope="col" className="num" title="Bytes through the file and network gateways">
+              <th
+                scope="col"
+                className="num"
+                title="Bytes read and written: files, private files, storage and secrets / network (sent and received)"
+              >
                 I/O fs / net
               </th>
               <th scope="col" className="num" title="Permission denials">
                 Denials
               </th>
-              <th scope="col" className="num" title="Kills and violations counted toward quarantine">
+              <th
+                scope="col"
+                className="num"
+                title="Strikes (kills, batches of violations) in the last 10 minutes, kept across restarts; 3 quarantine the extension"
+              >
                 Strikes
               </th>
               <th scope="col">
