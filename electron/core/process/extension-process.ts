@@ -244,9 +244,9 @@ export class ExtensionProcess {
     this.#child.kill();
   }
 
-  /** No heartbeat for two periods: the event loop is blocked (or the process is stopped). */
+  /** No heartbeat for two periods (300 ms at least, for a loaded machine): the loop is blocked. */
   #heartbeatOverdue(): boolean {
-    return Date.now() - this.#stats.lastHeartbeat > 2 * this.#o.timeouts.heartbeatMs;
+    return Date.now() - this.#stats.lastHeartbeat > Math.max(300, 2 * this.#o.timeouts.heartbeatMs);
   }
 
   #abandon(id: number, error: WardenError): void {
