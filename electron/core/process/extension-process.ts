@@ -408,7 +408,7 @@ export class ExtensionProcess {
 
   #crashReason(info: ExitInfo): string {
     if (this.#outOfMemory) {
-      return `memory: ran out of JavaScript heap, above its limit of ${this.#o.memoryMb} MB`;
+      return `ran out of memory (its JavaScript heap reached its limit of ${this.#o.memoryMb} MB)`;
     }
     if (info.signal === 'ESPAWN') return 'process could not be started';
     return `process exited unexpectedly (${info.signal ? `signal ${info.signal}` : `code ${info.code}`})`;
