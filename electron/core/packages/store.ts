@@ -82,7 +82,7 @@ export function referenced(rec: ExtensionRecord): Set<string> {
 }
 
 /** Deletes everything under extensions/ that the state does not reference. Lock held. */
-export async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
+async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
   const root = extensionsRoot(dataDir);
   const removed: string[] = [];
   let names: string[];
