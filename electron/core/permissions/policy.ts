@@ -6,8 +6,13 @@
  *   "version": 1,
  *   "forbid": [ { "capability": "net", "publishers": ["shady"] }, { "capability": "fs.read", "targets": ["~/.ssh/**"] } ],
  *   "allow":  [ { "capability": "fs.read", "extensions": ["acme.word-count"], "targets": ["~/Documents/**"] } ],
- *   "extensions": { "forbid": ["evil.tool"] }
+ *   "extensions": { "forbid": ["evil.tool"] },
+ *   "sandbox": { "requireWall": "os" }
  * }
+ *
+ * `sandbox.requireWall` refuses to run any extension whose process would stand behind less than
+ * the named second wall: "os" (Landlock/seccomp or bubblewrap), "node" (at least Node's
+ * permission model) or "none" (SES alone is acceptable; the default).
  *
  * A rule applies when every field it names matches (an omitted field matches everything).
  * A policy file that cannot be read or validated is an error, never "no policy".
@@ -15,6 +20,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
+import { WALL_LEVELS } from '../../common/wall';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
 
@@ -39,10 +45,17 @@ export const PolicySchema = z.strictObject({
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
+  sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
-export const EMPTY_POLICY: Policy = { version: 1, forbid: [], allow: [], extensions: { forbid: [] } };
+export const EMPTY_POLICY: Policy = {
+  version: 1,
+  forbid: [],
+  allow: [],
+  extensions: { forbid: [] },
+  sandbox: { requireWall: 'none' },
+};
 
 export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
   const r = PolicySchema.safeParse(value);
