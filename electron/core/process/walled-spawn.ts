@@ -5,6 +5,7 @@
  * runs with less than the launcher's status says.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { WallStatus } from '../../common/wall';
@@ -42,8 +43,18 @@ export interface WalledSpawner {
   spawn(runtimeFlags: string[], entry: string[]): WalledChild;
 }
 
+/**
+ * Where `npm install` builds warden-confine: dist/native/, found from this module (bundled in
+ * dist/core, or the source under electron/core/process) or beside the sandbox bundle. The
+ * packaged app passes its own (resources/bin/<arch>/warden-confine).
+ */
 export function defaultHelperPath(bootstrapPath: string): string {
-  return path.join(path.dirname(bootstrapPath), '..', 'native', 'warden-confine');
+  const candidates = [
+    path.join(__dirname, '..', 'native', 'warden-confine'),
+    path.join(__dirname, '..', '..', '..', 'dist', 'native', 'warden-confine'),
+    path.join(path.dirname(bootstrapPath), '..', 'native', 'warden-confine'),
+  ];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
 }
 
 export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
