@@ -45,6 +45,7 @@ describe('planWalledSpawn', () => {
   it("Node's permission model: reads beneath the sandbox folders only, per Node's spelling", () => {
     expect(nodePermissionFlags(20, ['/a/', '/b'])).toEqual(['--experimental-permission', '--allow-fs-read=/a/*,/b/*']);
     expect(nodePermissionFlags(22, ['/a', '/b'])).toEqual(['--permission', '--allow-fs-read=/a/*', '--allow-fs-read=/b/*']);
+    expect(nodePermissionFlags(20, ['/a'], ['/tmp/e.cjs'])).toEqual(['--experimental-permission', '--allow-fs-read=/a/*,/tmp/e.cjs']);
     expect(() => nodePermissionFlags(20, ['/a,b'])).toThrow(/comma/);
     const p = planWalledSpawn({ ...base, mechanism: 'node-permission' });
     expect(p.file).toBe('/usr/bin/node');
@@ -130,5 +131,20 @@ describe('the macOS seatbelt profile', () => {
     expect(p).toContain('(subpath "/evil\\") (allow network*) (\\"")');
     expect(() => seatbeltProfile({ runtime: '/n', readPaths: ['relative/dir'] })).toThrow(/absolute/);
     expect(() => sbplString('/a\0b')).toThrow(/NUL/);
+  });
+});
+
+describe('bundleGrant', () => {
+  it('grants the bundle folder, but only the entry file when its folder is broad', async () => {
+    const { bundleGrant } = await import('../../electron/core/process/walled-spawn');
+    const home = '/home/me';
+    expect(bundleGrant('/opt/warden/dist/sandbox/bootstrap.cjs', home, '/tmp')).toBe('/opt/warden/dist/sandbox');
+    expect(bundleGrant('/tmp/warden-x1/entry.cjs', home, '/tmp')).toBe('/tmp/warden-x1');
+    expect(bundleGrant('/tmp/hostile.cjs', home, '/tmp')).toBe('/tmp/hostile.cjs');
+    expect(bundleGrant('/home/me/hostile.cjs', home, '/tmp')).toBe('/home/me/hostile.cjs');
+    expect(bundleGrant('/home/hostile.cjs', home, '/tmp')).toBe('/home/hostile.cjs');
+    expect(bundleGrant('/hostile.cjs', home, '/tmp')).toBe('/hostile.cjs');
+    expect(bundleGrant('/var/tmp/hostile.cjs', home, '/tmp')).toBe('/var/tmp/hostile.cjs');
+    expect(bundleGrant('/home/me/project/dist/sandbox/bootstrap.cjs', home, '/tmp')).toBe('/home/me/project/dist/sandbox');
   });
 });

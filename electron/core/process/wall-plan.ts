@@ -23,6 +23,8 @@ export interface WallPlanInput {
   readPaths: string[];
   /** Folders Node's permission model lets the process read (the sandbox's own files). */
   nodeReadDirs: string[];
+  /** Single files it may read (an entry script granted alone). */
+  nodeReadFiles?: string[];
   /** The warden-confine binary, for 'landlock-seccomp'. */
   helperPath?: string;
   /** bubblewrap, for 'bubblewrap'. */
@@ -91,7 +93,11 @@ export function planWalledSpawn(i: WallPlanInput): WallPlan {
       };
     }
     case 'node-permission':
-      return { file: i.runtime, args: [...nodePermissionFlags(i.nodeMajor, i.nodeReadDirs), ...direct], reportsOnFd: false };
+      return {
+        file: i.runtime,
+        args: [...nodePermissionFlags(i.nodeMajor, i.nodeReadDirs, i.nodeReadFiles), ...direct],
+        reportsOnFd: false,
+      };
     case 'none':
       return { file: i.runtime, args: direct, reportsOnFd: false };
   }
@@ -103,8 +109,8 @@ export function planWalledSpawn(i: WallPlanInput): WallPlan {
  * the switch --experimental-permission and takes one comma-separated list; 22+ --permission and
  * repeated flags.
  */
-export function nodePermissionFlags(nodeMajor: number, readDirs: string[]): string[] {
-  const globs = readDirs.map((d) => `${d.replace(/[/\\]+$/, '')}/*`);
+export function nodePermissionFlags(nodeMajor: number, readDirs: string[], readFiles: string[] = []): string[] {
+  const globs = [...readDirs.map((d) => `${d.replace(/[/\\]+$/, '')}/*`), ...readFiles];
   if (nodeMajor < 22) {
     if (globs.some((g) => g.includes(','))) throw new Error('a sandbox path contains a comma: Node 20 cannot express it');
     return ['--experimental-permission', `--allow-fs-read=${globs.join(',')}`];

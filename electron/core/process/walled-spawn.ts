@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { WallStatus } from '../../common/wall';
@@ -57,6 +58,27 @@ export function defaultHelperPath(bootstrapPath: string): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
 }
 
+/**
+ * What the wall grants of the entry script: its folder (the sandbox bundle is bootstrap.cjs +
+ * sandbox.cjs in dist/sandbox), unless that folder is a broad one — the file system root, HOME
+ * or a parent of it, the temp folder — where a folder grant would expose what the wall exists to
+ * hide; then the entry file alone.
+ */
+export function bundleGrant(entry: string, home = os.homedir(), tmp = os.tmpdir()): string {
+  const dir = path.resolve(path.dirname(entry));
+  const broad = (d: string) => {
+    const rel = path.relative(d, path.resolve(home));
+    return (
+      d === path.parse(d).root ||
+      rel === '' ||
+      (!rel.startsWith('..') && !path.isAbsolute(rel)) ||
+      d === path.resolve(tmp) ||
+      ['/tmp', '/var/tmp', '/dev/shm', '/run'].includes(d)
+    );
+  };
+  return broad(dir) ? path.resolve(entry) : dir;
+}
+
 export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
   const helperPath = o.helperPath ?? defaultHelperPath(o.bootstrapPath);
   const probed = probeWall({
@@ -65,7 +87,7 @@ export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
     nodePermissionUsable: o.nodePermissionUsable ?? true,
   });
   const mechanism = probed.status.mechanism;
-  const sandboxDirs = [path.dirname(o.bootstrapPath), ...(o.codeCacheDir ? [o.codeCacheDir] : [])];
+  const sandboxDirs = [bundleGrant(o.bootstrapPath), ...(o.codeCacheDir ? [o.codeCacheDir] : [])];
   // Resolved once: the runtime's files do not change while the host runs.
   const readPaths =
     mechanism === 'landlock-seccomp' || mechanism === 'bubblewrap'
@@ -82,7 +104,8 @@ export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
         runtimeFlags,
         entry,
         readPaths,
-        nodeReadDirs: sandboxDirs,
+        nodeReadDirs: sandboxDirs.filter(isDir),
+        nodeReadFiles: sandboxDirs.filter((p) => !isDir(p)),
         helperPath,
         parentPid: process.pid,
         nodeMajor,
@@ -101,6 +124,8 @@ export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
     },
   };
 }
+
+const isDir = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? true;
 
 /** The wrapper's one status line, or bwrap's --info-fd JSON: the wall is up before exec. */
 function readStatus(stream: Readable, mechanism: string): Promise<boolean> {
