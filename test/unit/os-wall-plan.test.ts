@@ -40,6 +40,8 @@ describe('planWalledSpawn', () => {
     expect(p.args).not.toContain('--share-net');
     expect(p.args.join(' ')).toContain('--remount-ro /');
     expect(p.args.join(' ')).toContain('--ro-bind /app/dist/sandbox /app/dist/sandbox');
+    const electron = planWalledSpawn({ ...base, mechanism: 'bubblewrap', runtimeEnv: { ELECTRON_RUN_AS_NODE: '1' } });
+    expect(electron.args.join(' ')).toContain('--clearenv --setenv ELECTRON_RUN_AS_NODE 1');
   });
 
   it("Node's permission model: reads beneath the sandbox folders only, per Node's spelling", () => {

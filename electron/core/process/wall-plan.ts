@@ -29,6 +29,8 @@ export interface WallPlanInput {
   helperPath?: string;
   /** bubblewrap, for 'bubblewrap'. */
   bwrapPath?: string;
+  /** Variables the runtime itself needs (ELECTRON_RUN_AS_NODE=1); bwrap clears the rest. */
+  runtimeEnv?: Record<string, string>;
   /** The host's pid: the wrapper refuses to run a child whose parent already died. */
   parentPid: number;
   /** Major version of the runtime's Node, for the permission flags' spelling. */
@@ -72,6 +74,7 @@ export function planWalledSpawn(i: WallPlanInput): WallPlan {
           '--die-with-parent',
           '--new-session',
           '--clearenv',
+          ...Object.entries(i.runtimeEnv ?? {}).flatMap(([k, v]) => ['--setenv', k, v]),
           '--cap-drop',
           'ALL',
           '--info-fd',

@@ -108,6 +108,9 @@ export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
         nodeReadFiles: sandboxDirs.filter((p) => !isDir(p)),
         helperPath,
         parentPid: process.pid,
+        runtimeEnv: Object.fromEntries(
+          Object.entries(o.runtimeEnv ?? {}).filter((kv): kv is [string, string] => typeof kv[1] === 'string'),
+        ),
         nodeMajor,
       });
       const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', 'pipe'];
