@@ -21,5 +21,5 @@ export function codeCacheFileName(sandboxSha256: string, tag: string): string {
 
 /** Loader argument naming the cache folder. */
 export const CODE_CACHE_FLAG = '--code-cache-dir=';
-/** Loader argument of the warm-up run: write the cache, then exit. */
+/** Loader argument of the warm-up run (`=<host pid>`): write the cache while that host lives, then exit. */
 export const CODE_CACHE_PRIME_FLAG = '--code-cache-prime';

@@ -24,7 +24,9 @@ function loadSandbox(): void {
   const source = fs.readFileSync(bundlePath, 'utf8');
   const cacheArg = process.argv.find((a) => a.startsWith(CODE_CACHE_FLAG));
   const cacheDir = cacheArg?.slice(CODE_CACHE_FLAG.length);
-  const prime = process.argv.includes(CODE_CACHE_PRIME_FLAG);
+  // `--code-cache-prime=<host pid>`: the warm-up writes only while that host is still its parent.
+  const primeArg = process.argv.find((a) => a.startsWith(`${CODE_CACHE_PRIME_FLAG}=`));
+  const prime = primeArg !== undefined;
   const cacheFile = cacheDir
     ? path.join(cacheDir, codeCacheFileName(__SANDBOX_HASH__, codeCacheTag(process.version, process.arch, process.execArgv)))
     : undefined;
@@ -42,19 +44,22 @@ function loadSandbox(): void {
   const mod = { exports: {} };
   fn(mod.exports, require, mod, bundlePath, __dirname);
   if (prime) {
-    if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData());
+    // A host that died (a killed CLI) may be removing its data folder: write nothing after it.
+    const host = Number(primeArg.slice(CODE_CACHE_PRIME_FLAG.length + 1));
+    const stale = !cachedData || script.cachedDataRejected;
+    if (cacheFile && stale && process.ppid === host) writeCache(cacheFile, script.createCachedData());
     process.exit(0);
   }
 }
 
 function writeCache(file: string, data: Buffer): void {
+  // The host made the folder; one that is gone is not recreated.
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data, { mode: 0o600 });
     fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
   } catch {
-    // best effort: the next start compiles again
+    fs.rmSync(tmp, { force: true }); // best effort: the next start compiles again
   }
 }
 

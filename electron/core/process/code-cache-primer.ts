@@ -55,16 +55,16 @@ export function createCodeCachePrimer(o: CodeCachePrimerOptions): CodeCachePrime
       try {
         const child = spawn(
           o.runtime,
-          [...runtimeFlags, o.bootstrapPath, `${CODE_CACHE_FLAG}${o.cacheDir}`, CODE_CACHE_PRIME_FLAG],
+          [...runtimeFlags, o.bootstrapPath, `${CODE_CACHE_FLAG}${o.cacheDir}`, `${CODE_CACHE_PRIME_FLAG}=${process.pid}`],
           { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: o.env, windowsHide: true },
         );
         child.on('error', () => {}); // best effort: children compile without a cache
         const channel = child.stdio[3] as Socket | null;
         channel?.on('error', () => {});
         channel?.resume();
-        // A one-shot CLI run must not wait for it; it finishes on its own in ~0.1 s.
-        child.unref();
-        channel?.unref();
+        // Kept referenced: a one-shot CLI waits for it (~0.1 s, once per cache) rather than leave
+        // an orphan writing into a data folder that may be going away. One orphaned by a killed
+        // host writes nothing (the loader checks that its parent is still this host).
       } catch {
         // as above
       }
