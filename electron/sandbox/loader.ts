@@ -28,7 +28,10 @@ function loadSandbox(): void {
   const primeArg = process.argv.find((a) => a.startsWith(`${CODE_CACHE_PRIME_FLAG}=`));
   const prime = primeArg !== undefined;
   const cacheFile = cacheDir
-    ? path.join(cacheDir, codeCacheFileName(__SANDBOX_HASH__, codeCacheTag(process.version, process.arch, process.execArgv)))
+    ? path.join(
+        cacheDir,
+        codeCacheFileName(__SANDBOX_HASH__, codeCacheTag(process.version, process.arch, process.execArgv)),
+      )
     : undefined;
   let cachedData: Buffer | undefined;
   if (cacheFile) {

@@ -143,7 +143,11 @@ async function until(test, what, timeoutMs = 10_000) {
 function coldVariants() {
   const bootstrapText = fs.readFileSync(BOOTSTRAP, 'utf8');
   const variants = [
-    { key: 'default', label: `createForkLauncher({ bootstrapPath }) — ${extInst.launcher.wall?.label ?? 'SES only'}`, inst: extInst },
+    {
+      key: 'default',
+      label: `createForkLauncher({ bootstrapPath }) — ${extInst.launcher.wall?.label ?? 'SES only'}`,
+      inst: extInst,
+    },
     { key: 'noWall', label: "wall: 'none' (SES only: the wall's cost is default / noWall)", inst: noWallInst },
   ];
   // The other walls this machine offers, each measured in the same rounds (docs/os-wall.md).
@@ -560,7 +564,10 @@ function report(results) {
     `Default launcher: ${fmt(d.ms.median - c.floor.median, 1)} ms over the floor (medians); ` +
       `spawn→hello alone is ${fmt(d.phases.spawnToHello.median - c.floor.median, 1)} ms over the floor's whole start.`,
   );
-  out.push('', `OS wall cost (cold start vs the same launcher with wall: 'none', same rounds; goal ≤ +${GOALS.wallCostPct} %):`);
+  out.push(
+    '',
+    `OS wall cost (cold start vs the same launcher with wall: 'none', same rounds; goal ≤ +${GOALS.wallCostPct} %):`,
+  );
   for (const [key, w] of Object.entries(c.wallCost ?? {})) {
     out.push(
       `   ${key} (${w.label}): median ${fmt(w.medianMs, 1)} ms vs ${fmt(w.noWallMedianMs, 1)} ms → ` +

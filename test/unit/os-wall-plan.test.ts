@@ -34,7 +34,8 @@ describe('planWalledSpawn', () => {
   it('bubblewrap: all namespaces, dies with the parent, read-only binds only, no tmpfs to write', () => {
     const p = planWalledSpawn({ ...base, mechanism: 'bubblewrap' });
     expect(p.file).toBe('bwrap');
-    for (const flag of ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv']) expect(p.args).toContain(flag);
+    for (const flag of ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'])
+      expect(p.args).toContain(flag);
     expect(p.args).not.toContain('--bind');
     expect(p.args).not.toContain('--tmpfs');
     expect(p.args).not.toContain('--share-net');
@@ -46,8 +47,15 @@ describe('planWalledSpawn', () => {
 
   it("Node's permission model: reads beneath the sandbox folders only, per Node's spelling", () => {
     expect(nodePermissionFlags(20, ['/a/', '/b'])).toEqual(['--experimental-permission', '--allow-fs-read=/a/*,/b/*']);
-    expect(nodePermissionFlags(22, ['/a', '/b'])).toEqual(['--permission', '--allow-fs-read=/a/*', '--allow-fs-read=/b/*']);
-    expect(nodePermissionFlags(20, ['/a'], ['/tmp/e.cjs'])).toEqual(['--experimental-permission', '--allow-fs-read=/a/*,/tmp/e.cjs']);
+    expect(nodePermissionFlags(22, ['/a', '/b'])).toEqual([
+      '--permission',
+      '--allow-fs-read=/a/*',
+      '--allow-fs-read=/b/*',
+    ]);
+    expect(nodePermissionFlags(20, ['/a'], ['/tmp/e.cjs'])).toEqual([
+      '--experimental-permission',
+      '--allow-fs-read=/a/*,/tmp/e.cjs',
+    ]);
     expect(() => nodePermissionFlags(20, ['/a,b'])).toThrow(/comma/);
     const p = planWalledSpawn({ ...base, mechanism: 'node-permission' });
     expect(p.file).toBe('/usr/bin/node');
@@ -77,7 +85,14 @@ describe('probeWall', () => {
     expect(r.status.label).toBe('SES + Node permissions');
     expect(r.skipped.join('\n')).toMatch(/landlock-seccomp/);
     expect(probeWall({ choice: 'auto', nodePermissionUsable: false, platform: 'win32' }).status.label).toBe('SES only');
-    expect(() => probeWall({ choice: 'landlock-seccomp', helperPath: '/nonexistent', nodePermissionUsable: true, platform: 'darwin' })).toThrow(/not available/);
+    expect(() =>
+      probeWall({
+        choice: 'landlock-seccomp',
+        helperPath: '/nonexistent',
+        nodePermissionUsable: true,
+        platform: 'darwin',
+      }),
+    ).toThrow(/not available/);
   });
 });
 
@@ -110,14 +125,19 @@ describe('runtime files', () => {
 
   it("the code-cache key ignores the permission model's flags (they do not change V8's code)", () => {
     const plain = codeCacheTag('v20.0.0', 'x64', ['--max-old-space-size=128']);
-    expect(codeCacheTag('v20.0.0', 'x64', ['--experimental-permission', '--allow-fs-read=/a/*', '--max-old-space-size=128'])).toBe(plain);
+    expect(
+      codeCacheTag('v20.0.0', 'x64', ['--experimental-permission', '--allow-fs-read=/a/*', '--max-old-space-size=128']),
+    ).toBe(plain);
     expect(codeCacheTag('v20.0.0', 'x64', ['--max-old-space-size=64'])).not.toBe(plain);
   });
 });
 
 describe('the macOS seatbelt profile', () => {
   it('denies by default and grants read beneath exactly the given folders', () => {
-    const p = seatbeltProfile({ runtime: '/Applications/Warden.app/Contents/MacOS/Warden', readPaths: ['/b/sandbox/', '/a/cache'] });
+    const p = seatbeltProfile({
+      runtime: '/Applications/Warden.app/Contents/MacOS/Warden',
+      readPaths: ['/b/sandbox/', '/a/cache'],
+    });
     expect(p.split('\n').slice(0, 2)).toEqual(['(version 1)', '(deny default)']);
     expect(p).toContain('(allow file-read* (subpath "/a/cache"))');
     expect(p).toContain('(allow file-read* (subpath "/b/sandbox"))');
@@ -147,6 +167,8 @@ describe('bundleGrant', () => {
     expect(bundleGrant('/home/hostile.cjs', home, '/tmp')).toBe('/home/hostile.cjs');
     expect(bundleGrant('/hostile.cjs', home, '/tmp')).toBe('/hostile.cjs');
     expect(bundleGrant('/var/tmp/hostile.cjs', home, '/tmp')).toBe('/var/tmp/hostile.cjs');
-    expect(bundleGrant('/home/me/project/dist/sandbox/bootstrap.cjs', home, '/tmp')).toBe('/home/me/project/dist/sandbox');
+    expect(bundleGrant('/home/me/project/dist/sandbox/bootstrap.cjs', home, '/tmp')).toBe(
+      '/home/me/project/dist/sandbox',
+    );
   });
 });

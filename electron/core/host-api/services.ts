@@ -3,6 +3,7 @@
  * gateways, secrets, notifications and the picker. Composed once per host (CLI run, headless
  * server, Electron app) and passed to the supervisor.
  */
+import type { WallLevel } from '../../common/wall';
 import path from 'node:path';
 import type { Manifest } from '../../common/manifest';
 import { createAuditLog, type AuditLog } from '../platform/audit-log';
@@ -28,6 +29,8 @@ export interface HostServices {
   picker?: Picker;
   fsGateway?(authorizer: Authorizer): FsGatewayLike;
   netGateway?(authorizer: Authorizer, manifest: Manifest): NetGatewayLike;
+  /** The policy's minimum second wall: extensions below it are refused (docs/os-wall.md). */
+  requireWall?: WallLevel;
 }
 
 export interface ServiceOptions {
@@ -60,6 +63,7 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
   return {
     grants,
     audit,
+    requireWall: options.policy?.sandbox.requireWall ?? 'none',
     broker: createBroker({
       grants,
       audit,

@@ -55,7 +55,12 @@ export function createCodeCachePrimer(o: CodeCachePrimerOptions): CodeCachePrime
       try {
         const child = spawn(
           o.runtime,
-          [...runtimeFlags, o.bootstrapPath, `${CODE_CACHE_FLAG}${o.cacheDir}`, `${CODE_CACHE_PRIME_FLAG}=${process.pid}`],
+          [
+            ...runtimeFlags,
+            o.bootstrapPath,
+            `${CODE_CACHE_FLAG}${o.cacheDir}`,
+            `${CODE_CACHE_PRIME_FLAG}=${process.pid}`,
+          ],
           { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: o.env, windowsHide: true },
         );
         child.on('error', () => {}); // best effort: children compile without a cache

@@ -115,7 +115,8 @@ export function planWalledSpawn(i: WallPlanInput): WallPlan {
 export function nodePermissionFlags(nodeMajor: number, readDirs: string[], readFiles: string[] = []): string[] {
   const globs = [...readDirs.map((d) => `${d.replace(/[/\\]+$/, '')}/*`), ...readFiles];
   if (nodeMajor < 22) {
-    if (globs.some((g) => g.includes(','))) throw new Error('a sandbox path contains a comma: Node 20 cannot express it');
+    if (globs.some((g) => g.includes(',')))
+      throw new Error('a sandbox path contains a comma: Node 20 cannot express it');
     return ['--experimental-permission', `--allow-fs-read=${globs.join(',')}`];
   }
   return ['--permission', ...globs.map((g) => `--allow-fs-read=${g}`)];

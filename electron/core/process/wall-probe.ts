@@ -40,7 +40,9 @@ export function parseConfineStatus(line: string): Record<string, number> | undef
 
 /** The wrapper's status says every layer it must apply is up. */
 export function confineComplete(f: Record<string, number> | undefined): boolean {
-  return !!f && f.landlock! >= 1 && f.fs === 1 && f.seccomp === 1 && f.nnp === 1 && f.session === 1 && f.pdeathsig === 1;
+  return (
+    !!f && f.landlock! >= 1 && f.fs === 1 && f.seccomp === 1 && f.nnp === 1 && f.session === 1 && f.pdeathsig === 1
+  );
 }
 
 const memo = new Map<string, { ok: boolean; why: string }>();
@@ -52,10 +54,12 @@ function once(key: string, run: () => { ok: boolean; why: string }) {
 
 function probeHelper(helperPath: string | undefined) {
   return once(`confine:${helperPath}`, () => {
-    if (!helperPath || !fs.existsSync(helperPath)) return { ok: false, why: 'warden-confine was not built (no C compiler at install?)' };
+    if (!helperPath || !fs.existsSync(helperPath))
+      return { ok: false, why: 'warden-confine was not built (no C compiler at install?)' };
     const r = spawnSync(helperPath, ['--probe'], { encoding: 'utf8', timeout: 5000, env: {} });
     const f = parseConfineStatus(r.stdout ?? '');
-    if (r.status !== 0 || !f || !(f.landlock! >= 1)) return { ok: false, why: 'Landlock is not available on this kernel' };
+    if (r.status !== 0 || !f || !(f.landlock! >= 1))
+      return { ok: false, why: 'Landlock is not available on this kernel' };
     if (f.seccomp !== 1) return { ok: false, why: 'seccomp filters are not available' };
     const parts = [`Landlock ABI ${f.landlock}`];
     if (f.net !== 1) parts.push('TCP rules unavailable (seccomp denies sockets)');
@@ -72,7 +76,8 @@ function probeBwrap(bwrapPath: string) {
       { encoding: 'utf8', timeout: 5000, env: {} },
     );
     if (r.error) return { ok: false, why: 'bubblewrap is not installed' };
-    if (r.status !== 0) return { ok: false, why: `bubblewrap cannot create namespaces here (${(r.stderr ?? '').trim().slice(0, 120)})` };
+    if (r.status !== 0)
+      return { ok: false, why: `bubblewrap cannot create namespaces here (${(r.stderr ?? '').trim().slice(0, 120)})` };
     return { ok: true, why: 'bubblewrap, every namespace unshared' };
   });
 }
