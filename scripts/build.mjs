@@ -20,6 +20,10 @@ const common = {
   absWorkingDir: root,
 };
 
+// The OS wall's helper (Linux, when a C compiler exists; otherwise it says so and continues).
+const { buildConfine } = await import(path.join(root, 'scripts', 'build-confine.mjs'));
+buildConfine(root, { quiet: !!process.env.WARDEN_QUIET_BUILD });
+
 // The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
 await build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' });
 const sandboxHash = createHash('sha256')

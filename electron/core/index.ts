@@ -14,7 +14,8 @@ export {
 } from './supervision/supervisor';
 export { loadExtensionFolder, type LoadedExtension } from './supervision/extension-loader';
 // process/: one extension process and how it is launched.
-export { createForkLauncher, minimalEnv } from './process/fork-launcher';
+export { createForkLauncher, minimalEnv, type ForkLauncherOptions } from './process/fork-launcher';
+export { wallStatus, wallMeets, type WallStatus, type WallLevel } from '../common/wall';
 export type { Launcher, ExtensionChild, LaunchSpec, ExitInfo } from './process/launcher';
 export { ExtensionProcess, LoadError, DEFAULT_TIMEOUTS } from './process/extension-process';
 export { createWarmPool, type WarmPool } from './process/warm-pool';

@@ -9,9 +9,10 @@
  * - quitting stops every extension first (`host.close()`, bounded by a timeout), then quits;
  * - crashed or killed child processes are logged (the supervisor sees extension exits itself).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Shell } from 'electron';
-import type { Logger } from '../core';
+import { createForkLauncher, type Logger } from '../core';
 import type { AppHostFactory, AppHostLike } from './bridge-host';
 import { createAppMetricsSampler } from './app-metrics';
 import { confirmOpenExternal, createDialogPicker, type MessageDialog, type OpenDialog } from './dialogs';
@@ -19,7 +20,8 @@ import { hardenWebContents } from './harden-web-contents';
 import { createSenderCheck, registerBridgeIpc } from './ipc';
 import { createMainWindow } from './main-window';
 import { createSafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secrets';
-import { createUtilityProcessLauncher, type UtilityFork } from './utility-process-launcher';
+import type { UtilityFork } from './utility-process-launcher';
+import { chooseExtensionLauncher } from './extension-launcher';
 
 export interface ElectronModules {
   app: Pick<
@@ -181,14 +183,33 @@ export function startWardenApp(options: WardenAppOptions): WardenApp {
     const { electron } = options;
     const dataDir = app.getPath('userData');
     const parent = () => current();
+    // Linux with run-as-Node: the same launcher (and OS wall) as the CLI; else utilityProcess.
+    const chosen = chooseExtensionLauncher({
+      platform: process.platform,
+      execPath: process.execPath,
+      resourcesPath: (process as { resourcesPath?: string }).resourcesPath ?? path.dirname(process.execPath),
+      isPackaged: app.isPackaged,
+      bootstrapPath: paths.bootstrap,
+      codeCacheDir: path.join(dataDir, 'cache', 'v8'),
+      fork: electron.fork,
+      createForkLauncher,
+      readFile: (file) => {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    });
     hostPromise = Promise.resolve(
       options.createHost({
         mode: 'electron',
         dataDir,
         appVersion: app.getVersion(),
         examplesDir: paths.examples,
-        launcher: createUtilityProcessLauncher({ fork: electron.fork, bootstrapPath: paths.bootstrap }),
-        sample: createAppMetricsSampler(app),
+        launcher: chosen.launcher,
+        // Forked children are sampled from /proc (the default); utility processes via app metrics.
+        sample: chosen.route === 'utility' ? createAppMetricsSampler(app) : undefined,
         secrets: createSafeStorageSecretStore({
           safeStorage: electron.safeStorage,
           file: path.join(dataDir, 'secrets', 'safe-storage.json'),

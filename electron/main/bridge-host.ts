@@ -21,10 +21,10 @@ export interface ElectronHostOptions {
   appVersion: string;
   /** The sample extensions shipped with the app (extraResources `extensions`), if present. */
   examplesDir: string | undefined;
-  /** `utilityProcess.fork` per extension. */
+  /** `utilityProcess.fork`, or on Linux Electron run as Node behind the OS wall (extension-launcher.ts). */
   launcher: Launcher;
-  /** CPU and memory of an extension process, from `app.getAppMetrics()`. */
-  sample: ProcSampler;
+  /** CPU and memory of an extension process: `app.getAppMetrics()`, or /proc (undefined) for forked ones. */
+  sample: ProcSampler | undefined;
   /** Secrets encrypted with `safeStorage` (the OS keychain). */
   secrets: SecretStore;
   /** The native open dialog. */

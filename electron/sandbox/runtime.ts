@@ -6,6 +6,7 @@
  * values are only read through the defensive copiers, never `await`ed in host-facing code paths
  * that hold channel state, and never stringified outside `safe-format`.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { InitMessage } from '../common/protocol';
 import { MAX_LOG_TEXT, MAX_MESSAGE_BYTES, type LogLevel } from '../common/protocol-limits';
 import { copyDataValue } from '../common/data-value';
@@ -85,7 +86,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
   }
 
   function sendHeartbeat(): void {
-    send({ t: 'hb', seq: seq++, heapUsed: process.memoryUsage().heapUsed, timers: timers?.active() ?? 0 });
+    // V8's own statistics, not process.memoryUsage(): that reads /proc/self, which the OS wall closes.
+    send({ t: 'hb', seq: seq++, heapUsed: getHeapStatistics().used_heap_size, timers: timers?.active() ?? 0 });
   }
 
   async function load(msg: InitMessage): Promise<void> {

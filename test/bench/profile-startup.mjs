@@ -47,6 +47,9 @@ function profiledLauncher(bootstrapPath, profDir, extra = {}) {
     core.createForkLauncher({
       bootstrapPath,
       extraExecArgv: ['--require', HOOK, '--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=100'],
+      // The profile is written by the child (and the hook lives outside the bundle): the OS wall
+      // would forbid both, so this diagnostic runs without it.
+      wall: 'none',
       ...extra,
     }),
   );
@@ -240,7 +243,7 @@ process.stderr.write('PROBE ' + JSON.stringify({ boot: t0, fsPath: t1 - t0, cryp
 async function probeStartup(runs) {
   const { files, target } = writeProbes();
   const cases = Object.entries(files).map(([key, file]) => {
-    const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: file }));
+    const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: file, wall: 'none' }));
     instruments.push(inst);
     return { key, inst, runs: [] };
   });

@@ -81,15 +81,18 @@ const CONFIG = {
   memIdleMs: 500,
   memoryMb: MEMORY_MB,
 };
-const GOALS = { coldStart: 1.5, coldStartStretch: 1.25, hostCall: 2, ussMiB: 16 };
+const GOALS = { coldStart: 1.5, coldStartStretch: 1.25, hostCall: 2, ussMiB: 16, wallCostPct: 5 };
 
 const require = createRequire(import.meta.url);
 const core = require(path.join(ROOT, 'dist', 'core', 'index.cjs'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-'));
 const extInst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP }));
-const floorInst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: FLOOR_CHILD }));
-const instruments = [extInst, floorInst];
+// The floor stays a bare child with no second wall: the wall's cost shows in the subject's ratio.
+const floorInst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: FLOOR_CHILD, wall: 'none' }));
+// The same extension launcher without the OS wall: the wall's own cost is default / noWall.
+const noWallInst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, wall: 'none' }));
+const instruments = [extInst, floorInst, noWallInst];
 const supervisors = new Set();
 let dataSeq = 0;
 
@@ -139,7 +142,25 @@ async function until(test, what, timeoutMs = 10_000) {
 /** The cold-start subjects: the default launcher, plus product options when this build has them. */
 function coldVariants() {
   const bootstrapText = fs.readFileSync(BOOTSTRAP, 'utf8');
-  const variants = [{ key: 'default', label: 'createForkLauncher({ bootstrapPath })', inst: extInst }];
+  const variants = [
+    {
+      key: 'default',
+      label: `createForkLauncher({ bootstrapPath }) — ${extInst.launcher.wall?.label ?? 'SES only'}`,
+      inst: extInst,
+    },
+    { key: 'noWall', label: "wall: 'none' (SES only: the wall's cost is default / noWall)", inst: noWallInst },
+  ];
+  // The other walls this machine offers, each measured in the same rounds (docs/os-wall.md).
+  for (const wall of ['landlock-seccomp', 'bubblewrap', 'node-permission']) {
+    if (wall === extInst.launcher.wall?.mechanism) continue;
+    try {
+      const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, wall }));
+      instruments.push(inst);
+      variants.push({ key: `wall:${wall}`, label: `wall: '${wall}'`, inst });
+    } catch {
+      // not available here
+    }
+  }
   if (bootstrapText.includes('--code-cache-dir=')) {
     const codeCacheDir = path.join(tmp, 'code-cache');
     const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir }));
@@ -271,7 +292,25 @@ async function benchColdStart() {
     };
   }
   const main = subjects.default;
+  // The OS wall's cost: each walled variant against noWall, same rounds (paired per round).
+  const wallCost = {};
+  if (data.noWall?.ms.length) {
+    for (const v of variants) {
+      if (v.key === 'noWall' || !(v.key === 'default' || v.key.startsWith('wall:'))) continue;
+      const d = data[v.key];
+      const paired = summarize(d.ms.map((x, i) => x / data.noWall.ms[i]));
+      wallCost[v.key] = {
+        label: v.label,
+        medianMs: summarize(d.ms).median,
+        noWallMedianMs: summarize(data.noWall.ms).median,
+        ratio: summarize(d.ms).median / summarize(data.noWall.ms).median,
+        paired,
+        pass: paired.median <= 1 + GOALS.wallCostPct / 100,
+      };
+    }
+  }
   return {
+    wallCost,
     n: CONFIG.coldN,
     unit: 'ms',
     goal: GOALS.coldStart,
@@ -377,32 +416,39 @@ async function benchMemory() {
   for (let i = 0; i < k; i++) exts.push(await loadExtension(`bench.mem${i}`));
   const extMem = [];
   const floorMem = [];
+  const noWallMem = [];
   for (let round = 0; round < CONFIG.memRounds; round++) {
     const s = newSupervisor();
+    const sNoWall = newSupervisor(noWallInst.launcher);
     const floors = [];
     try {
-      for (const which of shuffled(['floor', 'subject'])) {
+      for (const which of shuffled(['floor', 'subject', 'noWall'])) {
         if (which === 'floor') {
           for (let i = 0; i < k; i++) floors.push(launchFloor());
           await Promise.all(floors.map((f) => f.ready));
         } else {
-          for (const e of exts) s.add(e);
-          await Promise.all(exts.map((e) => s.start(e.manifest.id)));
+          const sup = which === 'subject' ? s : sNoWall;
+          for (const e of exts) sup.add(e);
+          await Promise.all(exts.map((e) => sup.start(e.manifest.id)));
         }
       }
       await sleep(CONFIG.memIdleMs);
       for (const e of exts) extMem.push(readMemory(s.status(e.manifest.id).stats.pid));
+      for (const e of exts) noWallMem.push(readMemory(sNoWall.status(e.manifest.id).stats.pid));
       for (const f of floors) floorMem.push(readMemory(f.child.pid));
     } finally {
       await Promise.all(floors.map((f) => killFloor(f.child)));
       await disposeSupervisor(s);
+      await disposeSupervisor(sNoWall);
     }
     log(`  memory round ${round + 1}/${CONFIG.memRounds}`);
   }
   const pick = (list, key) => summarize(list.map((m) => m[key]));
   const subject = { uss: pick(extMem, 'uss'), rss: pick(extMem, 'rss'), pss: pick(extMem, 'pss') };
   const floor = { uss: pick(floorMem, 'uss'), rss: pick(floorMem, 'rss'), pss: pick(floorMem, 'pss') };
+  const noWall = { uss: pick(noWallMem, 'uss'), rss: pick(noWallMem, 'rss'), pss: pick(noWallMem, 'pss') };
   return {
+    noWall,
     n: extMem.length,
     unit: 'MiB',
     idleMs: CONFIG.memIdleMs,
@@ -518,6 +564,21 @@ function report(results) {
     `Default launcher: ${fmt(d.ms.median - c.floor.median, 1)} ms over the floor (medians); ` +
       `spawn→hello alone is ${fmt(d.phases.spawnToHello.median - c.floor.median, 1)} ms over the floor's whole start.`,
   );
+  out.push(
+    '',
+    `OS wall cost (cold start vs the same launcher with wall: 'none', same rounds; goal ≤ +${GOALS.wallCostPct} %):`,
+  );
+  for (const [key, w] of Object.entries(c.wallCost ?? {})) {
+    out.push(
+      `   ${key} (${w.label}): median ${fmt(w.medianMs, 1)} ms vs ${fmt(w.noWallMedianMs, 1)} ms → ` +
+        `${fmt((w.ratio - 1) * 100, 1)} %, paired ${fmt((w.paired.median - 1) * 100, 1)} % — ${w.pass ? 'PASS' : 'MISSED'}`,
+    );
+  }
+  if (m.noWall)
+    out.push(
+      `   idle USS with the default wall ${fmt(m.subject.uss.median, 1)} MiB vs without ${fmt(m.noWall.uss.median, 1)} MiB; ` +
+        `RSS ${fmt(m.subject.rss.median, 1)} vs ${fmt(m.noWall.rss.median, 1)} MiB`,
+    );
   const missed = [];
   if (!c.pass) missed.push(`cold start ${fmt(c.ratio.median)}× > ${c.goal}× (default launcher)`);
   if (!h.pass) missed.push(`host call ${fmt(h.ratio.median)}× > ${h.goal}×`);

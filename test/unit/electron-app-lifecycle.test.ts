@@ -135,6 +135,8 @@ describe('startWardenApp: startup', () => {
       appVersion: '0.1.0',
       examplesDir: '/app/extensions',
     });
+    // A packaged build without the run-as-Node marker keeps utilityProcess, and says what that means.
+    expect(options.launcher.wall?.label).toBe('SES only');
     for (const port of ['launcher', 'sample', 'secrets', 'picker', 'openExternal', 'logger'] as const) {
       expect(options[port]).toBeDefined();
     }

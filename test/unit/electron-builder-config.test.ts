@@ -38,9 +38,11 @@ describe('electron-builder.yml', () => {
     expect(c.extraResources).toEqual([expect.objectContaining({ from: 'extensions/examples', to: 'extensions' })]);
   });
 
-  it('flips the hardening fuses', async () => {
-    expect((await loadConfig()).electronFuses).toEqual({
-      runAsNode: false,
+  it('flips the hardening fuses (runAsNode per platform, in the afterPack hook)', async () => {
+    const c = await loadConfig();
+    expect(c.afterPack).toBe('build/after-pack.cjs');
+    expect(c.asarUnpack).toEqual(['dist/sandbox/**']);
+    expect(c.electronFuses).toEqual({
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,

@@ -74,6 +74,8 @@ export const ExtensionSummarySchema = z.strictObject({
   commands: z.array(CommandInfoSchema),
   /** Declared permissions, one readable line each ("fs.read ~/Documents/**"). */
   permissions: z.array(z.string()),
+  /** What confines its process: "SES + Landlock/seccomp", "SES + bubblewrap", "SES + Node permissions", "SES only". */
+  walls: z.string().max(100).optional(),
 });
 export type ExtensionSummary = z.infer<typeof ExtensionSummarySchema>;
 

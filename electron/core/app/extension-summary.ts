@@ -48,6 +48,7 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     ...(src.rollbackTo ? { rollbackTo: src.rollbackTo } : {}),
     ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),
     ...(status?.lastExit ? { lastExit: status.lastExit } : {}),
+    ...(status?.wall ? { walls: status.wall.label } : {}),
     strikes: status?.strikes.length ?? 0,
     commands: commandInfos(m),
     permissions: permissionLines(m),

@@ -3,6 +3,7 @@
  * gateways, secrets, notifications and the picker. Composed once per host (CLI run, headless
  * server, Electron app) and passed to the supervisor.
  */
+import type { WallLevel } from '../../common/wall';
 import path from 'node:path';
 import type { Manifest } from '../../common/manifest';
 import { createAuditLog, type AuditLog } from '../platform/audit-log';
@@ -30,6 +31,8 @@ export interface HostServices {
   netGateway?(authorizer: Authorizer, manifest: Manifest): NetGatewayLike;
   /** The admin policy the broker applies; its `limits` also cap every extension's I/O budgets. */
   policy?: Policy;
+  /** The policy's minimum second wall: extensions below it are refused (docs/os-wall.md). */
+  requireWall?: WallLevel;
 }
 
 export interface ServiceOptions {
@@ -63,6 +66,7 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
     grants,
     audit,
     policy: options.policy ?? EMPTY_POLICY,
+    requireWall: options.policy?.sandbox.requireWall ?? 'none',
     broker: createBroker({
       grants,
       audit,

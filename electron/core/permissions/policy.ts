@@ -7,8 +7,13 @@
  *   "forbid": [ { "capability": "net", "publishers": ["shady"] }, { "capability": "fs.read", "targets": ["~/.ssh/**"] } ],
  *   "allow":  [ { "capability": "fs.read", "extensions": ["acme.word-count"], "targets": ["~/Documents/**"] } ],
  *   "extensions": { "forbid": ["evil.tool"] },
- *   "limits": { "netRequestsPerMinute": 60, "hostCallsPerSecond": 500 }
+ *   "limits": { "netRequestsPerMinute": 60, "hostCallsPerSecond": 500 },
+ *   "sandbox": { "requireWall": "os" }
  * }
+ *
+ * `sandbox.requireWall` refuses to run any extension whose process would stand behind less than
+ * the named second wall: "os" (Landlock/seccomp or bubblewrap), "node" (at least Node's
+ * permission model) or "none" (SES alone is acceptable; the default).
  *
  * A rule applies when every field it names matches (an omitted field matches everything).
  * `limits` are ceilings on the I/O budgets: an extension gets what its manifest asks (or the
@@ -19,6 +24,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { BUDGET_KEYS, MAX_LIMITS, MIN_LIMITS, type BudgetKey } from '../../common/limits';
+import { WALL_LEVELS } from '../../common/wall';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
 
@@ -61,10 +67,18 @@ export const PolicySchema = z.strictObject({
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
   /** Ceilings on the I/O budgets (DESIGN §6), lower than the host's own. */
   limits: PolicyLimitsSchema.default({}),
+  sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
-export const EMPTY_POLICY: Policy = { version: 1, forbid: [], allow: [], extensions: { forbid: [] }, limits: {} };
+export const EMPTY_POLICY: Policy = {
+  version: 1,
+  forbid: [],
+  allow: [],
+  extensions: { forbid: [] },
+  limits: {},
+  sandbox: { requireWall: 'none' },
+};
 
 export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
   const r = PolicySchema.safeParse(value);

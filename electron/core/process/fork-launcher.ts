@@ -5,8 +5,12 @@
  * structured-clone semantics as Electron's `parentPort`), not Node's fork IPC: that parser
  * throws an uncaught error in this process on one malformed line from the child. Here a frame
  * that is too large is skipped unread and one that does not decode is reported, never thrown.
+ *
+ * Every child starts behind the second wall (process/walled-spawn.ts): Landlock + seccomp,
+ * bubblewrap, Node's permission model, or SES only, whichever is the best the machine offers;
+ * `launcher.wall` says which. Frames from a child are held until its wall has reported itself up.
  */
-import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
 import os from 'node:os';
@@ -14,6 +18,9 @@ import { createFrameDecoder, encodeFrame } from '../../common/frame-codec';
 import { MAX_MESSAGE_BYTES } from '../../common/protocol';
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
 import { createLineReader } from './line-reader';
+import { createCodeCachePrimer } from './code-cache-primer';
+import { createWalledSpawner } from './walled-spawn';
+import type { WallChoice } from './wall-probe';
 
 export interface ForkLauncherOptions {
   /** Path of the built sandbox bootstrap (`dist/sandbox/bootstrap.cjs`). */
@@ -22,8 +29,18 @@ export interface ForkLauncherOptions {
   execPath?: string;
   /** Extra V8/Node flags (tests use it for e.g. `--stack-size`). */
   extraExecArgv?: string[];
-  /** Where the sandbox may keep its V8 code cache (a folder of the host's data dir). */
+  /** Where the sandbox's V8 code cache lives (a folder of the host's data dir): children read it, the host writes it. */
   codeCacheDir?: string;
+  /** The second wall: 'auto' (the strongest available) unless a mechanism is named (tests, benchmarks). */
+  wall?: WallChoice;
+  /** warden-confine; defaults to dist/native/warden-confine beside the sandbox bundle. */
+  confineHelperPath?: string;
+  /** Electron run as Node: its install folder (resources, ICU data, snapshots), read-only. */
+  runtimeResourceDirs?: string[];
+  /** Electron run as Node: ELECTRON_RUN_AS_NODE=1. Nothing of the host's environment. */
+  runtimeEnv?: NodeJS.ProcessEnv;
+  /** False for a runtime that ignores Node's permission flags. */
+  nodePermissionUsable?: boolean;
 }
 
 /**
@@ -43,18 +60,35 @@ const BACKLOG_PAUSE = 1024;
 const CHILD_NICENESS = 10;
 
 export function createForkLauncher(options: ForkLauncherOptions): Launcher {
+  const runtime = options.execPath ?? process.execPath;
+  const spawner = createWalledSpawner({
+    runtime,
+    bootstrapPath: options.bootstrapPath,
+    codeCacheDir: options.codeCacheDir,
+    env: minimalEnv(),
+    wall: options.wall,
+    helperPath: options.confineHelperPath,
+    runtimeResourceDirs: options.runtimeResourceDirs,
+    runtimeEnv: options.runtimeEnv,
+    nodePermissionUsable: options.nodePermissionUsable,
+  });
+  const primer = options.codeCacheDir
+    ? createCodeCachePrimer({
+        runtime,
+        bootstrapPath: options.bootstrapPath,
+        cacheDir: options.codeCacheDir,
+        env: { ...minimalEnv(), ...options.runtimeEnv },
+      })
+    : undefined;
   return {
+    wall: spawner.wall,
     launch(spec: LaunchSpec): ExtensionChild {
-      const child = spawn(
-        options.execPath ?? process.execPath,
-        [
-          `--max-old-space-size=${spec.memoryMb}`,
-          ...(options.extraExecArgv ?? []),
-          options.bootstrapPath,
-          ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: minimalEnv(), windowsHide: true },
-      );
+      const flags = [`--max-old-space-size=${spec.memoryMb}`, ...(options.extraExecArgv ?? [])];
+      primer?.ensure(flags);
+      const { child, confirmed } = spawner.spawn(flags, [
+        options.bootstrapPath,
+        ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
+      ]);
       const channel = child.stdio[3] as Socket;
       if (child.pid !== undefined) {
         try {
@@ -73,8 +107,10 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
       // the pipe is paused while a backlog waits: a flooding child cannot monopolise the host.
       const queue: Uint8Array[] = [];
       let draining = false;
+      let wallUp = false;
       const drain = () => {
         draining = false;
+        if (!wallUp) return; // held: nothing a child says counts before its wall is confirmed
         for (let n = 0; n < FRAMES_PER_TURN && queue.length > 0; n++) {
           const payload = queue.shift()!;
           let message: unknown;
@@ -105,6 +141,32 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         },
       });
       channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+      void confirmed.then((ok) => {
+        if (!ok) {
+          // Never fail open: a child whose wall did not report itself up is stopped unheard.
+          outputListeners.forEach((l) =>
+            l(`warden: the ${spawner.wall.label} wall did not report itself up; process stopped`),
+          );
+          child.kill('SIGKILL');
+          return;
+        }
+        wallUp = true;
+        // warden-confine gave the child its own session, and so (with Linux's autogroup
+        // scheduling) its own CPU group, where the per-process nice above no longer ranks it
+        // below the host: nice the group instead. Only now, after its setsid is confirmed:
+        // before it, the group would be the host's own.
+        if (spawner.wall.mechanism === 'landlock-seccomp' && child.pid !== undefined) {
+          try {
+            fs.writeFileSync(`/proc/${child.pid}/autogroup`, String(CHILD_NICENESS));
+          } catch {
+            // no autogroup scheduling here: the process nice stands
+          }
+        }
+        if (queue.length > 0 && !draining) {
+          draining = true;
+          setImmediate(drain);
+        }
+      });
       channel.on('error', () => {}); // EPIPE after the child died: the exit event reports it
 
       const lines = createLineReader(8 * 1024, (line) => outputListeners.forEach((l) => l(line)));

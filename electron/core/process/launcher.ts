@@ -3,6 +3,7 @@
  * Node (tests, CLI, headless mode), `utilityProcess.fork` in the Electron app (electron/main).
  */
 import type { HostMessage } from '../../common/protocol';
+import type { WallStatus } from '../../common/wall';
 
 export interface LaunchSpec {
   /** Extension id, for process names (`ext:<id>`) and logs. */
@@ -33,4 +34,6 @@ export interface ExtensionChild {
 
 export interface Launcher {
   launch(spec: LaunchSpec): ExtensionChild;
+  /** The walls around every process it starts besides SES; absent means SES only. */
+  readonly wall?: WallStatus;
 }

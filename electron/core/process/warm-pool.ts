@@ -110,6 +110,8 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
       scheduleRefill(0);
       return adopt(w);
     },
+    // Pooled processes come from `inner`: the same walls.
+    wall: inner.wall,
     get waiting() {
       return ready.length;
     },

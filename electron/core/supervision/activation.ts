@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { WardenError } from '../../common/errors';
+import { wallMeets, wallStatus, type WallLevel } from '../../common/wall';
 import { DEFAULT_LIMITS } from '../../common/limits';
 import type { Launcher } from '../process/launcher';
 import type { Logger } from '../platform/logger';
@@ -17,8 +18,16 @@ import { locateSyntaxError } from '../bundle/syntax-locate';
 import { prepareBundleSource } from '../bundle/source-transform';
 import type { Entry, ExtensionState, GovernanceOptions } from './types';
 
+const WALL_REQUIREMENT: Record<WallLevel, string> = {
+  os: 'an operating-system wall (Landlock/seccomp or bubblewrap)',
+  node: "at least Node's permission model",
+  none: 'nothing beyond SES',
+};
+
 export interface ActivationDeps {
   launcher: Launcher;
+  /** The admin policy's minimum second wall (`sandbox.requireWall`). */
+  requireWall?: WallLevel;
   dataDir: string;
   logger: Logger;
   timeouts: ProcessTimeouts;
@@ -34,6 +43,15 @@ export interface ActivationDeps {
 export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionProcess> {
   const m = e.ext.manifest;
   d.setState(e, 'starting');
+  // Never fail open: below the wall the policy requires, the extension does not start.
+  const wall = d.launcher.wall ?? wallStatus('none');
+  if (d.requireWall && !wallMeets(wall.level, d.requireWall)) {
+    const reason = `the admin policy requires ${WALL_REQUIREMENT[d.requireWall]}; this machine offers ${wall.label}`;
+    d.setState(e, 'failed', reason);
+    d.audit?.write({ ext: m.id, kind: 'violation', detail: `wall: ${reason}` });
+    d.logger.error(`refusing to run ${m.id}: ${reason}`, { ext: m.id });
+    throw new WardenError('EPERM', reason, { reason: 'policy' });
+  }
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(e.ext.mainPath);
@@ -85,6 +103,11 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
   });
   e.proc = proc;
   e.startedAt = Date.now();
+  d.audit?.write({
+    ext: m.id,
+    kind: 'lifecycle',
+    detail: `process ${proc.stats.pid ?? '?'} started behind ${wall.label}`,
+  });
   try {
     await proc.ready();
   } catch (err) {

@@ -4,6 +4,7 @@
  * parts: activation.ts (start one process), violations.ts (strikes and quarantine),
  * usage-sampler.ts (metrics), host-api/context.ts (what an extension's calls run against).
  */
+import { wallStatus } from '../../common/wall';
 import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
@@ -120,6 +121,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (wait > 0) await sleep(wait);
     return activate(e, {
       launcher: options.launcher,
+      requireWall: services.requireWall,
       dataDir: options.dataDir,
       logger,
       timeouts,
@@ -283,6 +285,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ...(e.proc ? { stats: e.proc.stats } : {}),
         strikes: strikes.strikes(id),
         ...(quarantine ? { quarantine } : {}),
+        wall: options.launcher.wall ?? wallStatus('none'),
       };
     },
     list() {

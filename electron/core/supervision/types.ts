@@ -1,4 +1,5 @@
 /** The supervisor's public types, and the per-extension record its parts share. */
+import type { WallStatus } from '../../common/wall';
 import type { CommandResult } from '../../common/command-result';
 import type { Launcher } from '../process/launcher';
 import type { Logger } from '../platform/logger';
@@ -25,6 +26,8 @@ export interface ExtensionStatus {
   stats?: Readonly<ProcessStats>;
   strikes: Array<{ at: number; reason: string }>;
   quarantine?: QuarantineEntry;
+  /** What confines its processes besides SES (the launcher's wall; docs/os-wall.md). */
+  wall: WallStatus;
 }
 
 export type SupervisorEvent =

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WardenError, type ErrorData } from '../../../electron/common/errors';
+import { wallStatus } from '../../../electron/common/wall';
 import {
   createForkLauncher,
   createSupervisor,
@@ -71,12 +72,14 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: ctx.stdinIsTTY },
     [wardenRoot(ctx)],
   );
-  const supervisor = createSupervisor({
-    services,
-    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
-    dataDir,
-    logger: createLogger(printLog),
+  const launcher = createForkLauncher({
+    bootstrapPath: ctx.bootstrapPath,
+    codeCacheDir: path.join(dataDir, 'cache', 'v8'),
   });
+  // Never silent about what confines the process (docs/os-wall.md).
+  const wall = launcher.wall ?? wallStatus('none');
+  if (values.verbose) ctx.stderr(`warden: walls: ${wall.label}${wall.detail ? ` (${wall.detail})` : ''}\n`);
+  const supervisor = createSupervisor({ services, launcher, dataDir, logger: createLogger(printLog) });
   supervisor.add(ext);
 
   const abort = new AbortController();
@@ -92,7 +95,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
         : undefined,
     });
     if (showProgress) ctx.stderr('\r\x1b[2K');
-    if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, result }, jsonReplacer)}\n`);
+    if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, result, wall }, jsonReplacer)}\n`);
     else {
       const text = formatResult(result);
       if (text) ctx.stdout(text.endsWith('\n') ? text : `${text}\n`);
@@ -104,7 +107,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       err instanceof WardenError ? err.toData() : { code: 'EINTERNAL', message: 'internal error in the host' };
     // A bundle that does not load is an invalid extension (2); anything at run time is 1.
     const exitCode = err instanceof LoadError && err.phase === 'evaluate' ? EXIT_USAGE : EXIT_FAILED;
-    if (values.json) ctx.stdout(`${JSON.stringify({ ok: false, error: data })}\n`);
+    if (values.json) ctx.stdout(`${JSON.stringify({ ok: false, error: data, wall })}\n`);
     else {
       const where = data.location ? ` (at ${data.location})` : '';
       ctx.stderr(

@@ -20,13 +20,15 @@ import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
 
 const MB = 1024 * 1024;
 
-export function renderTop(supervisor: Supervisor, events: string[]): string {
+/** `walls`: what confines every process this supervisor's launcher starts ("SES + Landlock/seccomp"). */
+export function renderTop(supervisor: Supervisor, events: string[], walls = 'SES only'): string {
   const rows = supervisor.list().map((s) => {
     const m = supervisor.metrics.latest(s.id);
     const sampled = m?.sampled ?? false;
     return [
       s.id,
       s.state,
+      walls,
       sampled ? `${Math.round(m!.cpuPercent)}%` : '-',
       sampled ? `${(m!.rssBytes / MB).toFixed(1)}` : '-',
       m ? `${(m.heapUsed / MB).toFixed(1)}` : '-',
@@ -47,6 +49,7 @@ export function renderTop(supervisor: Supervisor, events: string[]): string {
     [
       'extension',
       'state',
+      'walls',
       'cpu',
       'rss MB',
       'heap MB',
@@ -89,8 +92,12 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
   if (!(duration > 0)) throw new CliError('--duration expects a number of seconds');
   const dataDir = dataDirOf(values);
   const events: string[] = [];
+  const launcher = createForkLauncher({
+    bootstrapPath: ctx.bootstrapPath,
+    codeCacheDir: path.join(dataDir, 'cache', 'v8'),
+  });
   const supervisor = createSupervisor({
-    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
+    launcher,
     dataDir,
     services: servicesFromFlags(dataDir, values, { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: false }, [
       wardenRoot(ctx),
@@ -120,7 +127,7 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
   const started = Date.now();
   await new Promise<void>((resolve) => {
     const draw = () => {
-      const screen = renderTop(supervisor, events);
+      const screen = renderTop(supervisor, events, launcher.wall?.label);
       ctx.stdout(ctx.isTTY ? `\x1b[H\x1b[2J${screen}\n` : `${screen}\n\n`);
       if (Date.now() - started >= duration) finish();
     };

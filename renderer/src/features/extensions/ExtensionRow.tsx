@@ -30,6 +30,15 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
           </Ellipsis>
         </div>
         {ext.description && <Ellipsis text={ext.description} className="ext-desc" />}
+        {ext.walls && (
+          <p
+            className={`ext-walls muted ${ext.walls === 'SES only' ? 'warn' : ''}`}
+            data-testid={tid('walls')}
+            title="What confines this extension's process: SES, and the operating system's wall when there is one"
+          >
+            Walls: {ext.walls}
+          </p>
+        )}
         <div className="badges">
           {extensionBadges(ext).map((b) => (
             <span key={b.key} className={`badge tone-${b.tone}`} title={b.title} data-testid={`ext-badge-${b.key}`}>
