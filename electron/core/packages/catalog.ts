@@ -22,7 +22,7 @@ import { extractPackage } from './extract';
 import { DEFAULT_LIMITS, PACKAGE_EXT, PackageError } from './format';
 import { acquireLock, readState, writeState } from './install-state';
 import { pathProblem } from './paths';
-import { fingerprintOf, sign, verifySignature, type KeyPair } from './signing';
+import { decodePublicKey, fingerprintOf, sign, verifySignature, type KeyPair } from './signing';
 import { sha256Hex, verifyPackage } from './verify';
 
 export const INDEX_FILE = 'index.json';
@@ -175,6 +175,7 @@ export function verifyIndex(
     throw new PackageError(`catalog index is malformed (${i ? `${i.path.join('.')}: ${i.message}` : 'unknown'})`);
   }
   const { signed, publicKey, signature } = parsed.data;
+  decodePublicKey(publicKey); // a small-order or malformed key is refused, trusted or not
   if (opts.trustedKeys.length === 0) {
     throw new PackageError(
       'no trusted catalog keys: add one to config.json "catalogKeys" or pass --trust-catalog-key',
