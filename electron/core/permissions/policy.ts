@@ -6,7 +6,8 @@
  *   "version": 1,
  *   "forbid": [ { "capability": "net", "publishers": ["shady"] }, { "capability": "fs.read", "targets": ["~/.ssh/**"] } ],
  *   "allow":  [ { "capability": "fs.read", "extensions": ["acme.word-count"], "targets": ["~/Documents/**"] } ],
- *   "extensions": { "forbid": ["evil.tool"] }
+ *   "extensions": { "forbid": ["evil.tool"] },
+ *   "network": { "allowLocal": ["acme.intranet-*"] }
  * }
  *
  * A rule applies when every field it names matches (an omitted field matches everything).
@@ -39,10 +40,22 @@ export const PolicySchema = z.strictObject({
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
+  /**
+   * `allowLocal`: extension ids (globs) whose declared net patterns may reach loopback, private,
+   * link-local and metadata addresses through DNS names (intranet tools); without it only a
+   * pattern naming the address literal or `localhost` can.
+   */
+  network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
-export const EMPTY_POLICY: Policy = { version: 1, forbid: [], allow: [], extensions: { forbid: [] } };
+export const EMPTY_POLICY: Policy = {
+  version: 1,
+  forbid: [],
+  allow: [],
+  extensions: { forbid: [] },
+  network: { allowLocal: [] },
+};
 
 export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
   const r = PolicySchema.safeParse(value);
@@ -106,4 +119,9 @@ export function policyVerdict(
 /** Whether the policy forbids running the extension at all. */
 export function extensionForbidden(policy: Policy, who: PolicySubject): boolean {
   return policy.extensions.forbid.length > 0 && idMatches(policy.extensions.forbid, who.extensionId);
+}
+
+/** Whether the policy lets the extension reach local-network addresses through DNS names. */
+export function policyAllowsLocalNetwork(policy: Policy, who: PolicySubject): boolean {
+  return policy.network.allowLocal.length > 0 && idMatches(policy.network.allowLocal, who.extensionId);
 }
