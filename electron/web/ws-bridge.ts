@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { WS_MAX_FRAME_BYTES, WsClientFrameSchema, isBridgeMethod } from '../common/bridge/ws-protocol';
 import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
 import type { Logger } from '../core/logger';
+import { parseStrictJson } from '../common/strict-json';
 
 export interface BridgeHostLike {
   handle(method: string, params: unknown): Promise<BridgeResult<BridgeMethod>>;
@@ -40,7 +41,7 @@ export function serveBridge(socket: WebSocket, host: BridgeHostLike, logger: Log
     let frame;
     try {
       if (isBinary) throw new Error('binary frame');
-      frame = WsClientFrameSchema.parse(JSON.parse(String(data)));
+      frame = WsClientFrameSchema.parse(parseStrictJson(String(data)));
     } catch {
       if (++bad > MAX_BAD_FRAMES) socket.close(1008, 'protocol violations');
       return;

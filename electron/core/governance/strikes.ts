@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseStrictJson } from '../../common/strict-json';
 
 export interface Strike {
   at: number;
@@ -40,7 +41,9 @@ export function createStrikeBook(options: { file?: string; policy?: StrikePolicy
   let quarantine: Record<string, QuarantineEntry> = Object.create(null);
   if (options.file) {
     try {
-      const doc = JSON.parse(fs.readFileSync(options.file, 'utf8')) as { quarantine?: Record<string, QuarantineEntry> };
+      const doc = parseStrictJson(fs.readFileSync(options.file, 'utf8')) as {
+        quarantine?: Record<string, QuarantineEntry>;
+      };
       quarantine = Object.assign(Object.create(null), doc.quarantine ?? {});
     } catch {
       // none yet

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
+import { parseStrictJson } from '../../common/strict-json';
 
 const idGlob = z
   .string()
@@ -74,9 +75,9 @@ export function loadPolicyFile(file: string): Policy {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`policy file ${file} is not valid JSON`);
+    json = parseStrictJson(text);
+  } catch (err) {
+    throw new Error(`policy file ${file} is not valid JSON (${(err as Error).message})`);
   }
   const r = parsePolicy(json);
   if (!r.ok) throw new Error(`policy file ${file}: ${r.errors.join('; ')}`);
