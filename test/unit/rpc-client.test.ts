@@ -1,3 +1,4 @@
+/// <reference types="ses" />
 import { describe, expect, it } from 'vitest';
 import { createRpcClient } from '../../electron/sandbox/rpc-client';
 
