@@ -16,7 +16,8 @@ export interface RpcClient {
 export const GUEST_DATA_LIMITS: DataLimits = { ...DEFAULT_DATA_LIMITS, nullProto: false };
 
 export function createRpcClient(opts: {
-  send(message: unknown): void;
+  /** False when the message cannot be sent (over the message cap): the call fails, E2BIG. */
+  send(message: unknown): boolean;
   makeError: GuestErrorFactory;
   maxPending: number;
 }): RpcClient {
@@ -43,7 +44,10 @@ export function createRpcClient(opts: {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        opts.send({ t: 'call', id, method, args: copy.value });
+        if (opts.send({ t: 'call', id, method, args: copy.value }) !== false) return;
+        // Too large to send: no reply will ever come, so settle now and free the pending slot.
+        waiting.delete(id);
+        reject(opts.makeError({ code: 'E2BIG', message: `${method}: the call is larger than the message limit` }));
       });
     },
     settle(id, ok, payload) {

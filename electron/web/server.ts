@@ -49,11 +49,12 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       return;
     }
     if (verdict.viaQuery) {
-      // Trade the token in the address for a cookie, and drop it from the address bar.
+      // Trade the token in the address for a cookie, and drop it from the address bar. Always to
+      // the panel's root: a requested path (`/.//evil.example`) would make an open redirect.
       res.writeHead(302, {
         ...headers,
         'Set-Cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: `${url.pathname}#token=${token}`,
+        Location: `/#token=${token}`,
       });
       res.end();
       return;

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { WS_MAX_FRAME_BYTES, WsClientFrameSchema, isBridgeMethod } from '../common/bridge/ws-protocol';
 import type { BridgeHost } from '../common/bridge/bridge-host';
 import type { Logger } from '../core';
+import { parseStrictJson } from '../common/strict-json';
 
 const MAX_IN_FLIGHT = 64;
 const MAX_BAD_FRAMES = 20;
@@ -35,7 +36,7 @@ export function serveBridge(socket: WebSocket, host: BridgeHost, logger: Logger)
     let frame;
     try {
       if (isBinary) throw new Error('binary frame');
-      frame = WsClientFrameSchema.parse(JSON.parse(String(data)));
+      frame = WsClientFrameSchema.parse(parseStrictJson(String(data)));
     } catch {
       if (++bad > MAX_BAD_FRAMES) socket.close(1008, 'protocol violations');
       return;

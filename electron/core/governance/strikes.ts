@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseStrictJson } from '../../common/strict-json';
 
 export interface Strike {
   at: number;
@@ -56,7 +57,7 @@ export function createStrikeBook(options: { file?: string; policy?: StrikePolicy
     try {
       const mtime = fs.statSync(options.file).mtimeMs;
       if (mtime === loadedMtime) return;
-      const doc = JSON.parse(fs.readFileSync(options.file, 'utf8')) as Partial<BookFile>;
+      const doc = parseStrictJson(fs.readFileSync(options.file, 'utf8')) as Partial<BookFile>;
       loadedMtime = mtime;
       quarantine = Object.assign(Object.create(null), doc.quarantine ?? {});
       recent = Object.create(null);

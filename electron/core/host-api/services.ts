@@ -9,15 +9,15 @@ import type { Manifest } from '../../common/manifest';
 import { createAuditLog, type AuditLog } from '../platform/audit-log';
 import { createBroker, type Broker } from '../permissions/broker';
 import { createGrantStore, type GrantStore } from '../permissions/grants';
-import { EMPTY_POLICY, type Policy } from '../permissions/policy';
+import { EMPTY_POLICY, policyAllowsLocalNetwork, type Policy } from '../permissions/policy';
 import { createDenyAllPrompter, type Prompter } from '../permissions/prompter';
 import type { Authorizer } from '../permissions/types';
 import { createFileSecretStore, type SecretStore } from '../platform/secret-store';
 import type { Notifier } from '../platform/notifier';
 import type { FsGatewayLike, NetGatewayLike, Picker } from '../gateways/types';
 import { createFsGateway } from '../gateways/fs/fs-gateway';
-import { createNetGateway } from '../gateways/net/net-gateway';
-import { compileNetPattern, patternNamesHost } from '../gateways/net/url-policy';
+import { createNetGateway, type ResolvedAddress } from '../gateways/net/net-gateway';
+import { createLocalAccessRule } from '../gateways/net/local-access';
 import os from 'node:os';
 
 export interface HostServices {
@@ -45,6 +45,8 @@ export interface ServiceOptions {
   netGateway?: HostServices['netGateway'];
   /** Warden's files beyond the data folder (code, policy file): never reachable by extensions. */
   protectedPaths?: string[];
+  /** The net gateway's DNS resolver (tests make names resolve where they need). */
+  netResolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   onViolation?(extensionId: string, detail: string): void;
 }
 
@@ -92,22 +94,14 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
       ((authorizer, manifest) =>
         createNetGateway({
           authorize: (r) => authorizer.authorize(r),
-          allowPrivate: (url) => namesPrivateHost(manifest, url),
+          ...(options.netResolve ? { resolve: options.netResolve } : {}),
+          allowPrivate: createLocalAccessRule({
+            patterns: manifest.permissions.net ?? [],
+            policyAllowsLocal: policyAllowsLocalNetwork(options.policy ?? EMPTY_POLICY, {
+              extensionId: manifest.id,
+              publisher: manifest.publisher,
+            }),
+          }),
         })),
   };
-}
-
-/**
- * Loopback, private and link-local addresses are reachable only through a declared pattern that
- * names the host exactly (`http://localhost:8080/**`, `http://192.168.1.10/**`), never through a
- * wildcard; the request still needs the user's (or the policy's) approval like any other.
- */
-export function namesPrivateHost(manifest: Manifest, url: URL): boolean {
-  return (manifest.permissions.net ?? []).some((p) => {
-    try {
-      return patternNamesHost(compileNetPattern(p), url);
-    } catch {
-      return false;
-    }
-  });
 }

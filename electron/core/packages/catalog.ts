@@ -22,8 +22,9 @@ import { extractPackage } from './extract';
 import { DEFAULT_LIMITS, PACKAGE_EXT, PackageError } from './format';
 import { acquireLock, readState, writeState } from './install-state';
 import { pathProblem } from './paths';
-import { fingerprintOf, sign, verifySignature, type KeyPair } from './signing';
+import { decodePublicKey, fingerprintOf, sign, verifySignature, type KeyPair } from './signing';
 import { sha256Hex, verifyPackage } from './verify';
+import { parseStrictJson } from '../../common/strict-json';
 
 export const INDEX_FILE = 'index.json';
 const MAX_INDEX_BYTES = 8 * 1024 * 1024;
@@ -99,7 +100,7 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 export function readCatalogConfig(dataDir: string): { catalogKeys: string[]; catalog?: string } {
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(path.join(dataDir, 'config.json'), 'utf8'));
+    json = parseStrictJson(fs.readFileSync(path.join(dataDir, 'config.json'), 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { catalogKeys: [] };
     throw new PackageError(`${path.join(dataDir, 'config.json')} is not valid JSON`, 'refused');
@@ -165,9 +166,9 @@ export function verifyIndex(
 ): { index: CatalogIndex; publicKey: string; fingerprint: string } {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new PackageError('catalog index is not valid JSON');
+    json = parseStrictJson(bytes.toString('utf8'));
+  } catch (err) {
+    throw new PackageError(`catalog index is not valid JSON (${(err as Error).message})`);
   }
   const parsed = IndexFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -175,6 +176,7 @@ export function verifyIndex(
     throw new PackageError(`catalog index is malformed (${i ? `${i.path.join('.')}: ${i.message}` : 'unknown'})`);
   }
   const { signed, publicKey, signature } = parsed.data;
+  decodePublicKey(publicKey); // a small-order or malformed key is refused, trusted or not
   if (opts.trustedKeys.length === 0) {
     throw new PackageError(
       'no trusted catalog keys: add one to config.json "catalogKeys" or pass --trust-catalog-key',
@@ -318,7 +320,7 @@ export async function buildCatalog(
   const out = opts.out ?? path.join(dir, INDEX_FILE);
   let previous: CatalogIndex | undefined;
   try {
-    const prevJson = JSON.parse(await fsp.readFile(out, 'utf8')) as unknown;
+    const prevJson = parseStrictJson(await fsp.readFile(out, 'utf8'));
     const p = IndexFileSchema.safeParse(prevJson);
     if (p.success) previous = p.data.signed;
   } catch {

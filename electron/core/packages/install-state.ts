@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../platform/atomic-write';
 import { PackageError } from './format';
 import { pathProblem } from './paths';
 import { crashPoint } from './crash-hook';
+import { parseStrictJson } from '../../common/strict-json';
 
 const safeDir = z
   .string()
@@ -103,9 +104,9 @@ export async function readState(dataDir: string): Promise<InstallState> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseStrictJson(text);
   } catch {
-    throw new PackageError(`${statePath(dataDir)} is corrupt (not JSON)`, 'refused');
+    throw new PackageError(`${statePath(dataDir)} is corrupt (not strict JSON)`, 'refused');
   }
   const parsed = StateSchema.safeParse(json);
   if (!parsed.success)

@@ -1,4 +1,10 @@
-/** Which names may appear in a package: relative, forward slashes, no `..`, nothing odd. */
+/**
+ * Which names may appear in a package: relative, forward slashes, no `..`, nothing odd — and
+ * nothing Windows would open as something else (the fs gateway's win32 rules: device names like
+ * `CON.js` or `aux.txt`, trailing dots and spaces, 8.3 short names), on every platform, since a
+ * package signed on one may be installed on another.
+ */
+import { windowsSegmentProblem } from '../gateways/fs/windows-names';
 import { CONTROL_OR_BIDI } from '../../common/plain-text';
 import { MAX_PATH_LENGTH } from './format';
 
@@ -14,6 +20,10 @@ export function pathProblem(p: string): string | undefined {
   if (segments.some((s) => s === '..')) return '".." in path';
   if (segments.some((s) => s === '.' || s === '')) return 'empty or "." segment';
   if (segments.some((s) => /[<>:"|?*]/.test(s) || /[. ]$/.test(s))) return 'character not allowed in a file name';
+  for (const s of segments) {
+    const problem = windowsSegmentProblem(s);
+    if (problem) return problem;
+  }
   return undefined;
 }
 

@@ -6,6 +6,7 @@
  */
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
+import { publicKeyProblem, signatureProblem } from './ed25519-strict';
 import { PackageError } from './format';
 
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows. */
@@ -41,10 +42,16 @@ export function fingerprintOf(publicKey: Buffer | string): string {
   return crypto.createHash('sha256').update(raw).digest('hex');
 }
 
-/** Decodes a base64 raw public key; throws PackageError unless it is exactly 32 bytes of strict base64. */
+/**
+ * Decodes a base64 raw public key; throws PackageError unless it is exactly 32 bytes of strict
+ * base64 encoding a canonical point of large order. Every package, catalog and feed key passes
+ * here before it is pinned, trusted or used (a small-order key "verifies" forged signatures).
+ */
 export function decodePublicKey(b64: string): Buffer {
   const raw = strictBase64(b64, 32);
   if (!raw) throw new PackageError('the public key is not 32 bytes of base64');
+  const problem = publicKeyProblem(raw);
+  if (problem) throw new PackageError(`the public key is refused: ${problem}`);
   return raw;
 }
 
@@ -63,10 +70,13 @@ export function sign(privateKey: KeyObject, data: Uint8Array): string {
   return crypto.sign(null, data, privateKey).toString('base64');
 }
 
-/** True only for a valid 64-byte signature of `data` by `publicKey` (base64 raw). */
+/**
+ * True only for a valid 64-byte signature of `data` by `publicKey` (base64 raw), both strict:
+ * a small-order or non-canonical key, R or S (S ≥ L) is refused before OpenSSL sees them.
+ */
 export function verifySignature(publicKey: string, data: Uint8Array, signature: string): boolean {
   const sig = strictBase64(signature, 64);
-  if (!sig) return false;
+  if (!sig || signatureProblem(sig) !== undefined) return false;
   let key: KeyObject;
   try {
     key = publicKeyObject(decodePublicKey(publicKey));

@@ -12,6 +12,7 @@ import { canonicalBytes } from './canonical-json';
 import { PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';
 import { decodePublicKey, fingerprintOf, verifySignature } from './signing';
+import { parseStrictJson } from '../../common/strict-json';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -61,9 +62,9 @@ export function encodeSignatureFile(signed: SignedPayload, signature: string): B
 export function verifySignatureFile(bytes: Uint8Array): SignedPayload {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new PackageError(`${SIGNATURE_FILE} is not valid JSON`);
+    json = parseStrictJson(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new PackageError(`${SIGNATURE_FILE} is not valid JSON (${(err as Error).message})`);
   }
   const parsed = SignatureFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -89,9 +90,9 @@ export function verifySignatureFile(bytes: Uint8Array): SignedPayload {
 export function checkManifest(manifestBytes: Uint8Array, signed: SignedPayload): Manifest {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(manifestBytes).toString('utf8'));
-  } catch {
-    throw new PackageError('manifest.json is not valid JSON');
+    json = parseStrictJson(Buffer.from(manifestBytes).toString('utf8'));
+  } catch (err) {
+    throw new PackageError(`manifest.json is not valid JSON (${(err as Error).message})`);
   }
   const parsed = parseManifest(json);
   if (!parsed.ok) throw new PackageError(`manifest.json: ${parsed.errors[0] ?? 'invalid'}`);

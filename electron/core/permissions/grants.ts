@@ -12,6 +12,7 @@ import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { writeFileAtomic } from '../platform/atomic-write';
 import { compileFsPattern, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
 import { isInside } from '../gateways/fs/containment';
+import { parseStrictJson } from '../../common/strict-json';
 
 /** What a stored answer covers: one target, everything below a folder or on a host, or a pattern. */
 export const ScopeSchema = z.discriminatedUnion('kind', [
@@ -151,7 +152,7 @@ function lookupKeys(capability: Capability, target: string): { trees: string[]; 
 export function createGrantStore(file: string): GrantStore {
   let grants: Grant[] = [];
   try {
-    const parsed = FileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const parsed = FileSchema.safeParse(parseStrictJson(fs.readFileSync(file, 'utf8')));
     // A damaged grants file must not silently grant anything: start empty (deny by default).
     grants = parsed.success ? parsed.data.grants : [];
   } catch {

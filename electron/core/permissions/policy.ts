@@ -8,7 +8,8 @@
  *   "allow":  [ { "capability": "fs.read", "extensions": ["acme.word-count"], "targets": ["~/Documents/**"] } ],
  *   "extensions": { "forbid": ["evil.tool"] },
  *   "limits": { "netRequestsPerMinute": 60, "hostCallsPerSecond": 500 },
- *   "sandbox": { "requireWall": "os" }
+ *   "sandbox": { "requireWall": "os" },
+ *   "network": { "allowLocal": ["acme.intranet-*"] }
  * }
  *
  * `sandbox.requireWall` refuses to run any extension whose process would stand behind less than
@@ -27,6 +28,7 @@ import { BUDGET_KEYS, MAX_LIMITS, MIN_LIMITS, type BudgetKey } from '../../commo
 import { WALL_LEVELS } from '../../common/wall';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
+import { parseStrictJson } from '../../common/strict-json';
 
 const idGlob = z
   .string()
@@ -68,6 +70,12 @@ export const PolicySchema = z.strictObject({
   /** Ceilings on the I/O budgets (DESIGN §6), lower than the host's own. */
   limits: PolicyLimitsSchema.default({}),
   sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
+  /**
+   * `allowLocal`: extension ids (globs) whose declared net patterns may reach loopback, private,
+   * link-local and metadata addresses through DNS names (intranet tools); without it only a
+   * pattern naming the address literal or `localhost` can.
+   */
+  network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -78,6 +86,7 @@ export const EMPTY_POLICY: Policy = {
   extensions: { forbid: [] },
   limits: {},
   sandbox: { requireWall: 'none' },
+  network: { allowLocal: [] },
 };
 
 export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
@@ -97,9 +106,9 @@ export function loadPolicyFile(file: string): Policy {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`policy file ${file} is not valid JSON`);
+    json = parseStrictJson(text);
+  } catch (err) {
+    throw new Error(`policy file ${file} is not valid JSON (${(err as Error).message})`);
   }
   const r = parsePolicy(json);
   if (!r.ok) throw new Error(`policy file ${file}: ${r.errors.join('; ')}`);
@@ -142,4 +151,9 @@ export function policyVerdict(
 /** Whether the policy forbids running the extension at all. */
 export function extensionForbidden(policy: Policy, who: PolicySubject): boolean {
   return policy.extensions.forbid.length > 0 && idMatches(policy.extensions.forbid, who.extensionId);
+}
+
+/** Whether the policy lets the extension reach local-network addresses through DNS names. */
+export function policyAllowsLocalNetwork(policy: Policy, who: PolicySubject): boolean {
+  return policy.network.allowLocal.length > 0 && idMatches(policy.network.allowLocal, who.extensionId);
 }

@@ -17,6 +17,8 @@ import { createTokenBucket } from '../governance/token-bucket';
 import { createHostCallGate, type HostCallGate } from './host-calls';
 import { LoadError, type ExtensionProcessOptions, type InvokeOptions, type ProcessStats } from './process-types';
 
+/** Abandoned call ids remembered for their late result. */
+const MAX_ABANDONED = 1024;
 export {
   DEFAULT_TIMEOUTS,
   LoadError,
@@ -74,6 +76,8 @@ export class ExtensionProcess {
   /** Log and progress messages: 200 a second, bursts of 400. */
   readonly #chatter = createTokenBucket({ perSecond: 200, capacity: 400 });
   #lastDropWarning = 0;
+  /** Ids of calls that timed out or were cancelled (their one late result is no violation). */
+  readonly #abandoned = new Set<number>();
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -253,6 +257,9 @@ export class ExtensionProcess {
     const p = this.#pending.get(id);
     if (!p) return;
     this.#pending.delete(id);
+    // One late result of this call is expected; bounded, oldest forgotten first.
+    this.#abandoned.add(id);
+    if (this.#abandoned.size > MAX_ABANDONED) this.#abandoned.delete(this.#abandoned.values().next().value!);
     p.cleanup();
     p.reject(error);
     this.#child.send({ t: 'cancel', id });
@@ -316,7 +323,10 @@ export class ExtensionProcess {
         // An id at or above the next one was never issued: not a late reply but a lie.
         if (m.id >= this.#nextId) return this.#violation('result for a call never made');
         const p = this.#pending.get(m.id);
-        if (!p) return; // late result of a call that timed out or was cancelled
+        if (!p) {
+          if (this.#abandoned.delete(m.id)) return; // late result of a call that timed out or was cancelled
+          return this.#violation('a second result for a call that already settled');
+        }
         this.#pending.delete(m.id);
         p.cleanup();
         if (!m.ok) return p.reject(WardenError.fromData(m.error!));

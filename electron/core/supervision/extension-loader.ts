@@ -7,6 +7,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { parseManifest, type Manifest } from '../../common/manifest';
 import { WARDEN_API_VERSION } from '../../common/version';
+import { parseStrictJson } from '../../common/strict-json';
 
 /** Larger bundles cannot travel in one channel message; 16 MiB is far above real extensions. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
@@ -39,7 +40,7 @@ export async function loadExtensionFolder(dir: string): Promise<LoadResult> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseStrictJson(text);
   } catch (err) {
     return { ok: false, errors: [`manifest.json: not valid JSON: ${describeJsonError(err, text)}`] };
   }

@@ -7,8 +7,8 @@
  *  2. `authorize({capability:'net', target: url.href})` — the broker matches the declared
  *     patterns; a refusal is EPERM with the broker's reason;
  *  3. resolve the host here (or take the IP literal) and classify every address (ip-ranges.ts);
- *     any non-public address is EPERM/'denied' unless `allowPrivate(url)` (a declared pattern
- *     names the host explicitly);
+ *     any non-public address is EPERM/'denied' unless `allowPrivate(url, address)` (a declared
+ *     pattern names that address literal or localhost, or the admin policy allows it);
  *  4. connect only to those checked addresses (pinned-exchange.ts), so DNS rebinding between the
  *     check and the connection is impossible;
  *  5. redirects are followed by hand, at most `maxRedirects`; 303 (and 301/302 after a POST)
@@ -73,10 +73,10 @@ export interface NetGatewayOptions {
   /** Resolves a DNS name (never an IP literal). Default: `dns.promises.lookup(name, {all: true})`. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   /**
-   * May this URL reach a loopback/private/link-local/metadata address? True only when a declared
-   * manifest pattern names the host explicitly (see `patternNamesHost`); computed by the caller.
+   * May this URL reach this non-public (loopback/private/link-local/metadata…) address? Asked for
+   * every such address of every hop; see `createLocalAccessRule` (local-access.ts) for the rule.
    */
-  allowPrivate: (url: URL) => boolean;
+  allowPrivate: (url: URL, address: AddressClass) => boolean;
   limits?: Partial<NetLimits>;
   /** Extra trusted CA certificates (PEM), e.g. an enterprise root; the system roots still apply. */
   ca?: readonly (string | Buffer)[];
@@ -257,6 +257,14 @@ export function createNetGateway(options: NetGatewayOptions): NetGateway {
     }
   }
 
+  function allowsPrivate(url: URL, c: AddressClass): boolean {
+    try {
+      return options.allowPrivate(url, c) === true;
+    } catch {
+      throw new WardenError('EINTERNAL', 'net: the permission check failed');
+    }
+  }
+
   /** Resolves (or takes the literal) and checks every address; returns the ones to connect to. */
   async function checkedAddresses(url: URL, signal: AbortSignal): Promise<CheckedAddress[]> {
     const host = bareHostname(url);
@@ -283,24 +291,16 @@ export function createNetGateway(options: NetGatewayOptions): NetGateway {
         throw new WardenError('ENET', `net: could not resolve ${host}`);
       }
       const c = classifyAddress(address);
-      if (c.kind !== 'public' && refused === undefined) refused = c;
+      if (c.kind !== 'public' && refused === undefined && !allowsPrivate(url, c)) refused = c;
       checked.push({ address, family: family as 4 | 6 });
     }
     if (refused !== undefined) {
-      let allowed: boolean;
-      try {
-        allowed = options.allowPrivate(url) === true;
-      } catch {
-        throw new WardenError('EINTERNAL', 'net: the permission check failed');
-      }
-      if (!allowed) {
-        const what = isIpLiteral(url) ? `${url.hostname} is` : `${host} resolves to`;
-        throw new WardenError(
-          'EPERM',
-          `net: ${what} ${describeAddressClass(refused)}; only a declared pattern naming this host can reach it`,
-          { reason: 'denied' },
-        );
-      }
+      const what = isIpLiteral(url) ? `${url.hostname} is` : `${host} resolves to`;
+      throw new WardenError(
+        'EPERM',
+        `net: ${what} ${describeAddressClass(refused)}; only a pattern naming that address (or localhost), or an admin policy, can reach it`,
+        { reason: 'denied' },
+      );
     }
     return checked;
   }

@@ -87,6 +87,10 @@ export async function readResponseBody(
   }
 
   let received = 0;
+  // Past the cap, the pipeline tears every stage down; with stacked decoders a stage's AbortError
+  // can win the race to reject it, so the cap's own error is kept and reported (always E2BIG).
+  let capped: WardenError | undefined;
+  const overCap = () => (capped ??= tooBig(maxBytes));
   async function* source() {
     yield firstChunk!;
     for (;;) {
@@ -98,7 +102,7 @@ export async function readResponseBody(
   async function* countReceived(chunks: AsyncIterable<Buffer>) {
     for await (const chunk of chunks) {
       received += chunk.byteLength;
-      if (received > maxBytes) throw tooBig(maxBytes);
+      if (received > maxBytes) throw overCap();
       yield chunk;
     }
   }
@@ -107,7 +111,7 @@ export async function readResponseBody(
   async function collect(chunks: AsyncIterable<Buffer>) {
     for await (const chunk of chunks) {
       decoded += chunk.byteLength;
-      if (decoded > maxBytes) throw tooBig(maxBytes);
+      if (decoded > maxBytes) throw overCap();
       parts.push(chunk);
     }
   }
@@ -116,6 +120,7 @@ export async function readResponseBody(
   try {
     await runPipeline(source, countReceived, ...decoders, collect, { signal });
   } catch (err) {
+    if (capped) throw capped;
     if (isZlibError(err)) {
       throw new WardenError('ENET', `net: the response body could not be decoded (${codings.join(', ')})`);
     }
