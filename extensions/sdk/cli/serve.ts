@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger } from '../../../electron/core/logger';
 import { createStreamNotifier } from '../../../electron/core/notifier';
+import { WARDEN_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 
@@ -74,7 +75,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       dataDir,
       bootstrapPath: ctx.bootstrapPath,
       rendererDir,
-      version: process.env.WARDEN_VERSION ?? '0.1.0',
+      version: WARDEN_VERSION,
       port,
       devFolders,
       catalog: values.catalog,
