@@ -15,7 +15,8 @@ import {
 } from '../../../electron/core/permissions/prompter';
 import { createTerminalPrompter } from '../../../electron/core/permissions/terminal-prompter';
 import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
-import { loadPolicyFile } from '../../../electron/core/permissions/policy';
+import { PolicyError, type Policy } from '../../../electron/core/permissions/policy';
+import { loadEffectivePolicy, type EffectivePolicy } from '../../../electron/core/permissions/policy-layers';
 import { createStreamNotifier } from '../../../electron/core/notifier';
 import type { Picker } from '../../../electron/core/gateways/types';
 import { CliError } from './usage';
@@ -99,18 +100,30 @@ export function servicesFromFlags(
   /** Warden's own code (beyond the data folder), never reachable by extensions' fs calls. */
   protectedPaths: string[] = [],
 ): HostServices {
-  let policy;
-  const policyFile = flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy;
-  try {
-    policy = loadPolicyFile(policyFile);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const { policy, files } = policyFromFlags(dataDir, flags);
   return createDefaultServices(dataDir, {
     prompter: choosePrompter(flags, io),
     policy,
     picker: choosePicker(flags, io),
     notifier: createStreamNotifier(io.stderr),
-    protectedPaths: [policyFile, ...protectedPaths],
+    protectedPaths: [...files, ...protectedPaths],
   });
 }
+
+/**
+ * The policy in force: the machine-wide file narrowed by `--policy <file>` (which must exist) or
+ * `<data-dir>/policy.json`. A policy that exists but cannot be used is fatal (exit 2).
+ */
+export function policyFromFlags(dataDir: string, flags: Pick<PermissionFlags, 'policy'>): EffectivePolicy {
+  const userFile = flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy;
+  try {
+    const effective = loadEffectivePolicy({ userFile, userExplicit: flags.policy !== undefined });
+    // The per-user file is protected from extensions even while it does not exist.
+    return { ...effective, files: [...new Set([...effective.files, userFile])] };
+  } catch (err) {
+    if (err instanceof PolicyError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+export type { Policy };

@@ -12,6 +12,7 @@ import { createStreamNotifier } from '../../../electron/core/notifier';
 import { WARDEN_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
+import { policyFromFlags } from './permission-flags';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
 function tryOpen(url: string): boolean {
@@ -63,6 +64,8 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       : []),
   ];
   const dataDir = dataDirOf(values);
+  // A policy that cannot be used stops the server before anything starts (exit 2).
+  policyFromFlags(dataDir, values);
   const logger = createLogger((e) => {
     if (e.level === 'debug' && !values.verbose) return;
     ctx.stderr(
