@@ -30,6 +30,8 @@ import {
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
+import { policyFromFlags } from './permission-flags';
+import { extensionForbidden } from '../../../electron/core/permissions/policy';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -279,13 +281,26 @@ export const listCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      policy: { type: 'string' },
+    },
   });
   if (positionals.length) throw new CliError('list takes no arguments');
-  const registry = registryFor(dataDirOf(values));
+  const dataDir = dataDirOf(values);
+  const { policy } = policyFromFlags(dataDir, values);
+  const registry = registryFor(dataDir);
   const items = await guard(async () => {
     await registry.recover();
-    return registry.list();
+    return (await registry.list()).map((i) => {
+      const forbidden = extensionForbidden(policy, {
+        extensionId: i.id,
+        publisher: i.publisher,
+        fingerprint: i.fingerprint,
+      });
+      return forbidden ? { ...i, forbidden } : i;
+    });
   });
   if (values.json) {
     ctx.stdout(`${JSON.stringify(items)}\n`);
@@ -301,10 +316,19 @@ export const listCommand: Command = async (argv, ctx) => {
       items.map((i) => [
         i.id,
         i.version,
-        i.problem ? 'broken' : i.blocked ? 'blocked' : i.enabled ? 'enabled' : 'disabled',
+        i.problem
+          ? 'broken'
+          : i.blocked
+            ? 'blocked'
+            : 'forbidden' in i
+              ? 'forbidden'
+              : i.enabled
+                ? 'enabled'
+                : 'disabled',
         [
           i.unsigned ? 'unsigned' : '',
-          i.blocked ? 'blocked' : '',
+          i.blocked ? `blocked: ${i.blocked}` : '',
+          'forbidden' in i ? i.forbidden : '',
           i.pending ? `update ${i.pending.version} awaits approval` : '',
           i.lastRollback ? `rolled back from ${i.lastRollback.from}` : '',
         ]

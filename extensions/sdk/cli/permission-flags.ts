@@ -15,7 +15,7 @@ import {
 } from '../../../electron/core/permissions/prompter';
 import { createTerminalPrompter } from '../../../electron/core/permissions/terminal-prompter';
 import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
-import { PolicyError, type Policy } from '../../../electron/core/permissions/policy';
+import { extensionForbidden, PolicyError, type Policy } from '../../../electron/core/permissions/policy';
 import { loadEffectivePolicy, type EffectivePolicy } from '../../../electron/core/permissions/policy-layers';
 import { createStreamNotifier } from '../../../electron/core/notifier';
 import type { Picker } from '../../../electron/core/gateways/types';
@@ -99,8 +99,10 @@ export function servicesFromFlags(
   io: CliIo,
   /** Warden's own code (beyond the data folder), never reachable by extensions' fs calls. */
   protectedPaths: string[] = [],
+  /** The policy already read for this command (else read here). */
+  effective: EffectivePolicy = policyFromFlags(dataDir, flags),
 ): HostServices {
-  const { policy, files } = policyFromFlags(dataDir, flags);
+  const { policy, files } = effective;
   return createDefaultServices(dataDir, {
     prompter: choosePrompter(flags, io),
     policy,
@@ -126,4 +128,15 @@ export function policyFromFlags(dataDir: string, flags: Pick<PermissionFlags, 'p
   }
 }
 
-export type { Policy };
+/** Refuses (exit 2) an extension the policy forbids outright, saying why. */
+export function refuseForbidden(
+  policy: Policy,
+  ext: { manifest: { id: string; publisher: string }; publisherKey?: string },
+): void {
+  const why = extensionForbidden(policy, {
+    extensionId: ext.manifest.id,
+    publisher: ext.manifest.publisher,
+    fingerprint: ext.publisherKey,
+  });
+  if (why) throw new CliError(why);
+}

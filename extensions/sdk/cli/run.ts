@@ -12,7 +12,7 @@ import { LoadError } from '../../../electron/core/extension-process';
 import { loadInstalled, PackageError, recover } from '../../../electron/core/packages';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
-import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
+import { PERMISSION_OPTIONS, policyFromFlags, refuseForbidden, servicesFromFlags } from './permission-flags';
 
 export interface CliContext {
   stdout(text: string): void;
@@ -70,7 +70,10 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   }
 
   const dataDir = dataDirOf(values);
+  const effective = policyFromFlags(dataDir, values);
   const ext = await resolveExtension(dir, dataDir, ctx);
+  // extensions.forbid (and publisher bans) hold for folders and installed ids alike.
+  refuseForbidden(effective.policy, ext);
   const commands = ext.manifest.contributes.commands.map((c) => c.id);
   if (!commands.includes(commandId)) {
     throw new CliError(
@@ -88,6 +91,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     values,
     { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: ctx.stdinIsTTY },
     [wardenRoot(ctx)],
+    effective,
   );
   const supervisor = createSupervisor({
     services,
