@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { LoadedExtension } from '../extension-loader';
 import { openCatalog, type Catalog, type CatalogReadOptions } from './catalog';
 import { PackageError } from './format';
+import { recordFailure, type Failure } from './failures';
 import { readState, type ExtensionRecord } from './install-state';
 import {
   approveUpdate,
@@ -41,6 +42,8 @@ export interface PackageRegistry {
   setEnabled(id: string, enabled: boolean): Promise<void>;
   loadInstalled(id: string): Promise<LoadedExtension>;
   openCatalog(source: string, opts: CatalogReadOptions): Promise<Catalog>;
+  /** Records a crash or failed activation of the active version; returns those within the window. */
+  noteFailure(id: string, failure: Failure, windowMs: number): Promise<Failure[]>;
   /** Installs (or updates to) the catalog's latest non-blocklisted version of `id`. */
   installFromCatalog(
     catalog: Catalog,
@@ -69,6 +72,7 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
     uninstall: (id) => uninstallExtension(dataDir, id, options),
     setEnabled: (id, enabled) => setEnabled(dataDir, id, enabled, options),
     loadInstalled: (id) => loadInstalled(dataDir, id),
+    noteFailure: (id, failure, windowMs) => recordFailure(dataDir, id, failure, windowMs, options.lockTimeoutMs),
     openCatalog: (source, opts) => openCatalog(dataDir, source, { ...opts, lockTimeoutMs: options.lockTimeoutMs }),
     async installFromCatalog(catalog, id, mode, opts = {}) {
       const pkg = catalog.latest(id);
