@@ -6,7 +6,7 @@
  * log; the registry's audit log records it too. Failures are counted in state.json, so separate
  * `warden run` processes add up like crashes inside one long-running host.
  */
-import type { Supervisor, SupervisorEvent } from '../supervisor';
+import type { Supervisor, SupervisorEvent } from '../supervision/supervisor';
 import type { PackageRegistry } from './registry';
 import type { Failure, FailureKind } from './failures';
 

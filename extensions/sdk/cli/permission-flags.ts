@@ -5,7 +5,7 @@
  */
 import readline from 'node:readline';
 import path from 'node:path';
-import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-services';
+import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-api/services';
 import {
   createDenyAllPrompter,
   createScriptedPrompter,
@@ -17,7 +17,7 @@ import { createTerminalPrompter } from '../../../electron/core/permissions/termi
 import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
 import { extensionForbidden, PolicyError, type Policy } from '../../../electron/core/permissions/policy';
 import { loadEffectivePolicy, type EffectivePolicy } from '../../../electron/core/permissions/policy-layers';
-import { createStreamNotifier } from '../../../electron/core/notifier';
+import { createStreamNotifier } from '../../../electron/core/platform/notifier';
 import type { Picker } from '../../../electron/core/gateways/types';
 import { CliError } from './usage';
 

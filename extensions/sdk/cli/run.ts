@@ -4,11 +4,11 @@ import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WardenError, type ErrorData } from '../../../electron/common/errors';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor } from '../../../electron/core/supervisor';
-import { createLogger, type LogEntry } from '../../../electron/core/logger';
-import { loadExtensionFolder, type LoadedExtension } from '../../../electron/core/extension-loader';
-import { LoadError } from '../../../electron/core/extension-process';
+import { createForkLauncher } from '../../../electron/core/process/fork-launcher';
+import { createSupervisor } from '../../../electron/core/supervision/supervisor';
+import { createLogger, type LogEntry } from '../../../electron/core/platform/logger';
+import { loadExtensionFolder, type LoadedExtension } from '../../../electron/core/supervision/extension-loader';
+import { LoadError } from '../../../electron/core/process/extension-process';
 import {
   createPackageRegistry,
   loadInstalled,
