@@ -20,6 +20,7 @@ export interface ServeOptions {
   token?: string;
   devFolders?: string[];
   catalog?: string;
+  catalogRefreshMs?: number;
   policyFile?: string;
   promptTimeoutMs?: number;
   logger?: Logger;
@@ -48,6 +49,7 @@ export async function serveHeadless(o: ServeOptions): Promise<Serving> {
       version: o.version,
       devFolders: o.devFolders,
       catalog: o.catalog,
+      catalogRefreshMs: o.catalogRefreshMs,
       policyFile: o.policyFile,
       promptTimeoutMs: o.promptTimeoutMs,
       logger: o.logger,

@@ -46,7 +46,10 @@ describe('the blocklist reaches warden serve', () => {
   it('stops a version blocked mid-session, shows why, survives a restart, and rolls back', async () => {
     const s = await serveCli(['--data-dir', home, '--catalog-refresh', '1']);
     try {
-      expect(await hello(s, 'a')).toMatchObject({ ok: true, value: { result: 'hello from 2.0.0' } });
+      expect(await hello(s, 'a')).toMatchObject({
+        ok: true,
+        value: { result: { type: 'text', text: 'hello from 2.0.0' } },
+      });
       expect((await runCli(['catalog', 'build', cat, '--key', catKey, '--block', 'acme.hello@2.0.0'])).code).toBe(0);
       await vi.waitFor(async () => expect((await listed(s))?.blocked).toMatch(/blocklisted by a trusted catalog/), {
         timeout: 20_000,
@@ -71,7 +74,10 @@ describe('the blocklist reaches warden serve', () => {
       expect(rb).toMatchObject({ ok: true, value: { version: '1.0.0' } });
       expect(await listed(again)).toMatchObject({ version: '1.0.0' });
       expect((await listed(again))?.blocked).toBeUndefined();
-      expect(await hello(again, 'c')).toMatchObject({ ok: true, value: { result: 'hello from 1.0.0' } });
+      expect(await hello(again, 'c')).toMatchObject({
+        ok: true,
+        value: { result: { type: 'text', text: 'hello from 1.0.0' } },
+      });
     } finally {
       await again.stop();
     }

@@ -58,7 +58,10 @@ describe('auto-rollback of an update that fails to activate', () => {
         },
         { timeout: 15_000, interval: 250 },
       );
-      expect(await run('r4')).toMatchObject({ ok: true, value: { result: 'hello from 1.0.0' } });
+      expect(await run('r4')).toMatchObject({
+        ok: true,
+        value: { result: { type: 'text', text: 'hello from 1.0.0' } },
+      });
     } finally {
       await s.stop();
     }

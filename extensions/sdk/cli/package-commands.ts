@@ -31,7 +31,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
 import { policyFromFlags } from './permission-flags';
-import { extensionForbidden } from '../../../electron/core/permissions/policy';
+import { extensionForbidden, type Policy } from '../../../electron/core/permissions/policy';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -47,8 +47,16 @@ async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T> {
   }
 }
 
-function registryFor(dataDir: string): PackageRegistry {
-  return createPackageRegistry(dataDir, { audit: createAuditLog({ file: servicePaths(dataDir).audit }) });
+/** The registry of a data folder; installs are admitted by the admin policy (extensions.forbid, publisher bans). */
+function registryFor(dataDir: string, flags: { policy?: string } = {}): PackageRegistry {
+  // Read only when something is installed: uninstall and rollback work whatever the policy says.
+  let policy: Policy | undefined;
+  return createPackageRegistry(dataDir, {
+    audit: createAuditLog({ file: servicePaths(dataDir).audit }),
+    admit: (who) =>
+      (policy ??= policyFromFlags(dataDir, flags).policy) &&
+      extensionForbidden(policy, { extensionId: who.id, publisher: who.publisher, fingerprint: who.fingerprint }),
+  });
 }
 
 const short = (fpr: string | undefined) => (fpr ? `${fpr.slice(0, 16)}…` : 'none');
@@ -182,21 +190,29 @@ export const installCommand: Command = async (argv, ctx) => {
       dev: { type: 'boolean', default: false },
       unsigned: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'accept-new-key': { type: 'boolean', default: false },
+      policy: { type: 'string' },
       ...CATALOG_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
   const target = positionals[0]!;
-  const registry = registryFor(dataDirOf(values));
+  const registry = registryFor(dataDirOf(values), values);
+  const acceptNewKey = values['accept-new-key'];
   const outcome = await guard(async () => {
     if (values.dev || values.unsigned) {
       if (!fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
         throw new CliError(`${target} is not a folder`);
       return registry.installUnsigned(path.resolve(target));
     }
-    if (isPackageFile(target)) return registry.install(path.resolve(target));
-    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install');
+    if (isPackageFile(target)) return registry.install(path.resolve(target), { acceptNewKey });
+    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install', { acceptNewKey });
   });
+  if (outcome.replacedKey)
+    ctx.stderr(
+      `warden: replaced the pinned publisher key ${short(outcome.replacedKey)} of ${outcome.id} with ` +
+        `${short(outcome.fingerprint)} (--accept-new-key): updates must now be signed by the new key\n`,
+    );
   if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
   else reportOutcome(ctx, outcome);
   return EXIT_OK;
@@ -219,13 +235,14 @@ export const updateCommand: Command = async (argv, ctx) => {
       'data-dir': { type: 'string' },
       approve: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      policy: { type: 'string' },
       ...CATALOG_OPTIONS,
     },
   });
   if (positionals.length < 1 || positionals.length > 2)
     throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
   const [id, file] = positionals as [string, string | undefined];
-  const registry = registryFor(dataDirOf(values));
+  const registry = registryFor(dataDirOf(values), values);
   const outcome = await guard(async () => {
     if (file) return registry.update(id, path.resolve(file), { approve: values.approve });
     return registry.installFromCatalog(await catalogFrom(registry, values), id, 'update', { approve: values.approve });

@@ -10,7 +10,7 @@ import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger } from '../../../electron/core/platform/logger';
 import { createStreamNotifier } from '../../../electron/core/platform/notifier';
 import { WARDEN_VERSION } from '../../../electron/common/version';
-import { CliError, EXIT_OK } from './usage';
+import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { policyFromFlags } from './permission-flags';
 
@@ -38,6 +38,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       dev: { type: 'string', multiple: true },
       examples: { type: 'boolean', default: false },
       catalog: { type: 'string' },
+      'catalog-refresh': { type: 'string' },
       policy: { type: 'string' },
       'prompt-timeout': { type: 'string' },
       open: { type: 'boolean', default: false },
@@ -46,6 +47,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port expects a port number');
+  const refresh = values['catalog-refresh'] === undefined ? undefined : Number(values['catalog-refresh']);
+  if (refresh !== undefined && !(refresh >= 1 && refresh <= 86_400))
+    throw new CliError('--catalog-refresh expects seconds (1 to 86400)');
   const timeout = values['prompt-timeout'] === undefined ? undefined : Number(values['prompt-timeout']);
   if (timeout !== undefined && !(timeout > 0)) throw new CliError('--prompt-timeout expects milliseconds');
   const dist = path.join(path.dirname(ctx.bootstrapPath), '..');
@@ -82,13 +86,14 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       port,
       devFolders,
       catalog: values.catalog,
+      ...(refresh !== undefined ? { catalogRefreshMs: refresh * 1000 } : {}),
       policyFile: values.policy ? path.resolve(values.policy) : undefined,
       promptTimeoutMs: timeout,
       logger,
       notifier: createStreamNotifier(ctx.stderr),
     });
   } catch (err) {
-    throw new CliError(`cannot start: ${(err as Error).message}`, 1);
+    throw new CliError(`cannot start: ${(err as Error).message}`, EXIT_FAILED);
   }
   const url = serving.server.url;
   ctx.stdout(`Warden is running in headless mode at:\n\n  ${url}\n\n`);
