@@ -62,9 +62,13 @@ describe('the blocklist reaches warden serve', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: 'EPERM' } });
       expect(refused.error?.message).toMatch(/blocklisted/);
       const list = await cli('list');
-      expect(list.stdout).toMatch(/acme\.hello\s+2\.0\.0\s+blocked\s+blocked: blocklisted by a trusted catalog/);
+      expect(list.stdout).toMatch(/acme\.hello\s+2\.0\.0\s+blocked\s+blocked\s/);
+      expect(list.stdout).toMatch(
+        /\nacme\.hello: acme\.hello@2\.0\.0 is blocklisted by a trusted catalog \(key [0-9a-f]{16}…\); it will not run: roll it back or uninstall it\n/,
+      );
     } finally {
-      expect(await s.stop()).toBe(0);
+      const code = await s.stop();
+      expect(code, s.stderr()).toBe(0);
     }
 
     const again = await serveCli(['--data-dir', home]);

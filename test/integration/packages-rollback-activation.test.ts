@@ -51,13 +51,17 @@ describe('auto-rollback of an update that fails to activate', () => {
       const run = (runId: string) =>
         s.call('commands.run', { runId, extensionId: 'acme.hello', commandId: 'hello', args: {} });
       for (let i = 1; i <= 3; i++) expect(await run(`r${i}`)).toMatchObject({ ok: false });
-      await vi.waitFor(
-        async () => {
-          const list = (await s.call('extensions.list')).value as Array<{ id: string; version: string }>;
-          expect(list.find((e) => e.id === 'acme.hello')?.version).toBe('1.0.0');
-        },
-        { timeout: 15_000, interval: 250 },
-      );
+      await vi
+        .waitFor(
+          async () => {
+            const list = (await s.call('extensions.list')).value as Array<{ id: string; version: string }>;
+            expect(list.find((e) => e.id === 'acme.hello')?.version).toBe('1.0.0');
+          },
+          { timeout: 15_000, interval: 250 },
+        )
+        .catch((err: unknown) => {
+          throw new Error(`${String(err)}\n${s.stderr()}`);
+        });
       expect(await run('r4')).toMatchObject({
         ok: true,
         value: { result: { type: 'text', text: 'hello from 1.0.0' } },

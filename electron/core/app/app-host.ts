@@ -157,7 +157,16 @@ export function createAppHost(options: AppHostOptions): AppHost {
   let lastCatalogProblem = '';
   /** What the blocklist said of each installed id when it was last (re)loaded. */
   const seenBlocked = new Map<string, string>();
-  async function refreshCatalog(): Promise<void> {
+  let closed = false;
+  let refreshing: Promise<void> = Promise.resolve();
+  /** One refresh at a time; none after close (it would re-add what close stopped). */
+  function refreshCatalog(): Promise<void> {
+    refreshing = refreshing
+      .then(() => (closed ? undefined : refreshOnce()))
+      .catch((err: unknown) => logger.warn(`catalog refresh failed: ${(err as Error).message}`));
+    return refreshing;
+  }
+  async function refreshOnce(): Promise<void> {
     try {
       const config = readCatalogConfig(options.dataDir);
       const source = options.catalog ?? config.catalog;
@@ -171,7 +180,8 @@ export function createAppHost(options: AppHostOptions): AppHost {
     }
     for (const info of await registry.list()) {
       const k = known.get(info.id);
-      if (!k || k.source !== 'installed' || (info.blocked ?? '') === (seenBlocked.get(info.id) ?? '')) continue;
+      if (closed || !k || k.source !== 'installed' || (info.blocked ?? '') === (seenBlocked.get(info.id) ?? ''))
+        continue;
       seenBlocked.set(info.id, info.blocked ?? '');
       if (info.blocked) {
         logger.warn(`stopping ${info.id}: ${info.blocked}`);
@@ -251,8 +261,10 @@ export function createAppHost(options: AppHostOptions): AppHost {
       changed();
     },
     async close() {
+      closed = true;
       clearTimeout(changeTimer);
       clearInterval(catalogTimer);
+      await refreshing.catch(() => {});
       rollbackWatcher?.stop();
       prompter.closeAll();
       await supervisor.stopAll();

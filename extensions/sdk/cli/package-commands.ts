@@ -344,8 +344,8 @@ export const listCommand: Command = async (argv, ctx) => {
                 : 'disabled',
         [
           i.unsigned ? 'unsigned' : '',
-          i.blocked ? `blocked: ${i.blocked}` : '',
-          'forbidden' in i ? i.forbidden : '',
+          i.blocked ? 'blocked' : '',
+          'forbidden' in i ? 'forbidden by policy' : '',
           i.pending ? `update ${i.pending.version} awaits approval` : '',
           i.lastRollback ? `rolled back from ${i.lastRollback.from}` : '',
         ]
@@ -355,6 +355,12 @@ export const listCommand: Command = async (argv, ctx) => {
       ]),
     )}\n`,
   );
+  // Why an extension will not run, in full (the table cuts long cells).
+  for (const i of items) {
+    for (const why of [i.blocked, 'forbidden' in i ? i.forbidden : undefined, i.problem]) {
+      if (why) ctx.stdout(`${i.id}: ${why}\n`);
+    }
+  }
   return EXIT_OK;
 };
 
