@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createGrantStore } from '../../../electron/core/permissions/grants';
-import { createAuditLog, type AuditRecord } from '../../../electron/core/platform/audit-log';
-import { createFileSecretStore } from '../../../electron/core/platform/secret-store';
-import { servicePaths } from '../../../electron/core/host-api/services';
-import { createStrikeBook } from '../../../electron/core/governance/strikes';
+import {
+  createGrantStore,
+  createAuditLog,
+  type AuditRecord,
+  createFileSecretStore,
+  servicePaths,
+  createStrikeBook,
+} from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 
 export async function grantsCommand(argv: string[], ctx: CliContext): Promise<number> {

@@ -5,20 +5,26 @@
  */
 import readline from 'node:readline';
 import path from 'node:path';
-import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-api/services';
 import {
+  createDefaultServices,
+  servicePaths,
+  type HostServices,
   createDenyAllPrompter,
   createScriptedPrompter,
   parseScriptedRule,
   type Prompter,
   type ScriptedRule,
-} from '../../../electron/core/permissions/prompter';
-import { createTerminalPrompter } from '../../../electron/core/permissions/terminal-prompter';
-import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
-import { extensionForbidden, PolicyError, type Policy } from '../../../electron/core/permissions/policy';
-import { loadEffectivePolicy, type EffectivePolicy } from '../../../electron/core/permissions/policy-layers';
-import { createStreamNotifier } from '../../../electron/core/platform/notifier';
-import type { Picker } from '../../../electron/core/gateways/types';
+  createTerminalPrompter,
+  targetMatches,
+  expandHome,
+  extensionForbidden,
+  loadEffectivePolicy,
+  PolicyError,
+  createStreamNotifier,
+  type EffectivePolicy,
+  type Picker,
+  type Policy,
+} from '../../../electron/core';
 import { CliError } from './usage';
 
 export const PERMISSION_OPTIONS = {

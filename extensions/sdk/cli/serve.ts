@@ -7,11 +7,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { serveHeadless } from '../../../electron/web/serve';
-import { createLogger } from '../../../electron/core/platform/logger';
-import { createStreamNotifier } from '../../../electron/core/platform/notifier';
+import { createLogger, createStreamNotifier } from '../../../electron/core';
 import { WARDEN_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { policyFromFlags } from './permission-flags';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
