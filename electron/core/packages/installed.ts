@@ -83,7 +83,8 @@ export async function loadInstalled(dataDir: string, id: string): Promise<Loaded
   if (!rec.enabled) throw new PackageError(`${id} is disabled`, 'refused');
   const active = activeRecord(rec);
   const block = isBlocked(state, id, active);
-  if (block) throw new PackageError(blockReason(id, active.version, block.catalog), 'refused');
+  if (block)
+    throw new PackageError(`${id}@${active.version} is blocklisted by a trusted catalog; it will not run`, 'refused');
   const dir = versionDir(dataDir, id, active);
   const manifestBytes = await fsp.readFile(path.join(dir, 'manifest.json')).catch(() => undefined);
   if (!manifestBytes)
