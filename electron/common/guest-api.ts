@@ -78,7 +78,7 @@ export interface FetchResponse extends FetchResult {
 export type PermissionState = 'granted' | 'prompt' | 'denied';
 
 export interface Host {
-  readonly extension: { readonly id: string; readonly version: string };
+  readonly extension: { readonly id: string; readonly version: string; readonly apiVersion: string };
   readonly commands: {
     register(id: string, handler: CommandHandler): { dispose(): void };
   };

@@ -28,7 +28,20 @@ export { createDefaultServices, servicePaths, type HostServices, type ServiceOpt
 // permissions/: broker, grants, policy, prompts.
 export { createBroker, type Broker, type BrokerOptions, type ExtensionAuthorizer } from './permissions/broker';
 export { createGrantStore, type Grant, type GrantStore, type Scope } from './permissions/grants';
-export { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './permissions/policy';
+export {
+  EMPTY_POLICY,
+  extensionForbidden,
+  loadPolicyFile,
+  parsePolicy,
+  PolicyError,
+  type Policy,
+} from './permissions/policy';
+export {
+  loadEffectivePolicy,
+  machinePolicyPaths,
+  MACHINE_POLICY_ENV,
+  type EffectivePolicy,
+} from './permissions/policy-layers';
 export {
   createDenyAllPrompter,
   createScriptedPrompter,
@@ -61,6 +74,7 @@ export {
   readPrivateKey,
   readPublicKey,
   verifyPackage,
+  watchForAutoRollback,
   writeKeyPair,
   type Catalog,
   type CatalogBlock,

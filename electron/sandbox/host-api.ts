@@ -7,6 +7,7 @@ import type { HostMethod } from '../common/protocol';
 import type { FetchResult, Host } from '../common/guest-api';
 import type { LogLevel } from '../common/protocol-limits';
 import type { RpcClient } from './rpc-client';
+import { WARDEN_API_VERSION } from '../common/version';
 
 export type CommandHandler = (args: unknown, call: unknown) => unknown;
 
@@ -68,7 +69,7 @@ export function createHostApi(deps: HostApiDeps): Host {
       deps.log(level, args);
 
   return harden({
-    extension: { id: deps.extension.id, version: deps.extension.version },
+    extension: { id: deps.extension.id, version: deps.extension.version, apiVersion: WARDEN_API_VERSION },
     commands: { register },
     fs: {
       readText: call('fs.readText', 1),

@@ -16,6 +16,7 @@ export interface ServeOptions {
   token?: string;
   devFolders?: string[];
   catalog?: string;
+  catalogRefreshMs?: number;
   policyFile?: string;
   promptTimeoutMs?: number;
   logger?: Logger;
@@ -34,35 +35,46 @@ export async function serveHeadless(o: ServeOptions): Promise<Serving> {
     createForkLauncher({ bootstrapPath: o.bootstrapPath, codeCacheDir: path.join(o.dataDir, 'cache', 'v8') }),
     { size: 1, memoryMb: DEFAULT_LIMITS.memoryMb },
   );
-  const host = createAppHost({
-    dataDir: o.dataDir,
-    launcher: pool,
-    mode: 'headless',
-    version: o.version,
-    devFolders: o.devFolders,
-    catalog: o.catalog,
-    policyFile: o.policyFile,
-    promptTimeoutMs: o.promptTimeoutMs,
-    logger: o.logger,
-    notifier: o.notifier,
-    // The Warden folder (dist/sandbox/bootstrap.cjs → its root): the code every sandbox runs.
-    protectedPaths: [path.resolve(o.bootstrapPath, '..', '..', '..')],
-    note: 'Headless mode: the Electron binary is not available here, so Warden runs in your browser on 127.0.0.1.',
-  });
-  await host.start();
-  const server = await startHeadlessServer({
-    host,
-    rendererDir: o.rendererDir,
-    port: o.port,
-    token: o.token,
-    logger: o.logger,
-  });
+  let host: AppHost | undefined;
+  let server: HeadlessServer;
+  try {
+    host = createAppHost({
+      dataDir: o.dataDir,
+      launcher: pool,
+      mode: 'headless',
+      version: o.version,
+      devFolders: o.devFolders,
+      catalog: o.catalog,
+      catalogRefreshMs: o.catalogRefreshMs,
+      policyFile: o.policyFile,
+      promptTimeoutMs: o.promptTimeoutMs,
+      logger: o.logger,
+      notifier: o.notifier,
+      // The Warden folder (dist/sandbox/bootstrap.cjs → its root): the code every sandbox runs.
+      protectedPaths: [path.resolve(o.bootstrapPath, '..', '..', '..')],
+      note: 'Headless mode: the Electron binary is not available here, so Warden runs in your browser on 127.0.0.1.',
+    });
+    await host.start();
+    server = await startHeadlessServer({
+      host,
+      rendererDir: o.rendererDir,
+      port: o.port,
+      token: o.token,
+      logger: o.logger,
+    });
+  } catch (err) {
+    // The warm pool's pre-started process would keep a failed server's process alive (a hang).
+    await host?.close().catch(() => {});
+    pool.close();
+    throw err;
+  }
+  const started = host;
   return {
-    host,
+    host: started,
     server,
     async close() {
       await server.close();
-      await host.close();
+      await started.close();
       pool.close();
     },
   };

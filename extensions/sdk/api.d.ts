@@ -110,8 +110,11 @@ export type Capability = 'fs.read' | 'fs.write' | 'net' | 'secrets' | 'notificat
 export type PermissionState = 'granted' | 'prompt' | 'denied';
 
 export interface Host {
-  /** Synchronous: the running extension's identity. */
-  readonly extension: { readonly id: string; readonly version: string };
+  /**
+   * Synchronous: the running extension's identity, and `apiVersion`, the version of this API the
+   * host implements (semver; what manifest.json `engines.warden` is checked against).
+   */
+  readonly extension: { readonly id: string; readonly version: string; readonly apiVersion: string };
 
   readonly commands: {
     /** Registers a handler for a command declared in manifest.json `contributes.commands` (sync). */

@@ -18,7 +18,8 @@ import type { Launcher } from '../process/launcher';
 import { silentLogger, type Logger } from '../platform/logger';
 import { createSupervisor, type Supervisor } from '../supervision/supervisor';
 import { createDefaultServices, servicePaths, type HostServices } from '../host-api/services';
-import { loadPolicyFile, type Policy } from '../permissions/policy';
+import { extensionForbidden, PolicyError, type Policy } from '../permissions/policy';
+import { loadEffectivePolicy } from '../permissions/policy-layers';
 import { createUiPrompter, type UiPrompter } from '../permissions/ui-prompter';
 import type { ProcSampler } from '../governance/proc-stats';
 import type { SecretStore } from '../platform/secret-store';
@@ -26,6 +27,7 @@ import type { Notifier } from '../platform/notifier';
 import type { Picker } from '../gateways/types';
 import {
   createPackageRegistry,
+  readCatalogConfig,
   watchForAutoRollback,
   type PackageRegistry,
   type AutoRollbackWatcher,
@@ -54,6 +56,11 @@ export interface AppHostOptions {
   protectedPaths?: string[];
   /** A catalog folder or http(s) URL (else the data dir's config.json `catalog`). */
   catalog?: string;
+  /**
+   * How often the trusted catalog is re-read for its blocklist (default 15 minutes; it is also
+   * read at start). A newly blocked installed version is stopped at once.
+   */
+  catalogRefreshMs?: number;
   promptTimeoutMs?: number;
   note?: string;
 }
@@ -89,11 +96,17 @@ export function createAppHost(options: AppHostOptions): AppHost {
   });
   const policyFile = options.policyFile ?? servicePaths(options.dataDir).policy;
   let policy: Policy;
+  let policyFiles: string[];
   try {
-    policy = loadPolicyFile(policyFile);
+    // The machine-wide policy narrowed by the per-user file (a named one must exist).
+    ({ policy, files: policyFiles } = loadEffectivePolicy({
+      userFile: policyFile,
+      userExplicit: options.policyFile !== undefined,
+    }));
   } catch (err) {
     // A broken admin policy must not silently mean "no policy": refuse to start.
-    throw new WardenError('EINVAL', (err as Error).message);
+    if (err instanceof PolicyError) throw new WardenError('EINVAL', err.message);
+    throw err;
   }
   const services = createDefaultServices(options.dataDir, {
     prompter,
@@ -101,7 +114,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     picker: options.picker,
     notifier: options.notifier,
     promptTimeoutMs: timeoutMs,
-    protectedPaths: [policyFile, ...(options.protectedPaths ?? [])],
+    protectedPaths: [...new Set([policyFile, ...policyFiles])].concat(options.protectedPaths ?? []),
   });
   if (options.secrets) services.secrets = options.secrets;
   const supervisor = createSupervisor({
@@ -111,7 +124,17 @@ export function createAppHost(options: AppHostOptions): AppHost {
     services,
     governance: options.sample === undefined ? {} : { sample: options.sample },
   });
-  const registry = createPackageRegistry(options.dataDir, { audit: services.audit });
+  const forbidden = (ext: { manifest: { id: string; publisher: string }; publisherKey?: string }) =>
+    extensionForbidden(policy, {
+      extensionId: ext.manifest.id,
+      publisher: ext.manifest.publisher,
+      fingerprint: ext.publisherKey,
+    });
+  const registry = createPackageRegistry(options.dataDir, {
+    audit: services.audit,
+    admit: (who) => forbidden({ manifest: who, publisherKey: who.fingerprint }),
+  });
+  let catalogTimer: NodeJS.Timeout | undefined;
   let rollbackWatcher: AutoRollbackWatcher | undefined;
 
   let changeTimer: NodeJS.Timeout | undefined;
@@ -124,7 +147,48 @@ export function createAppHost(options: AppHostOptions): AppHost {
     }, 50);
   };
 
-  const known = createKnownExtensions({ supervisor, registry, logger, changed });
+  const known = createKnownExtensions({ supervisor, registry, logger, changed, forbidden });
+
+  /**
+   * Re-reads the trusted catalog (its blocklist lands in state.json) and stops every installed
+   * extension whose active version became blocked, keeping it visible with the reason.
+   */
+  let lastCatalogProblem = '';
+  /** What the blocklist said of each installed id when it was last (re)loaded. */
+  const seenBlocked = new Map<string, string>();
+  let closed = false;
+  let refreshing: Promise<void> = Promise.resolve();
+  /** One refresh at a time; none after close (it would re-add what close stopped). */
+  function refreshCatalog(): Promise<void> {
+    refreshing = refreshing
+      .then(() => (closed ? undefined : refreshOnce()))
+      .catch((err: unknown) => logger.warn(`catalog refresh failed: ${(err as Error).message}`));
+    return refreshing;
+  }
+  async function refreshOnce(): Promise<void> {
+    try {
+      const config = readCatalogConfig(options.dataDir);
+      const source = options.catalog ?? config.catalog;
+      if (source && config.catalogKeys.length > 0)
+        await registry.openCatalog(source, { trustedKeys: config.catalogKeys });
+      lastCatalogProblem = '';
+    } catch (err) {
+      const problem = (err as Error).message;
+      if (problem !== lastCatalogProblem) logger.warn(`catalog cannot be read: ${problem}`);
+      lastCatalogProblem = problem;
+    }
+    for (const info of await registry.list()) {
+      const k = known.get(info.id);
+      if (closed || !k || k.source !== 'installed' || (info.blocked ?? '') === (seenBlocked.get(info.id) ?? ''))
+        continue;
+      seenBlocked.set(info.id, info.blocked ?? '');
+      if (info.blocked) {
+        logger.warn(`stopping ${info.id}: ${info.blocked}`);
+        services.audit?.write({ ext: info.id, kind: 'lifecycle', detail: `stopped: ${info.blocked}` });
+      }
+      await known.reload(info.id).catch((err: unknown) => logger.warn(`${info.id}: ${(err as Error).message}`));
+    }
+  }
   const handlers = createHandlers({
     options,
     supervisor,
@@ -175,16 +239,31 @@ export function createAppHost(options: AppHostOptions): AppHost {
     },
     async start() {
       await registry.recover({ ifIdle: true });
+      // The blocklist first, so a version blocked while the host was down never starts. A slow
+      // catalog does not hold the start up: its answer applies when it comes (refreshCatalog).
+      let firstDone = false;
+      const first = refreshCatalog().finally(() => (firstDone = true));
+      await Promise.race([first, new Promise((r) => setTimeout(r, 5000).unref())]);
       await known.loadAll(options.devFolders ?? []);
+      for (const info of await registry.list()) seenBlocked.set(info.id, info.blocked ?? '');
+      if (!firstDone) void first.then(() => refreshCatalog());
+      const every = options.catalogRefreshMs ?? 15 * 60_000;
+      catalogTimer = setInterval(() => void refreshCatalog().catch(() => {}), every);
+      catalogTimer.unref();
       rollbackWatcher = watchForAutoRollback(supervisor, registry);
       rollbackWatcher.onEvent((e) => {
         logger.warn(e.message);
+        // The panel shows the version now running, not the one rolled back from.
+        if (e.type === 'rolled-back') void known.reload(e.id).catch(() => {});
         changed();
       });
       changed();
     },
     async close() {
+      closed = true;
       clearTimeout(changeTimer);
+      clearInterval(catalogTimer);
+      await refreshing.catch(() => {});
       rollbackWatcher?.stop();
       prompter.closeAll();
       await supervisor.stopAll();

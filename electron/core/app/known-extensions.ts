@@ -39,13 +39,34 @@ export function createKnownExtensions(d: {
   registry: PackageRegistry;
   logger: Logger;
   changed(): void;
+  /** Why the admin policy forbids this extension outright, if it does (never loaded then). */
+  forbidden?(ext: { manifest: Manifest; publisherKey?: string }): string | undefined;
 }): KnownExtensions {
   const { supervisor, registry } = d;
   const known = new Map<string, Known>();
 
   function addLoaded(ext: LoadedExtension, src: Known): void {
-    known.set(ext.manifest.id, src);
-    if (src.enabled && !src.blocked) supervisor.add(ext);
+    const forbidden = d.forbidden?.(ext);
+    const entry = forbidden && !src.blocked ? { ...src, blocked: forbidden } : src;
+    known.set(ext.manifest.id, entry);
+    if (entry.enabled && !entry.blocked) supervisor.add(ext);
+  }
+
+  /**
+   * An installed extension that may not run (blocklisted, changed on disk…) stays visible with
+   * the reason, so the user can roll it back or uninstall it; it is never added to the supervisor.
+   */
+  async function loadInstalled(id: string, info: { enabled: boolean; blocked?: string }): Promise<void> {
+    try {
+      const ext = await registry.loadInstalled(id);
+      addLoaded(ext, { source: 'installed', enabled: info.enabled, blocked: info.blocked, manifest: ext.manifest });
+    } catch (err) {
+      const reason = info.blocked ?? `cannot be loaded: ${(err as Error).message}`;
+      d.logger.warn(`installed extension ${id} will not run: ${reason}`);
+      const manifest = await registry.manifest(id).catch(() => undefined);
+      if (manifest) known.set(id, { source: 'installed', enabled: info.enabled, blocked: reason, manifest });
+      else known.delete(id);
+    }
   }
 
   return {
@@ -59,16 +80,10 @@ export function createKnownExtensions(d: {
     entries: () => [...known],
     async loadAll(devFolders) {
       for (const info of await registry.list()) {
-        try {
-          const ext = await registry.loadInstalled(info.id);
-          addLoaded(ext, {
-            source: 'installed',
-            enabled: info.enabled,
-            blocked: info.blocked,
-            manifest: ext.manifest,
-          });
-        } catch (err) {
-          d.logger.warn(`installed extension ${info.id} cannot be loaded: ${(err as Error).message}`);
+        if (info.enabled || info.blocked) await loadInstalled(info.id, info);
+        else {
+          const manifest = await registry.manifest(info.id).catch(() => undefined);
+          if (manifest) known.set(info.id, { source: 'installed', enabled: false, manifest });
         }
       }
       for (const dir of devFolders) {
@@ -93,9 +108,11 @@ export function createKnownExtensions(d: {
         d.changed();
         return;
       }
-      const ext = await registry.loadInstalled(id);
-      known.set(id, { source: 'installed', enabled: info.enabled, blocked: info.blocked, manifest: ext.manifest });
-      if (info.enabled && !info.blocked) supervisor.add(ext);
+      if (info.enabled || info.blocked) await loadInstalled(id, info);
+      else {
+        const manifest = await registry.manifest(id);
+        known.set(id, { source: 'installed', enabled: false, manifest });
+      }
       d.changed();
     },
     forget: (id) => void known.delete(id),

@@ -1,16 +1,19 @@
 /**
- * Auto-rollback: an extension updated less than `window` ago that exits unexpectedly `crashes`
- * times goes back to the version it was updated from (kept locally), is reloaded in the
- * supervisor (released from a quarantine its crashes caused) and the rollback is reported as an
- * event with a message fit for the activity log; the registry's audit log records it too.
+ * Auto-rollback: an extension updated less than `window` ago that fails `crashes` times (exits
+ * unexpectedly, or fails to load: its `activate()` throws) goes back to the version it was
+ * updated from (kept locally), is reloaded in the supervisor (released from a quarantine its
+ * crashes caused) and the rollback is reported as an event with a message fit for the activity
+ * log; the registry's audit log records it too. Failures are counted in state.json, so separate
+ * `warden run` processes add up like crashes inside one long-running host.
  */
 import type { Supervisor, SupervisorEvent } from '../supervision/supervisor';
 import type { PackageRegistry } from './registry';
+import type { Failure, FailureKind } from './failures';
 
 export interface AutoRollbackOptions {
   /** How long after an update crashes count (default 5 minutes). */
   window?: number;
-  /** Unexpected exits within the window that trigger the rollback (default 3). */
+  /** Unexpected exits or failed activations within the window that trigger the rollback (default 3). */
   crashes?: number;
   now?: () => number;
 }
@@ -34,25 +37,28 @@ export function watchForAutoRollback(
   const windowMs = options.window ?? 5 * 60_000;
   const threshold = options.crashes ?? 3;
   const now = options.now ?? Date.now;
-  const crashes = new Map<string, number[]>();
   const busy = new Map<string, Promise<void>>();
   const listeners = new Set<(e: AutoRollbackEvent) => void>();
   const inFlight = new Set<Promise<void>>();
   const emit = (e: AutoRollbackEvent) => listeners.forEach((l) => l(e));
 
-  async function onCrash(id: string, at: number): Promise<void> {
+  const describe = (failures: Failure[]) => {
+    const kinds = new Set(failures.map((f) => f.kind));
+    const what =
+      kinds.size > 1 ? 'crashed or failed to activate' : kinds.has('crash') ? 'crashed' : 'failed to activate';
+    return `${what} ${failures.length} times`;
+  };
+
+  async function onFailure(id: string, at: number, kind: FailureKind): Promise<void> {
     const rec = await registry.record(id);
     if (!rec || !rec.updatedFrom || at - rec.activatedAt > windowMs) return;
-    const times = (crashes.get(id) ?? []).filter((t) => t >= rec.activatedAt && at - t <= windowMs);
-    times.push(at);
-    crashes.set(id, times);
-    if (times.length < threshold || busy.has(id)) return;
+    const failures = await registry.noteFailure(id, { at, kind }, windowMs);
+    if (failures.length < threshold || busy.has(id)) return;
     const from = rec.active;
-    const reason = `crashed ${times.length} times within ${Math.round(windowMs / 1000)} s of the update to ${from}`;
+    const reason = `${describe(failures)} within ${Math.round(windowMs / 1000)} s of the update to ${from}`;
     const job = (async () => {
       try {
         const out = await registry.rollback(id, { to: rec.updatedFrom, reason, onlyIfActive: from });
-        crashes.delete(id);
         await supervisor.remove(id);
         supervisor.add(await registry.loadInstalled(id));
         if (supervisor.status(id).quarantine) supervisor.release(id);
@@ -61,7 +67,7 @@ export function watchForAutoRollback(
           id,
           from: out.from,
           to: out.to,
-          crashes: times.length,
+          crashes: failures.length,
           message: `${id} ${out.from} ${reason}; rolled back to ${out.to}`,
         });
       } catch (err) {
@@ -75,9 +81,16 @@ export function watchForAutoRollback(
   }
 
   const off = supervisor.onEvent((e: SupervisorEvent) => {
-    if (e.type !== 'exit' || e.expected) return;
+    // A crash, or a load that failed (the process is then stopped, an expected exit).
+    const kind: FailureKind | undefined =
+      e.type === 'exit' && !e.expected
+        ? 'crash'
+        : e.type === 'state' && e.state === 'failed'
+          ? 'activation'
+          : undefined;
+    if (!kind) return;
     const at = now();
-    const handled: Promise<void> = onCrash(e.id, at)
+    const handled: Promise<void> = onFailure(e.id, at, kind)
       .catch((err: unknown) =>
         emit({
           type: 'rollback-failed',

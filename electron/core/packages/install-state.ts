@@ -60,6 +60,14 @@ const ExtensionRecordSchema = z.object({
   /** The version active before the last update (what auto-rollback returns to). */
   updatedFrom: z.string().optional(),
   lastRollback: z.object({ from: z.string(), to: z.string(), at: z.number(), reason: z.string() }).optional(),
+  /**
+   * Crashes and failed activations of the active version since it was activated (auto-rollback
+   * counts them here, so separate `warden run` processes add up). Bounded: the last few only.
+   */
+  failures: z
+    .array(z.object({ at: z.number(), kind: z.enum(['crash', 'activation']) }))
+    .max(16)
+    .optional(),
 });
 export type ExtensionRecord = z.infer<typeof ExtensionRecordSchema>;
 export type PendingRecord = NonNullable<ExtensionRecord['pending']>;
@@ -82,10 +90,18 @@ const StateSchema = z.object({
     z.object({ version: z.number(), sha256: z.string(), expires: z.string(), seenAt: z.number() }),
   ),
   blocklist: z.array(BlockEntrySchema),
+  /**
+   * Publisher keys pinned per id. They outlive `uninstall`: a reinstall signed by another key is
+   * refused unless the user explicitly accepts the new key (`--accept-new-key`).
+   */
+  pins: z
+    .record(z.string(), z.object({ publicKey: z.string(), fingerprint: z.string(), pinnedAt: z.number() }))
+    .default({}),
 });
 export type InstallState = z.infer<typeof StateSchema>;
+export type PublisherPin = InstallState['pins'][string];
 
-export const emptyState = (): InstallState => ({ format: 1, extensions: {}, catalogs: {}, blocklist: [] });
+export const emptyState = (): InstallState => ({ format: 1, extensions: {}, catalogs: {}, blocklist: [], pins: {} });
 
 export function extensionsRoot(dataDir: string): string {
   return path.join(dataDir, 'extensions');

@@ -23,6 +23,7 @@ import {
   activate,
   activeRecord,
   audit,
+  checkAdmission,
   makeStaging,
   moveIntoPlace,
   readManifestOf,
@@ -38,6 +39,11 @@ export interface InstallOptions extends RegistryOptions {
   approve?: boolean;
   /** What a catalog said this package is: a mismatch refuses it (mix-and-match). */
   expect?: { id?: string; version?: string; publicKey?: string; sha256?: string; size?: number };
+  /**
+   * Install an id whose pinned publisher key (kept after uninstall) differs from the package's:
+   * the user accepts that someone else now signs it, and the new key becomes the pin.
+   */
+  acceptNewKey?: boolean;
 }
 
 export interface InstallOutcome {
@@ -50,6 +56,8 @@ export interface InstallOutcome {
   fingerprint?: string;
   manifest: Manifest;
   unsigned?: boolean;
+  /** The fingerprint of the pinned key this install replaced (`acceptNewKey`). */
+  replacedKey?: string;
 }
 
 /**
@@ -81,6 +89,7 @@ export async function installPackage(
         if (e.publicKey && e.publicKey !== pkg.publicKey)
           throw new PackageError('the package is signed by another key than the catalog lists');
       }
+      checkAdmission(opts, { id: pkg.id, publisher: pkg.publisher, fingerprint: pkg.fingerprint });
       const blocked = isBlocked(state, pkg.id, { version: pkg.version, packageSha256: extracted.packageSha256 });
       if (blocked) throw new PackageError(`${pkg.id}@${pkg.version} is blocklisted by a trusted catalog`, 'refused');
       const before = state.extensions[pkg.id];
@@ -95,6 +104,16 @@ export async function installPackage(
       let next: ExtensionRecord;
       let outcome: InstallOutcome;
       const rec = recordOf(pkg, pkg.version, now(), extracted.packageSha256);
+      const pin = Object.hasOwn(state.pins, pkg.id) ? state.pins[pkg.id] : undefined;
+      const replacedKey = !before && pin && pin.fingerprint !== pkg.fingerprint ? pin.fingerprint : undefined;
+      if (replacedKey && !opts.acceptNewKey) {
+        throw new PackageError(
+          `${pkg.id} ${pkg.version} is signed by key ${pkg.fingerprint.slice(0, 16)}…, not the publisher ` +
+            `key ${replacedKey.slice(0, 16)}… pinned when it was first installed (kept after uninstall). ` +
+            `If you know the publisher changed keys, install with --accept-new-key`,
+          'refused',
+        );
+      }
       if (!before) {
         next = {
           active: pkg.version,
@@ -111,6 +130,7 @@ export async function installPackage(
           status: 'installed',
           fingerprint: pkg.fingerprint,
           manifest: pkg.manifest,
+          ...(replacedKey ? { replacedKey } : {}),
         };
       } else {
         checkUpdateTrust(pkg, before);
@@ -142,13 +162,16 @@ export async function installPackage(
       }
       await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, opts.fsync !== false);
       state.extensions[pkg.id] = next;
+      if (!pin || replacedKey) {
+        state.pins[pkg.id] = { publicKey: pkg.publicKey, fingerprint: pkg.fingerprint, pinnedAt: now() };
+      }
       await writeState(dataDir, state);
       await removeUnreferenced(dataDir, pkg.id, before, next);
       audit(
         opts,
         pkg.id,
         outcome.status === 'installed'
-          ? `installed ${pkg.version} (publisher key ${pkg.fingerprint.slice(0, 16)})`
+          ? `installed ${pkg.version} (publisher key ${pkg.fingerprint.slice(0, 16)}${replacedKey ? `, replacing the pinned key ${replacedKey.slice(0, 16)} as the user accepted` : ''})`
           : outcome.status === 'updated'
             ? `updated ${outcome.from} → ${pkg.version}`
             : `update ${pkg.version} staged: wider permissions await approval`,
@@ -191,6 +214,7 @@ export async function installUnsigned(
   const loaded = await loadExtensionFolder(folder);
   if (!loaded.ok) throw new PackageError(`invalid extension: ${loaded.errors[0]}`);
   const m = loaded.extension.manifest;
+  checkAdmission(opts, { id: m.id, publisher: m.publisher });
   return withLock(dataDir, opts, async (state) => {
     const before = state.extensions[m.id];
     if (before && !before.unsigned) {

@@ -27,6 +27,16 @@ export interface InstalledInfo {
   problem?: string;
 }
 
+/** Why a blocklisted version may not run, as the panel and `warden list` show it. */
+export const blockReason = (id: string, version: string, catalog: string) =>
+  `${id}@${version} is blocklisted by a trusted catalog (key ${catalog.slice(0, 16)}…); it will not run: roll it back or uninstall it`;
+
+/** The active version's manifest, unverified: for showing an extension that cannot be loaded. */
+export async function readInstalledManifest(dataDir: string, id: string) {
+  const state = await readState(dataDir);
+  return readManifestOf(versionDir(dataDir, id, activeRecord(requireRecord(state, id))));
+}
+
 export async function listInstalled(dataDir: string): Promise<InstalledInfo[]> {
   const state = await readState(dataDir);
   const out: InstalledInfo[] = [];
@@ -49,7 +59,7 @@ export async function listInstalled(dataDir: string): Promise<InstalledInfo[]> {
     try {
       const active = activeRecord(rec);
       const block = isBlocked(state, id, active);
-      if (block) info.blocked = `blocklisted by catalog ${block.catalog.slice(0, 16)}`;
+      if (block) info.blocked = blockReason(id, active.version, block.catalog);
       const m = await readManifestOf(versionDir(dataDir, id, active));
       info.name = m.name;
       info.publisher = m.publisher;

@@ -101,6 +101,10 @@ export async function uninstallExtension(
   return withLock(dataDir, opts, async (state) => {
     const before = requireRecord(state, id);
     delete state.extensions[id];
+    // The publisher key stays pinned: a reinstall signed by another key needs --accept-new-key.
+    if (before.publicKey && before.fingerprint && !Object.hasOwn(state.pins, id)) {
+      state.pins[id] = { publicKey: before.publicKey, fingerprint: before.fingerprint, pinnedAt: before.activatedAt };
+    }
     await writeState(dataDir, state);
     await fsp.rm(path.join(extensionsRoot(dataDir), id), { recursive: true, force: true });
     crashPoint(`removed ${id}`);

@@ -6,11 +6,13 @@ import path from 'node:path';
 import type { LoadedExtension } from '../supervision/extension-loader';
 import { openCatalog, type Catalog, type CatalogReadOptions } from './catalog';
 import { PackageError } from './format';
+import { recordFailure, type Failure } from './failures';
 import { readState, type ExtensionRecord } from './install-state';
 import { recover, type RecoveryReport, type RegistryOptions } from './store';
 import { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
 import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
-import { listInstalled, loadInstalled, type InstalledInfo } from './installed';
+import { listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
+import type { Manifest } from '../../common/manifest';
 import semver from 'semver';
 
 export interface PackageRegistry {
@@ -27,7 +29,11 @@ export interface PackageRegistry {
   uninstall(id: string): Promise<{ id: string; version: string }>;
   setEnabled(id: string, enabled: boolean): Promise<void>;
   loadInstalled(id: string): Promise<LoadedExtension>;
+  /** The active version's manifest, unverified (to show an extension that cannot run, and why). */
+  manifest(id: string): Promise<Manifest>;
   openCatalog(source: string, opts: CatalogReadOptions): Promise<Catalog>;
+  /** Records a crash or failed activation of the active version; returns those within the window. */
+  noteFailure(id: string, failure: Failure, windowMs: number): Promise<Failure[]>;
   /** Installs (or updates to) the catalog's latest non-blocklisted version of `id`. */
   installFromCatalog(
     catalog: Catalog,
@@ -56,6 +62,8 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
     uninstall: (id) => uninstallExtension(dataDir, id, options),
     setEnabled: (id, enabled) => setEnabled(dataDir, id, enabled, options),
     loadInstalled: (id) => loadInstalled(dataDir, id),
+    manifest: (id) => readInstalledManifest(dataDir, id),
+    noteFailure: (id, failure, windowMs) => recordFailure(dataDir, id, failure, windowMs, options.lockTimeoutMs),
     openCatalog: (source, opts) => openCatalog(dataDir, source, { ...opts, lockTimeoutMs: options.lockTimeoutMs }),
     async installFromCatalog(catalog, id, mode, opts = {}) {
       const pkg = catalog.latest(id);

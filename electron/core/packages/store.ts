@@ -44,6 +44,17 @@ export interface RegistryOptions {
   /** fsync extracted files (default true). */
   fsync?: boolean;
   lockTimeoutMs?: number;
+  /**
+   * The administrator's say on what may be installed (policy `extensions.forbid`, publisher
+   * bans): a reason refuses the package before anything is committed; undefined admits it.
+   */
+  admit?(who: { id: string; publisher: string; fingerprint?: string }): string | undefined;
+}
+
+/** Refuses what the admission check (the admin policy) forbids. */
+export function checkAdmission(opts: RegistryOptions, who: { id: string; publisher: string; fingerprint?: string }) {
+  const why = opts.admit?.(who);
+  if (why) throw new PackageError(why, 'refused');
 }
 
 export interface RecoveryReport {

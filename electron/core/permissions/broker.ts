@@ -76,7 +76,9 @@ export function createBroker(options: BrokerOptions): Broker {
 
   return {
     forExtension({ manifest, publisherKey }) {
+      // Grants bind to the publisher key once there is one; policy rules see name and key.
       const ext = { extensionId: manifest.id, publisher: publisherKey ?? manifest.publisher };
+      const who = { extensionId: manifest.id, publisher: manifest.publisher, fingerprint: publisherKey };
       const pending = new Map<string, Promise<Decision>>();
       let queue: Promise<unknown> = Promise.resolve();
 
@@ -179,7 +181,7 @@ export function createBroker(options: BrokerOptions): Broker {
       };
 
       const decide = async (req: PermissionRequest): Promise<Decision> => {
-        const verdict = policyVerdict(options.policy, ext, req.capability, req.target, home);
+        const verdict = policyVerdict(options.policy, who, req.capability, req.target, home);
         if (verdict === 'forbid') return deny('policy', 'policy');
         // One lookup serves both the picker check and the stored answer.
         const grant = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
@@ -217,7 +219,7 @@ export function createBroker(options: BrokerOptions): Broker {
         },
         query(capability, target) {
           try {
-            const verdict = policyVerdict(options.policy, ext, capability, target, home);
+            const verdict = policyVerdict(options.policy, who, capability, target, home);
             if (verdict === 'forbid' || declaredMatch(capability, target) === undefined) return 'denied';
             if (verdict === 'allow') return 'granted';
             const s = stored({ capability, target });

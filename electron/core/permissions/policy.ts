@@ -19,7 +19,13 @@
  * A rule applies when every field it names matches (an omitted field matches everything).
  * `limits` are ceilings on the I/O budgets: an extension gets what its manifest asks (or the
  * default), but never more than the policy allows.
- * A policy file that cannot be read or validated is an error, never "no policy".
+ * `publishers` names a publisher or a publisher key fingerprint (lowercase hex, `*` allowed): a
+ * forbid rule matches either, so it reaches signed packages too; an allow rule matches a signed
+ * package only by its key (a name in a manifest is a claim anyone can sign), an unsigned folder by
+ * its name. A forbid rule that names no capability and no targets forbids the extension outright
+ * (install, load and run), like `extensions.forbid`.
+ * A policy file that cannot be read or validated is an error, never "no policy"
+ * (policy-layers.ts adds the machine-wide file the per-user one can only narrow).
  */
 import fs from 'node:fs';
 import { z } from 'zod';
@@ -95,24 +101,47 @@ export function parsePolicy(value: unknown): { ok: true; policy: Policy } | { ok
   return { ok: false, errors: formatIssues(r.error) };
 }
 
-/** Reads a policy file; a missing file is the empty policy, an invalid one is an error. */
-export function loadPolicyFile(file: string): Policy {
+/** A policy that cannot be used: fatal for whoever asked for it (the CLI exits 2). */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+}
+
+/** One parsed policy file and the top-level keys it actually wrote (merging needs to know). */
+export interface PolicyLayer {
+  file: string;
+  policy: Policy;
+  given: ReadonlySet<string>;
+}
+
+/**
+ * Reads one policy file. A missing file is `undefined` (no layer) unless `mustExist` (a file the
+ * user named); unreadable or invalid is always a PolicyError, never "no policy".
+ */
+export function readPolicyLayer(file: string, opts: { mustExist?: boolean } = {}): PolicyLayer | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_POLICY;
-    throw new Error(`policy file ${file} cannot be read`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !opts.mustExist) return undefined;
+    throw new PolicyError(
+      code === 'ENOENT' ? `policy file ${file} does not exist` : `policy file ${file} cannot be read (${code})`,
+    );
   }
   let json: unknown;
   try {
     json = parseStrictJson(text);
   } catch (err) {
-    throw new Error(`policy file ${file} is not valid JSON (${(err as Error).message})`);
+    throw new PolicyError(`policy file ${file} is not valid JSON (${(err as Error).message})`);
   }
   const r = parsePolicy(json);
-  if (!r.ok) throw new Error(`policy file ${file}: ${r.errors.join('; ')}`);
-  return r.policy;
+  if (!r.ok) throw new PolicyError(`policy file ${file}: ${r.errors.join('; ')}`);
+  return { file, policy: r.policy, given: new Set(Object.keys(json as object)) };
+}
+
+/** Reads a policy file; a missing file is the empty policy (unless `mustExist`), an invalid one is an error. */
+export function loadPolicyFile(file: string, opts: { mustExist?: boolean } = {}): Policy {
+  return readPolicyLayer(file, opts)?.policy ?? EMPTY_POLICY;
 }
 
 const idMatches = (globs: string[] | undefined, value: string) =>
@@ -121,14 +150,34 @@ const idMatches = (globs: string[] | undefined, value: string) =>
 
 export interface PolicySubject {
   extensionId: string;
+  /** The publisher name the manifest (signed or not) declares. */
   publisher: string;
+  /** A signed package's pinned publisher key fingerprint (absent for unsigned folders). */
+  fingerprint?: string;
 }
 
-function ruleMatches(rule: PolicyRule, who: PolicySubject, capability: Capability, target: string, home?: string) {
+/** Forbid rules match a publisher by name or key; allow rules a signed one by key only. */
+function publisherMatches(globs: string[] | undefined, who: PolicySubject, effect: 'forbid' | 'allow'): boolean {
+  if (globs === undefined) return true;
+  if (who.fingerprint !== undefined && idMatches(globs, who.fingerprint)) return true;
+  return (effect === 'forbid' || who.fingerprint === undefined) && idMatches(globs, who.publisher);
+}
+
+function subjectMatches(rule: PolicyRule, who: PolicySubject, effect: 'forbid' | 'allow'): boolean {
+  return idMatches(rule.extensions, who.extensionId) && publisherMatches(rule.publishers, who, effect);
+}
+
+function ruleMatches(
+  rule: PolicyRule,
+  effect: 'forbid' | 'allow',
+  who: PolicySubject,
+  capability: Capability,
+  target: string,
+  home?: string,
+) {
   return (
     (rule.capability === undefined || rule.capability === capability) &&
-    idMatches(rule.extensions, who.extensionId) &&
-    idMatches(rule.publishers, who.publisher) &&
+    subjectMatches(rule, who, effect) &&
     (rule.targets === undefined || rule.targets.some((t) => targetMatches(capability, t, target, home)))
   );
 }
@@ -143,14 +192,28 @@ export function policyVerdict(
   target: string,
   home?: string,
 ): PolicyVerdict {
-  if (policy.forbid.some((r) => ruleMatches(r, who, capability, target, home))) return 'forbid';
-  if (policy.allow.some((r) => ruleMatches(r, who, capability, target, home))) return 'allow';
+  if (policy.forbid.some((r) => ruleMatches(r, 'forbid', who, capability, target, home))) return 'forbid';
+  if (policy.allow.some((r) => ruleMatches(r, 'allow', who, capability, target, home))) return 'allow';
   return undefined;
 }
 
-/** Whether the policy forbids running the extension at all. */
-export function extensionForbidden(policy: Policy, who: PolicySubject): boolean {
-  return policy.extensions.forbid.length > 0 && idMatches(policy.extensions.forbid, who.extensionId);
+/**
+ * Why the policy forbids the extension outright (install, load and run), or undefined: its id
+ * matches `extensions.forbid`, or a forbid rule with no capability and no targets names it (by
+ * id, publisher or publisher key).
+ */
+export function extensionForbidden(policy: Policy, who: PolicySubject): string | undefined {
+  if (policy.extensions.forbid.length > 0 && idMatches(policy.extensions.forbid, who.extensionId))
+    return `the administrator's policy forbids ${who.extensionId} (extensions.forbid)`;
+  const rule = policy.forbid.find(
+    (r) =>
+      r.capability === undefined &&
+      r.targets === undefined &&
+      (r.extensions !== undefined || r.publishers !== undefined) &&
+      subjectMatches(r, who, 'forbid'),
+  );
+  if (!rule) return undefined;
+  return `the administrator's policy forbids ${rule.publishers ? `publisher ${who.publisher}'s extensions` : who.extensionId}${rule.note ? ` (${rule.note})` : ''}`;
 }
 
 /** Whether the policy lets the extension reach local-network addresses through DNS names. */

@@ -9,7 +9,7 @@ import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from '
 import { topCommand } from './top';
 import { serveCommand } from './serve';
 import { PACKAGE_COMMANDS } from './package-commands';
-import { WARDEN_API_VERSION } from '../../../electron/common/version';
+import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
   ['init', initCommand],
@@ -33,7 +33,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === 'version' || name === '--version') {
-    ctx.stdout(`warden ${process.env.WARDEN_VERSION ?? ''} (extension API ${WARDEN_API_VERSION})\n`.replace('  ', ' '));
+    ctx.stdout(`warden ${WARDEN_VERSION} (extension API ${WARDEN_API_VERSION})\n`);
     return EXIT_OK;
   }
   const command = COMMANDS.get(name);

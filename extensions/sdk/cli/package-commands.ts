@@ -14,6 +14,7 @@ import {
   readPrivateKey,
   verifyPackage,
   writeKeyPair,
+  extensionForbidden,
   type InstallOutcome,
   type PermissionWidening,
 } from '../../../electron/core';
@@ -22,6 +23,7 @@ import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
 import { catalogCommand, searchCommand } from './catalog-commands';
+import { policyFromFlags } from './permission-flags';
 
 const short = (fpr: string | undefined) => (fpr ? `${fpr.slice(0, 16)}…` : 'none');
 
@@ -138,21 +140,29 @@ export const installCommand: Command = async (argv, ctx) => {
       dev: { type: 'boolean', default: false },
       unsigned: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'accept-new-key': { type: 'boolean', default: false },
+      policy: { type: 'string' },
       ...CATALOG_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
   const target = positionals[0]!;
-  const registry = registryFor(dataDirOf(values));
+  const registry = registryFor(dataDirOf(values), values);
+  const acceptNewKey = values['accept-new-key'];
   const outcome = await guard(async () => {
     if (values.dev || values.unsigned) {
       if (!fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
         throw new CliError(`${target} is not a folder`);
       return registry.installUnsigned(path.resolve(target));
     }
-    if (isPackageFile(target)) return registry.install(path.resolve(target));
-    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install');
+    if (isPackageFile(target)) return registry.install(path.resolve(target), { acceptNewKey });
+    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install', { acceptNewKey });
   });
+  if (outcome.replacedKey)
+    ctx.stderr(
+      `warden: replaced the pinned publisher key ${short(outcome.replacedKey)} of ${outcome.id} with ` +
+        `${short(outcome.fingerprint)} (--accept-new-key): updates must now be signed by the new key\n`,
+    );
   if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
   else reportOutcome(ctx, outcome);
   return EXIT_OK;
@@ -175,13 +185,14 @@ export const updateCommand: Command = async (argv, ctx) => {
       'data-dir': { type: 'string' },
       approve: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      policy: { type: 'string' },
       ...CATALOG_OPTIONS,
     },
   });
   if (positionals.length < 1 || positionals.length > 2)
     throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
   const [id, file] = positionals as [string, string | undefined];
-  const registry = registryFor(dataDirOf(values));
+  const registry = registryFor(dataDirOf(values), values);
   const outcome = await guard(async () => {
     if (file) return registry.update(id, path.resolve(file), { approve: values.approve });
     return registry.installFromCatalog(await catalogFrom(registry, values), id, 'update', { approve: values.approve });
@@ -237,13 +248,26 @@ export const listCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      policy: { type: 'string' },
+    },
   });
   if (positionals.length) throw new CliError('list takes no arguments');
-  const registry = registryFor(dataDirOf(values));
+  const dataDir = dataDirOf(values);
+  const { policy } = policyFromFlags(dataDir, values);
+  const registry = registryFor(dataDir);
   const items = await guard(async () => {
     await registry.recover();
-    return registry.list();
+    return (await registry.list()).map((i) => {
+      const forbidden = extensionForbidden(policy, {
+        extensionId: i.id,
+        publisher: i.publisher,
+        fingerprint: i.fingerprint,
+      });
+      return forbidden ? { ...i, forbidden } : i;
+    });
   });
   if (values.json) {
     ctx.stdout(`${JSON.stringify(items)}\n`);
@@ -259,10 +283,19 @@ export const listCommand: Command = async (argv, ctx) => {
       items.map((i) => [
         i.id,
         i.version,
-        i.problem ? 'broken' : i.blocked ? 'blocked' : i.enabled ? 'enabled' : 'disabled',
+        i.problem
+          ? 'broken'
+          : i.blocked
+            ? 'blocked'
+            : 'forbidden' in i
+              ? 'forbidden'
+              : i.enabled
+                ? 'enabled'
+                : 'disabled',
         [
           i.unsigned ? 'unsigned' : '',
           i.blocked ? 'blocked' : '',
+          'forbidden' in i ? 'forbidden by policy' : '',
           i.pending ? `update ${i.pending.version} awaits approval` : '',
           i.lastRollback ? `rolled back from ${i.lastRollback.from}` : '',
         ]
@@ -272,6 +305,12 @@ export const listCommand: Command = async (argv, ctx) => {
       ]),
     )}\n`,
   );
+  // Why an extension will not run, in full (the table cuts long cells).
+  for (const i of items) {
+    for (const why of [i.blocked, 'forbidden' in i ? i.forbidden : undefined, i.problem]) {
+      if (why) ctx.stdout(`${i.id}: ${why}\n`);
+    }
+  }
   return EXIT_OK;
 };
 

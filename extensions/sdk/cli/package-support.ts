@@ -6,9 +6,12 @@ import {
   PackageError,
   readCatalogConfig,
   readPublicKey,
+  extensionForbidden,
   type Catalog,
   type PackageRegistry,
+  type Policy,
 } from '../../../electron/core';
+import { policyFromFlags } from './permission-flags';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './usage';
 import type { CliContext } from './context';
 
@@ -26,8 +29,21 @@ export async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T>
   }
 }
 
-export function registryFor(dataDir: string): PackageRegistry {
-  return createPackageRegistry(dataDir, { audit: createAuditLog({ file: servicePaths(dataDir).audit }) });
+/** The registry of a data folder; installs are admitted by the admin policy (extensions.forbid, publisher bans). */
+export function registryFor(dataDir: string, flags: { policy?: string } = {}): PackageRegistry {
+  // Read only when something is installed: uninstall and rollback work whatever the policy says.
+  let policy: Policy | undefined;
+  return createPackageRegistry(dataDir, {
+    audit: createAuditLog({ file: servicePaths(dataDir).audit }),
+    admit: (who) => {
+      policy ??= policyFromFlags(dataDir, flags).policy;
+      return extensionForbidden(policy, {
+        extensionId: who.id,
+        publisher: who.publisher,
+        fingerprint: who.fingerprint,
+      });
+    },
+  });
 }
 
 export const CATALOG_OPTIONS = {

@@ -17,9 +17,13 @@ import {
   createTerminalPrompter,
   targetMatches,
   expandHome,
-  loadPolicyFile,
+  extensionForbidden,
+  loadEffectivePolicy,
+  PolicyError,
   createStreamNotifier,
+  type EffectivePolicy,
   type Picker,
+  type Policy,
 } from '../../../electron/core';
 import { CliError } from './usage';
 
@@ -101,19 +105,44 @@ export function servicesFromFlags(
   io: CliIo,
   /** Warden's own code (beyond the data folder), never reachable by extensions' fs calls. */
   protectedPaths: string[] = [],
+  /** The policy already read for this command (else read here). */
+  effective: EffectivePolicy = policyFromFlags(dataDir, flags),
 ): HostServices {
-  let policy;
-  const policyFile = flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy;
-  try {
-    policy = loadPolicyFile(policyFile);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const { policy, files } = effective;
   return createDefaultServices(dataDir, {
     prompter: choosePrompter(flags, io),
     policy,
     picker: choosePicker(flags, io),
     notifier: createStreamNotifier(io.stderr),
-    protectedPaths: [policyFile, ...protectedPaths],
+    protectedPaths: [...files, ...protectedPaths],
   });
+}
+
+/**
+ * The policy in force: the machine-wide file narrowed by `--policy <file>` (which must exist) or
+ * `<data-dir>/policy.json`. A policy that exists but cannot be used is fatal (exit 2).
+ */
+export function policyFromFlags(dataDir: string, flags: Pick<PermissionFlags, 'policy'>): EffectivePolicy {
+  const userFile = flags.policy ? path.resolve(flags.policy) : servicePaths(dataDir).policy;
+  try {
+    const effective = loadEffectivePolicy({ userFile, userExplicit: flags.policy !== undefined });
+    // The per-user file is protected from extensions even while it does not exist.
+    return { ...effective, files: [...new Set([...effective.files, userFile])] };
+  } catch (err) {
+    if (err instanceof PolicyError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** Refuses (exit 2) an extension the policy forbids outright, saying why. */
+export function refuseForbidden(
+  policy: Policy,
+  ext: { manifest: { id: string; publisher: string }; publisherKey?: string },
+): void {
+  const why = extensionForbidden(policy, {
+    extensionId: ext.manifest.id,
+    publisher: ext.manifest.publisher,
+    fingerprint: ext.publisherKey,
+  });
+  if (why) throw new CliError(why);
 }

@@ -14,10 +14,11 @@ import {
   LoadError,
   createPackageRegistry,
   PackageError,
+  watchForAutoRollback,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
-import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
+import { PERMISSION_OPTIONS, policyFromFlags, refuseForbidden, servicesFromFlags } from './permission-flags';
 import { dataDirOf, wardenRoot, type CliContext } from './context';
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -53,7 +54,10 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   }
 
   const dataDir = dataDirOf(values);
-  const ext = await resolveExtension(dir, dataDir, ctx);
+  const effective = policyFromFlags(dataDir, values);
+  const { ext, installed } = await resolveExtension(dir, dataDir, ctx);
+  // extensions.forbid (and publisher bans) hold for folders and installed ids alike.
+  refuseForbidden(effective.policy, ext);
   const commands = ext.manifest.contributes.commands.map((c) => c.id);
   if (!commands.includes(commandId)) {
     throw new CliError(
@@ -71,6 +75,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     values,
     { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: ctx.stdinIsTTY },
     [wardenRoot(ctx)],
+    effective,
   );
   const launcher = createForkLauncher({
     bootstrapPath: ctx.bootstrapPath,
@@ -81,19 +86,38 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   if (values.verbose) ctx.stderr(`warden: walls: ${wall.label}${wall.detail ? ` (${wall.detail})` : ''}\n`);
   const supervisor = createSupervisor({ services, launcher, dataDir, logger: createLogger(printLog) });
   supervisor.add(ext);
+  // An installed update that crashes or fails to activate goes back to the version before it
+  // (counted across runs in state.json); the command then runs once more, on that version.
+  const rollbacks: string[] = [];
+  const watcher = installed
+    ? watchForAutoRollback(supervisor, createPackageRegistry(dataDir, { audit: services.audit }))
+    : undefined;
+  watcher?.onEvent((e) => {
+    ctx.stderr(`warden: ${e.message}\n`);
+    if (e.type === 'rolled-back') rollbacks.push(e.to);
+  });
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const showProgress = ctx.isTTY && !values.json;
   try {
-    const result = await supervisor.invoke(ext.manifest.id, commandId, args, {
-      signal: abort.signal,
-      ...(timeoutMs ? { timeoutMs } : {}),
-      onProgress: showProgress
-        ? (f, m) => ctx.stderr(`\r\x1b[2K${f === null ? '…' : `${Math.round(f * 100)}%`}${m ? ` ${m}` : ''}`)
-        : undefined,
-    });
+    const invoke = () =>
+      supervisor.invoke(ext.manifest.id, commandId, args, {
+        signal: abort.signal,
+        ...(timeoutMs ? { timeoutMs } : {}),
+        onProgress: showProgress
+          ? (f, m) => ctx.stderr(`\r\x1b[2K${f === null ? '…' : `${Math.round(f * 100)}%`}${m ? ` ${m}` : ''}`)
+          : undefined,
+      });
+    let result;
+    try {
+      result = await invoke();
+    } catch (err) {
+      await watcher?.idle();
+      if (rollbacks.length === 0 || abort.signal.aborted) throw err;
+      result = await invoke();
+    }
     if (showProgress) ctx.stderr('\r\x1b[2K');
     if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, result, wall }, jsonReplacer)}\n`);
     else {
@@ -117,6 +141,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     return exitCode;
   } finally {
     process.off('SIGINT', onSigint);
+    watcher?.stop();
     await supervisor.stopAll();
   }
 }
@@ -126,19 +151,23 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
  * else is an installed id, loaded signed and integrity-checked (the supervisor re-hashes the
  * bundle at activation).
  */
-async function resolveExtension(target: string, dataDir: string, ctx: CliContext): Promise<LoadedExtension> {
+async function resolveExtension(
+  target: string,
+  dataDir: string,
+  ctx: CliContext,
+): Promise<{ ext: LoadedExtension; installed: boolean }> {
   if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
     const loaded = await loadExtensionFolder(path.resolve(target));
     if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`, EXIT_USAGE, loaded.errors.slice(1));
     if (ctx.isTTY) ctx.stderr(`warden: running unsigned extension from ${target} (developer mode)\n`);
-    return { ...loaded.extension, unsigned: true };
+    return { ext: { ...loaded.extension, unsigned: true }, installed: false };
   }
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(target))
     throw new CliError(`${target} is not an extension folder or an installed id`);
   try {
     const registry = createPackageRegistry(dataDir);
     await registry.recover({ ifIdle: true });
-    return await registry.loadInstalled(target);
+    return { ext: await registry.loadInstalled(target), installed: true };
   } catch (err) {
     if (err instanceof PackageError) {
       throw new CliError(

@@ -8,8 +8,10 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger, createStreamNotifier } from '../../../electron/core';
-import { CliError, EXIT_OK } from './usage';
+import { WARDEN_VERSION } from '../../../electron/common/version';
+import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './context';
+import { policyFromFlags } from './permission-flags';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
 function tryOpen(url: string): boolean {
@@ -35,6 +37,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       dev: { type: 'string', multiple: true },
       examples: { type: 'boolean', default: false },
       catalog: { type: 'string' },
+      'catalog-refresh': { type: 'string' },
       policy: { type: 'string' },
       'prompt-timeout': { type: 'string' },
       open: { type: 'boolean', default: false },
@@ -43,6 +46,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port expects a port number');
+  const refresh = values['catalog-refresh'] === undefined ? undefined : Number(values['catalog-refresh']);
+  if (refresh !== undefined && !(refresh >= 1 && refresh <= 86_400))
+    throw new CliError('--catalog-refresh expects seconds (1 to 86400)');
   const timeout = values['prompt-timeout'] === undefined ? undefined : Number(values['prompt-timeout']);
   if (timeout !== undefined && !(timeout > 0)) throw new CliError('--prompt-timeout expects milliseconds');
   const dist = path.join(path.dirname(ctx.bootstrapPath), '..');
@@ -61,6 +67,8 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       : []),
   ];
   const dataDir = dataDirOf(values);
+  // A policy that cannot be used stops the server before anything starts (exit 2).
+  policyFromFlags(dataDir, values);
   const logger = createLogger((e) => {
     if (e.level === 'debug' && !values.verbose) return;
     ctx.stderr(
@@ -73,17 +81,18 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
       dataDir,
       bootstrapPath: ctx.bootstrapPath,
       rendererDir,
-      version: process.env.WARDEN_VERSION ?? '0.1.0',
+      version: WARDEN_VERSION,
       port,
       devFolders,
       catalog: values.catalog,
+      ...(refresh !== undefined ? { catalogRefreshMs: refresh * 1000 } : {}),
       policyFile: values.policy ? path.resolve(values.policy) : undefined,
       promptTimeoutMs: timeout,
       logger,
       notifier: createStreamNotifier(ctx.stderr),
     });
   } catch (err) {
-    throw new CliError(`cannot start: ${(err as Error).message}`, 1);
+    throw new CliError(`cannot start: ${(err as Error).message}`, EXIT_FAILED);
   }
   const url = serving.server.url;
   ctx.stdout(`Warden is running in headless mode at:\n\n  ${url}\n\n`);

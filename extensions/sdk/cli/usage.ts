@@ -34,8 +34,10 @@ Commands:
         Store a secret an extension declared (the value is read from stdin).
   top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
         Start extensions (running a command in each) and show their live resource use and kills.
-  serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--open]
-        Run the app and serve its panel to a browser on 127.0.0.1 (headless mode).
+  serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--catalog-refresh <seconds>] [--policy <file>] [--open]
+        Run the app and serve its panel to a browser on 127.0.0.1 (headless mode). The trusted catalog
+        is re-read at start and every --catalog-refresh seconds (default 900): a version it newly
+        blocklists is stopped at once and shown with the reason (roll it back or uninstall it).
   quarantine [list]      Show quarantined extensions (too many kills or violations).
   release <extension-id> Let a quarantined extension run again.
   build <extension-dir> [--entry <file>]
@@ -50,16 +52,19 @@ Commands:
   verify <file.wext> [--json]
         Check the signature and every file hash; print id, version, publisher, key and permissions.
   install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--data-dir <dir>]
+      [--accept-new-key] [--policy <file>]
   install --dev <extension-dir>
-        Install a signed package (the first install pins its publisher key), or an unsigned
-        developer copy (--dev, also --unsigned; marked unsigned).
+        Install a signed package (the first install pins its publisher key, and the pin outlives
+        uninstall), or an unsigned developer copy (--dev, also --unsigned; marked unsigned).
+        --accept-new-key  Trust a different publisher key than the one pinned for this id: only if
+                          you know the publisher changed keys; otherwise someone else signed it.
   update <id> <file.wext | --catalog <dir-or-url>> [--approve]
         Same key and a higher version only. Wider permissions wait for: warden approve <id>.
   approve <id>      Activate an update that asks for more permissions.
   rollback <id> [--to <version>]
         Go back to the previous version kept locally (the last two are kept).
-  uninstall <id>    Remove an installed extension and its kept versions.
-  list [--json]     Installed extensions: version, state, unsigned/blocked flags, kept versions.
+  uninstall <id>    Remove an installed extension and its kept versions (its publisher key stays pinned).
+  list [--json]     Installed extensions: version, state, unsigned/blocked/forbidden flags and why, kept versions.
   catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
       [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
         Write a signed catalog index of the .wext files in a folder (with a blocklist).
@@ -67,6 +72,10 @@ Commands:
         List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
         { "catalogKeys": [...] } or --trust-catalog-key (a base64 key or a .pub file).
   help, --help      Show this help.
-  version, --version
+  version, --version  The Warden version and the extension API version it implements.
+
+Policy: the machine-wide file (Linux /etc/warden/policy.json, macOS /Library/Application Support/
+Warden/policy.json, Windows %ProgramData%\\Warden\\policy.json) narrowed by <data-dir>/policy.json
+or --policy <file>; a policy file that cannot be read or parsed is fatal (exit 2).
 
 Exit codes: 0 success, 1 the command failed, 2 bad usage or an invalid extension.`;

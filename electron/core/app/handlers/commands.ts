@@ -9,6 +9,8 @@ export function commandHandlers(d: HandlerDeps): Handlers<'commands.run' | 'comm
     'commands.run': async ({ runId, extensionId, commandId, args }) => {
       const k = d.known.require(extensionId);
       if (!k.enabled) throw new WardenError('EINVAL', `${extensionId} is disabled`);
+      // Blocklisted, forbidden by the admin policy, or changed on disk: shown, never run.
+      if (k.blocked) throw new WardenError('EPERM', k.blocked, { reason: 'policy' });
       if (runs.has(runId)) throw new WardenError('EEXIST', `a run "${runId}" is already in progress`);
       const controller = new AbortController();
       runs.set(runId, controller);

@@ -52,7 +52,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
             Quarantined {formatDateTime(ext.quarantine.since)}: {ext.quarantine.reason}
           </p>
         )}
-        {ext.blocked && <p className="reason bad">Blocked by the catalog: {ext.blocked}</p>}
+        {ext.blocked && <p className="reason bad">Will not run: {ext.blocked}</p>}
         {ext.lastExit && !ext.lastExit.expected && !ext.quarantine && (
           <p className="reason warn" data-testid={tid('last-exit')}>
             Last stopped {formatDateTime(ext.lastExit.at)}: {ext.lastExit.reason}
