@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { evadeCensorship, isCensored } from '../../../electron/core/source-transform';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
+import { BUILD_OPTIONS } from './command-options';
 import type { CliContext } from './run';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
@@ -117,7 +118,7 @@ export async function buildCommand(argv: string[], ctx: CliContext): Promise<num
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { entry: { type: 'string' } },
+    options: BUILD_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('build takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
+import { INIT_OPTIONS } from './command-options';
 import type { CliContext } from './run';
 
 /** Folder names become the id's name part: lowercase letters, digits and "-". */
@@ -151,11 +152,7 @@ export async function initCommand(argv: string[], ctx: CliContext): Promise<numb
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      js: { type: 'boolean', default: false },
-    },
+    options: INIT_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('init takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);

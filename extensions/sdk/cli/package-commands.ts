@@ -30,6 +30,18 @@ import {
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
+import {
+  CATALOG_BUILD_OPTIONS,
+  DATA_DIR_OPTIONS,
+  INSTALL_OPTIONS,
+  KEYGEN_OPTIONS,
+  LIST_OPTIONS,
+  PACK_OPTIONS,
+  ROLLBACK_OPTIONS,
+  SEARCH_OPTIONS,
+  UPDATE_OPTIONS,
+  VERIFY_OPTIONS,
+} from './command-options';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -60,7 +72,7 @@ export const keygenCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { out: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: KEYGEN_OPTIONS,
   });
   if (positionals.length) throw new CliError('keygen takes no arguments (use --out <file>)');
   const file = path.resolve(values.out ?? path.join(dataDirOf(values), 'keys', 'publisher.key'));
@@ -78,7 +90,7 @@ export const packCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { key: { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean', default: false } },
+    options: PACK_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('pack takes <extension-dir> --key <file>');
   if (!values.key) throw new CliError('pack needs --key <private-key-file> (create one with: warden keygen)');
@@ -99,7 +111,7 @@ export const verifyCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: VERIFY_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('verify takes <file.wext>');
   const file = path.resolve(positionals[0]!);
@@ -136,11 +148,6 @@ export const verifyCommand: Command = async (argv, ctx) => {
   return EXIT_OK;
 };
 
-const CATALOG_OPTIONS = {
-  catalog: { type: 'string' },
-  'trust-catalog-key': { type: 'string', multiple: true },
-} as const;
-
 async function catalogFrom(
   registry: PackageRegistry,
   values: { catalog?: string; 'trust-catalog-key'?: string[] },
@@ -175,13 +182,7 @@ export const installCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      dev: { type: 'boolean', default: false },
-      unsigned: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      ...CATALOG_OPTIONS,
-    },
+    options: INSTALL_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
   const target = positionals[0]!;
@@ -213,12 +214,7 @@ export const updateCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      approve: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      ...CATALOG_OPTIONS,
-    },
+    options: UPDATE_OPTIONS,
   });
   if (positionals.length < 1 || positionals.length > 2)
     throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
@@ -238,7 +234,7 @@ export const approveCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('approve takes <id>');
   const outcome = await guard(() => registryFor(dataDirOf(values)).approve(positionals[0]!));
@@ -251,7 +247,7 @@ export const rollbackCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, to: { type: 'string' } },
+    options: ROLLBACK_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('rollback takes <id> [--to <version>]');
   const out = await guard(() =>
@@ -266,7 +262,7 @@ export const uninstallCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('uninstall takes <id>');
   const out = await guard(() => registryFor(dataDirOf(values)).uninstall(positionals[0]!));
@@ -279,7 +275,7 @@ export const listCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: LIST_OPTIONS,
   });
   if (positionals.length) throw new CliError('list takes no arguments');
   const registry = registryFor(dataDirOf(values));
@@ -330,13 +326,7 @@ export const catalogCommand: Command = async (argv, ctx) => {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: {
-      key: { type: 'string' },
-      out: { type: 'string' },
-      'index-version': { type: 'string' },
-      'expires-days': { type: 'string' },
-      block: { type: 'string', multiple: true },
-    },
+    options: CATALOG_BUILD_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('catalog build takes <dir-of-wext-files> --key <file>');
   if (!values.key) throw new CliError('catalog build needs --key <private-key-file>');
@@ -369,7 +359,7 @@ export const searchCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, ...CATALOG_OPTIONS },
+    options: SEARCH_OPTIONS,
   });
   if (positionals.length > 1) throw new CliError('search takes one <text>');
   const registry = registryFor(dataDirOf(values));

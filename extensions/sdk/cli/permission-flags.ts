@@ -20,14 +20,7 @@ import { createStreamNotifier } from '../../../electron/core/notifier';
 import type { Picker } from '../../../electron/core/gateways/types';
 import { CliError } from './usage';
 
-export const PERMISSION_OPTIONS = {
-  allow: { type: 'string', multiple: true },
-  deny: { type: 'string', multiple: true },
-  'deny-all': { type: 'boolean', default: false },
-  prompt: { type: 'boolean', default: false },
-  pick: { type: 'string', multiple: true },
-  policy: { type: 'string' },
-} as const;
+export { PERMISSION_OPTIONS } from './command-options';
 
 export interface PermissionFlags {
   allow?: string[];

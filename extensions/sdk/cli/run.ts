@@ -12,7 +12,8 @@ import { LoadError } from '../../../electron/core/extension-process';
 import { loadInstalled, PackageError, recover } from '../../../electron/core/packages';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
-import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
+import { servicesFromFlags } from './permission-flags';
+import { RUN_OPTIONS } from './command-options';
 
 export interface CliContext {
   stdout(text: string): void;
@@ -42,14 +43,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      args: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      ...PERMISSION_OPTIONS,
-    },
+    options: RUN_OPTIONS,
   });
   if (positionals.length !== 2) throw new CliError('run takes <extension-dir> <command-id>');
   const [dir, commandId] = positionals as [string, string];

@@ -10,6 +10,7 @@ import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger } from '../../../electron/core/logger';
 import { createStreamNotifier } from '../../../electron/core/notifier';
 import { CliError, EXIT_OK } from './usage';
+import { SERVE_OPTIONS } from './command-options';
 import { dataDirOf, type CliContext } from './run';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
@@ -30,17 +31,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      dev: { type: 'string', multiple: true },
-      examples: { type: 'boolean', default: false },
-      catalog: { type: 'string' },
-      policy: { type: 'string' },
-      'prompt-timeout': { type: 'string' },
-      open: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-    },
+    options: SERVE_OPTIONS,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port expects a port number');

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadExtensionFolder } from '../../../electron/core/extension-loader';
 import { locateSyntaxError } from '../../../electron/core/syntax-locate';
 import { CliError, EXIT_OK, EXIT_USAGE } from './usage';
+import { VALIDATE_OPTIONS } from './command-options';
 import type { CliContext } from './run';
 
 export async function validateExtension(dir: string): Promise<{ ok: boolean; problems: string[]; id?: string }> {
@@ -21,7 +22,7 @@ export async function validateCommand(argv: string[], ctx: CliContext): Promise<
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: VALIDATE_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('validate takes <extension-dir>');
   const report = await validateExtension(path.resolve(positionals[0]!));
