@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LOG_LEVELS } from './protocol-limits';
 import { ErrorDataSchema } from './error-schema';
 import { DataValueSchema } from './data-value-schema';
+import { SourceMapDataSchema } from './source-map';
 
 import { MAX_LOG_TEXT } from './protocol-limits';
 
@@ -29,6 +30,8 @@ export const InitMessageSchema = z.strictObject({
   source: z.string(),
   /** Virtual file name shown in guest stack frames: `ext://<id>/<main>`, never a host path. */
   sourceUrl: z.string(),
+  /** The bundle's source map (display names + VLQ mappings), to name the author's files in errors. */
+  sourceMap: SourceMapDataSchema.optional(),
   commands: z.array(commandId),
   heartbeatMs: z.number().int().min(10).max(60_000),
 });

@@ -122,6 +122,8 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       ctx.stderr(
         `warden: ${commandId} failed: ${data.code}${data.reason ? ` (${data.reason})` : ''}: ${data.message}${where}\n`,
       );
+      // The guest's frames (in the author's files when the bundle has a source map).
+      if (values.verbose) for (const frame of data.stack ?? []) ctx.stderr(`    ${frame}\n`);
     }
     return exitCode;
   } finally {
