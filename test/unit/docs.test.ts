@@ -58,7 +58,7 @@ function keyPaths(schema: z.ZodType, prefix: string, out: Set<string>): Set<stri
 }
 
 describe('docs/manifest.md', () => {
-  const documented = new Set([...read('manifest.md').matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!));
+  const documented = new Set([...read('manifest.md').matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((m) => m[1]!));
   const schema = keyPaths(ManifestSchema, '', new Set());
 
   it('walks the schema (a sanity check of the walker itself)', () => {
