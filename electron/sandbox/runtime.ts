@@ -14,6 +14,7 @@ import { createSandboxChannel, type SandboxChannel } from './channel';
 import { createGuestTimers, type GuestTimers } from './timers';
 import { createGuestConsole, createRateGate } from './guest-console';
 import { createWebGlobals } from './web-globals';
+import { createVirtualClock, type VirtualClock } from './virtual-clock';
 import { createRpcClient, GUEST_DATA_LIMITS, type RpcClient } from './rpc-client';
 import { createHostApi, type CommandHandler } from './host-api';
 import {
@@ -75,6 +76,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
   let init: InitMessage | undefined;
   let rpc: RpcClient | undefined;
   let timers: GuestTimers | undefined;
+  /** A test host's virtual clock (`init.clock`); undefined in every real host. */
+  let clock: VirtualClock | undefined;
   let moduleExports: Record<string, unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let seq = 0;
@@ -108,7 +111,12 @@ function createSandboxRuntime(channel: SandboxChannel) {
     };
     heartbeat = setInterval(sendHeartbeat, msg.heartbeatMs);
     sendHeartbeat();
-    timers = createGuestTimers({ max: MAX_TIMERS, onError: (e) => reportGuestError('timer callback threw', e) });
+    clock = msg.clock ? createVirtualClock(msg.clock.startMs) : undefined;
+    timers = createGuestTimers({
+      max: MAX_TIMERS,
+      onError: (e) => reportGuestError('timer callback threw', e),
+      ...(clock ? { clock } : {}),
+    });
     const endowments = {
       console: createGuestConsole(log, {
         errorLocation: (err) => guestLocation(err, guestSource!),
@@ -121,7 +129,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
       clearTimeout: timers.clearTimeout,
       setInterval: timers.setInterval,
       clearInterval: timers.clearInterval,
-      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e) }),
+      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e), ...(clock ? { clock } : {}) }),
     };
     const compartment = new Compartment({ globals: harden(endowments), __options__: true, name: msg.extension.id });
     const makeError = createGuestErrorFactory(compartment);
@@ -281,6 +289,9 @@ function createSandboxRuntime(channel: SandboxChannel) {
         return rpc?.settle(m.id, m.ok, m.ok ? m.value : m.error);
       case 'stop':
         void stop();
+        return;
+      case 'clock':
+        clock?.advance(m.advanceMs);
         return;
     }
   }
