@@ -154,7 +154,7 @@ describe('bad usage (exit 2)', () => {
     const dir = extension({});
     const r = await run(dir, 'run', '--frobnicate');
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toMatch(/^warden: Unknown option '--frobnicate'.*\(try: warden help\)$/);
+    expect(oneLine(r)).toMatch(/^warden: Unknown option '--frobnicate'.*\(try: warden run --help\)$/);
     expectCleanFailure(r, dir);
   });
 
@@ -214,6 +214,7 @@ describe('commands that fail (exit 1)', () => {
       code: 'EEXTENSION',
       message: 'RangeError: n is too big: 5',
       location: 'dist/extension.js:4:13',
+      stack: ['at dist/extension.js:4:13'],
     });
   });
 
