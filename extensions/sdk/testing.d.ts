@@ -36,6 +36,11 @@ export interface TestHostOptions {
   dataDir?: string;
   /** Called with every log line (console.*, host.log.*) as it arrives. */
   onLog?(entry: TestLogEntry): void;
+  /**
+   * A fake clock: the extension's Date, performance.now() and timers start at this time (ms since
+   * the epoch, or a Date) and move only by advanceClock().
+   */
+  clock?: number | Date;
 }
 
 export interface TestLogEntry {
@@ -94,6 +99,11 @@ export interface ExtensionUnderTest {
   readonly storage: { get(key: string): Promise<DataValue | undefined>; keys(): Promise<string[]> };
   /** This extension's audit records: permission decisions and mediated operations. */
   audit(): AuditRecord[];
+  /**
+   * With the `clock` option: moves the extension's clock forward; timers that fall due run in
+   * order. Their effects are seen by the next `run()`.
+   */
+  advanceClock(ms: number): void;
   /** The process state: idle, starting, running, stopped, crashed, failed, quarantined… */
   state(): string;
   /** Stops the extension (deactivate() runs) and removes the temporary data folder. */

@@ -119,4 +119,36 @@ describe('startExtension (dist/testing/index.cjs)', () => {
       await ext.stop();
     }
   });
+
+  it('runs the extension on a fake clock: Date, timers and TTLs move only when the test says', async () => {
+    const clocked = writeExtension(work, {
+      id: 'acme.clocked',
+      commands: ['check', 'now', 'fired'],
+      source: `let cachedAt; let fired = 0;
+      exports.activate = () => {
+        setTimeout(() => { fired++; }, 30 * 60_000);
+        host.commands.register('check', () => {
+          if (cachedAt === undefined) { cachedAt = Date.now(); return 'fresh'; }
+          return Date.now() - cachedAt < 3_600_000 ? 'cached' : 'expired';
+        });
+        host.commands.register('now', () => new Date().toISOString());
+        host.commands.register('fired', () => fired);
+      };`,
+    });
+    const start = Date.UTC(2030, 0, 1);
+    const ext = await startExtension(clocked, { clock: start });
+    try {
+      expect(await ext.run('now')).toEqual({ type: 'text', text: '2030-01-01T00:00:00.000Z' });
+      expect(await ext.run('check')).toEqual({ type: 'text', text: 'fresh' });
+      expect(await ext.run('fired')).toEqual({ type: 'json', value: 0 });
+      ext.advanceClock(59 * 60_000);
+      expect(await ext.run('check')).toEqual({ type: 'text', text: 'cached' });
+      expect(await ext.run('fired')).toEqual({ type: 'json', value: 1 });
+      ext.advanceClock(2 * 60_000);
+      expect(await ext.run('check')).toEqual({ type: 'text', text: 'expired' });
+      expect(await ext.run('now')).toEqual({ type: 'text', text: '2030-01-01T01:01:00.000Z' });
+    } finally {
+      await ext.stop();
+    }
+  });
 });

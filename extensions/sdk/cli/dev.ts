@@ -10,10 +10,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WardenError } from '../../../electron/common/errors';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor } from '../../../electron/core/supervisor';
-import { createLogger, type LogEntry } from '../../../electron/core/logger';
-import { loadExtensionFolder } from '../../../electron/core/extension-loader';
+import {
+  createForkLauncher,
+  createLogger,
+  createSupervisor,
+  loadExtensionFolder,
+  type LogEntry,
+} from '../../../electron/core';
 import { buildExtension } from './build';
 import { CliError, EXIT_OK } from './usage';
 import { DEV_OPTIONS } from './command-options';

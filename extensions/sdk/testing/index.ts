@@ -13,17 +13,26 @@ import { WardenError } from '../../../electron/common/errors';
 import type { Capability } from '../../../electron/common/protocol';
 import type { CommandResult } from '../../../electron/common/command-result';
 import type { DataValue } from '../../../electron/common/data-value';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor } from '../../../electron/core/supervisor';
-import { createLogger, type LogEntry } from '../../../electron/core/logger';
-import { loadExtensionFolder, type LoadedExtension } from '../../../electron/core/extension-loader';
-import { createDefaultServices, servicePaths } from '../../../electron/core/host-services';
-import { createAuditLog, type AuditRecord } from '../../../electron/core/audit-log';
-import { createFileSecretStore } from '../../../electron/core/secret-store';
-import { createPrivateData } from '../../../electron/core/private-data';
-import { parseScriptedRule, type Prompter, type ScriptedRule } from '../../../electron/core/permissions/prompter';
-import { expandHome, targetMatches } from '../../../electron/core/permissions/patterns';
-import { parsePolicy } from '../../../electron/core/permissions/policy';
+import {
+  createAuditLog,
+  createDefaultServices,
+  createFileSecretStore,
+  createForkLauncher,
+  createLogger,
+  createPrivateData,
+  createSupervisor,
+  expandHome,
+  loadExtensionFolder,
+  parsePolicy,
+  parseScriptedRule,
+  servicePaths,
+  targetMatches,
+  type AuditRecord,
+  type LoadedExtension,
+  type LogEntry,
+  type Prompter,
+  type ScriptedRule,
+} from '../../../electron/core';
 import { DEFAULT_LIMITS, type ResolvedLimits } from '../../../electron/common/limits';
 import { buildExtension } from '../cli/build';
 
@@ -46,6 +55,11 @@ export interface TestHostOptions {
   dataDir?: string;
   /** Called with every log line (console.*, host.log.*) as it arrives. */
   onLog?(entry: TestLogEntry): void;
+  /**
+   * A fake clock: the extension's Date, performance.now() and timers start at this time (ms since
+   * the epoch, or a Date) and move only by advanceClock().
+   */
+  clock?: number | Date;
 }
 
 export interface TestLogEntry {
@@ -84,6 +98,11 @@ export interface ExtensionUnderTest {
   readonly storage: { get(key: string): Promise<DataValue | undefined>; keys(): Promise<string[]> };
   /** The audit records of this extension: decisions and mediated operations. */
   audit(): AuditRecord[];
+  /**
+   * With options.clock: moves the extension's clock forward; timers that fall due run in order.
+   * Their effects are seen by the next run() (messages to the extension are handled in order).
+   */
+  advanceClock(ms: number): void;
   /** Process state: starting, running, idle, stopped, crashed, quarantined… */
   state(): string;
   /** Stops the extension (deactivate() runs) and removes the temporary data folder. */
@@ -170,6 +189,7 @@ export async function startExtension(dir: string, options: TestHostOptions = {})
     }),
     dataDir,
     logger: createLogger(onLogEntry),
+    ...(options.clock !== undefined ? { clock: { startMs: Number(options.clock) } } : {}),
   });
   supervisor.add(ext);
   const storageMb = ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb;
@@ -194,6 +214,10 @@ export async function startExtension(dir: string, options: TestHostOptions = {})
       keys: () => createPrivateData(dataDir, id, storageMb).storage.keys(),
     },
     audit: () => audit.read({ extensionId: id }),
+    advanceClock(ms) {
+      if (options.clock === undefined) throw new Error('warden/testing: advanceClock needs the clock option');
+      supervisor.advanceClock(id, ms);
+    },
     state: () => supervisor.status(id).state,
     async stop() {
       if (stopped) return;
