@@ -182,6 +182,7 @@ describe('commands that fail (exit 1)', () => {
       code: 'EEXTENSION',
       message: 'activate() failed: Error: database is on fire',
       location: 'dist/extension.js:2:9',
+      stack: ['at exports.activate (dist/extension.js:2:9)'],
     });
   });
 
