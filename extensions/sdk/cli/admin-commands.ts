@@ -16,7 +16,7 @@ import {
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
 import { AUDIT_OPTIONS, DATA_DIR_OPTIONS, GRANTS_OPTIONS } from './command-options';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 
 export async function grantsCommand(argv: string[], ctx: CliContext): Promise<number> {

@@ -22,7 +22,7 @@ import {
 } from '../../../electron/common/source-map';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import { BUILD_OPTIONS } from './command-options';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
 

@@ -22,7 +22,7 @@ import { CliError, EXIT_OK } from './usage';
 import { DEV_OPTIONS } from './command-options';
 import { formatResult } from './format-result';
 import { servicesFromFlags } from './permission-flags';
-import { dataDirOf, wardenRoot, type CliContext } from './run';
+import { dataDirOf, wardenRoot, type CliContext } from './context';
 
 /** Saves come in bursts (editors write, rename, touch): one rebuild per quiet moment. */
 const DEBOUNCE_MS = 150;

@@ -10,7 +10,7 @@ import { parseManifest } from '../../../electron/common/manifest';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
 import { INIT_OPTIONS } from './command-options';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 /** Folder names become the id's name part: lowercase letters, digits and "-". */
 function slug(text: string): string {
