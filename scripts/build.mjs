@@ -45,6 +45,13 @@ await Promise.all([
     external: ['esbuild'],
   }),
   build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
+  // `warden/testing` (package.json "exports"): the test host extension authors import.
+  build({
+    ...common,
+    entryPoints: ['extensions/sdk/testing/index.ts'],
+    outfile: 'dist/testing/index.cjs',
+    external: ['esbuild'],
+  }),
 ]);
 
 // Example extensions are real extensions: built with the same code path as `warden build`.

@@ -34,6 +34,9 @@ export const DENY_REASONS = ['undeclared', 'denied', 'policy', 'timeout'] as con
 export type DenyReason = (typeof DENY_REASONS)[number];
 
 export const MAX_ERROR_MESSAGE = 2000;
+/** Bounds of the guest stack an error carries (frames, characters a frame). */
+export const MAX_FRAMES = 20;
+export const MAX_FRAME_TEXT = 300;
 
 export type { ErrorData };
 
@@ -42,24 +45,36 @@ export class WardenError extends Error {
   readonly code: ErrorCode;
   readonly reason: DenyReason | undefined;
   readonly location: string | undefined;
+  /** The guest frames of an extension's error (never host frames). */
+  readonly guestStack: string[] | undefined;
 
-  constructor(code: ErrorCode, message: string, extra: { reason?: DenyReason; location?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { reason?: DenyReason; location?: string; stack?: string[] } = {},
+  ) {
     super(message);
     this.name = 'WardenError';
     this.code = code;
     this.reason = extra.reason;
     this.location = extra.location;
+    this.guestStack = extra.stack;
   }
 
   toData(): ErrorData {
     const data: ErrorData = { code: this.code, message: truncate(this.message, MAX_ERROR_MESSAGE) };
     if (this.reason !== undefined) data.reason = this.reason;
     if (this.location !== undefined) data.location = this.location;
+    if (this.guestStack !== undefined) data.stack = this.guestStack;
     return data;
   }
 
   static fromData(data: ErrorData): WardenError {
-    return new WardenError(data.code, data.message, { reason: data.reason, location: data.location });
+    return new WardenError(data.code, data.message, {
+      reason: data.reason,
+      location: data.location,
+      stack: data.stack,
+    });
   }
 }
 

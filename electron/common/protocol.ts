@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LOG_LEVELS } from './protocol-limits';
 import { ErrorDataSchema } from './error-schema';
 import { DataValueSchema } from './data-value-schema';
+import { SourceMapDataSchema } from './source-map';
 
 import { MAX_LOG_TEXT } from './protocol-limits';
 
@@ -22,6 +23,9 @@ function exactlyOneOutcome(m: { ok: boolean; value?: unknown; error?: unknown })
 
 /* ---------------- host → sandbox ---------------- */
 
+/** A virtual clock moves at most this far in one message (about 30 years). */
+export const MAX_CLOCK_ADVANCE_MS = 1e12;
+
 export const InitMessageSchema = z.strictObject({
   t: z.literal('init'),
   extension: z.strictObject({ id: z.string(), version: z.string(), name: z.string() }),
@@ -29,6 +33,13 @@ export const InitMessageSchema = z.strictObject({
   source: z.string(),
   /** Virtual file name shown in guest stack frames: `ext://<id>/<main>`, never a host path. */
   sourceUrl: z.string(),
+  /** The bundle's source map (display names + VLQ mappings), to name the author's files in errors. */
+  sourceMap: SourceMapDataSchema.optional(),
+  /**
+   * Test hosts only (`warden/testing`): the guest's Date, performance.now() and timers run on a
+   * virtual clock starting here, moved only by `clock` messages.
+   */
+  clock: z.strictObject({ startMs: z.number().finite() }).optional(),
   commands: z.array(commandId),
   heartbeatMs: z.number().int().min(10).max(60_000),
 });
@@ -43,10 +54,13 @@ export const HostMessageSchema = z.discriminatedUnion('t', [
       id: callId,
       ok: z.boolean(),
       value: DataValueSchema.optional(),
-      error: ErrorDataSchema.optional(),
+      // Host errors carry no stack, ever (guest frames only travel guest → host).
+      error: ErrorDataSchema.omit({ stack: true }).optional(),
     })
     .refine(exactlyOneOutcome, 'a reply carries a value (ok) or an error (not ok)'),
   z.strictObject({ t: z.literal('stop') }),
+  /** Moves a virtual clock (see `init.clock`) forward, firing the timers that fall due. */
+  z.strictObject({ t: z.literal('clock'), advanceMs: z.number().finite().min(0).max(MAX_CLOCK_ADVANCE_MS) }),
 ]);
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type InitMessage = z.infer<typeof InitMessageSchema>;

@@ -19,8 +19,11 @@ export class StrictJsonError extends SyntaxError {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** The first key that appears twice in one object of valid JSON `text`, or undefined. */
-export function findDuplicateKey(text: string): string | undefined {
+/**
+ * The first key that appears twice in one object of valid JSON `text`, or undefined. Throws when
+ * containers nest deeper than `maxDepth` (a source map or manifest never does; a hostile file may).
+ */
+export function findDuplicateKey(text: string, maxDepth = Infinity): string | undefined {
   // One entry per open container: the object's keys, or null for an array.
   const stack: Array<Set<string> | null> = [];
   let expectKey = false;
@@ -46,9 +49,11 @@ export function findDuplicateKey(text: string): string | undefined {
       }
       i = j;
     } else if (c === 0x7b /* { */) {
+      if (stack.length >= maxDepth) throw new StrictJsonError(`nested deeper than ${maxDepth} levels`);
       stack.push(new Set());
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
+      if (stack.length >= maxDepth) throw new StrictJsonError(`nested deeper than ${maxDepth} levels`);
       stack.push(null);
       expectKey = false;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
@@ -62,14 +67,14 @@ export function findDuplicateKey(text: string): string | undefined {
 }
 
 /** `JSON.parse` that also refuses duplicate keys; throws StrictJsonError (a SyntaxError). */
-export function parseStrictJson(text: string): unknown {
+export function parseStrictJson(text: string, maxDepth = 64): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     throw new StrictJsonError((err as Error).message);
   }
-  const dup = findDuplicateKey(text);
+  const dup = findDuplicateKey(text, maxDepth);
   if (dup !== undefined) throw new StrictJsonError(`duplicate key ${JSON.stringify(dup.slice(0, 100))}`);
   return value;
 }

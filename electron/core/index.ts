@@ -55,6 +55,8 @@ export { targetMatches, expandHome } from './permissions/patterns';
 export type { Picker } from './gateways/types';
 export type { ProcSample, ProcSampler } from './governance/proc-stats';
 export { createStrikeBook } from './governance/strikes';
+// private-data/: an extension's storage and data folder (read by the SDK's test host).
+export { createPrivateData } from './private-data/private-data';
 // platform/: logging, files, audit, notifications, secrets.
 export { createLogger, silentLogger, memorySink, type Logger, type LogEntry } from './platform/logger';
 export { writeFileAtomic } from './platform/atomic-write';

@@ -3,7 +3,7 @@
  * line with the source so line numbers in errors match the file the author wrote.
  */
 import type { ErrorData } from '../common/errors';
-import { guestErrorData, WRAPPER_HEAD } from './guest-errors';
+import { guestErrorData, guestErrorDetails, WRAPPER_HEAD, type GuestSource } from './guest-errors';
 
 export type EvaluateResult =
   { ok: true; exports: Record<string, unknown> } | { ok: false; syntax: boolean; error: ErrorData };
@@ -81,12 +81,8 @@ export function missingGlobalHint(message: string, source: string, location?: st
   return undefined;
 }
 
-export function evaluateBundle(
-  compartment: Compartment,
-  source: string,
-  sourceUrl: string,
-  displayName: string,
-): EvaluateResult {
+export function evaluateBundle(compartment: Compartment, source: string, src: GuestSource): EvaluateResult {
+  const { sourceUrl, displayName } = src;
   let factory: unknown;
   try {
     factory = compartment.evaluate(`${WRAPPER_HEAD}${source}\n})\n//# sourceURL=${sourceUrl}\n`);
@@ -105,7 +101,7 @@ export function evaluateBundle(
     if (err instanceof SyntaxError) {
       return { ok: false, syntax: true, error: { code: 'EINVAL', message: `${displayName}: SyntaxError: ${message}` } };
     }
-    return { ok: false, syntax: false, error: guestErrorData(err, sourceUrl, displayName) };
+    return { ok: false, syntax: false, error: guestErrorData(err, src) };
   }
   const module = { exports: {} as Record<string, unknown> };
   try {
@@ -113,9 +109,11 @@ export function evaluateBundle(
     // `(function (root, factory) {...})(this, ...)` need an object there. It is the guest's own.
     Reflect.apply(factory as (...a: unknown[]) => unknown, module.exports, [module.exports, module]);
   } catch (err) {
-    const data = guestErrorData(err, sourceUrl, displayName);
-    const hint = missingGlobalHint(data.message, source, data.location);
-    data.message = `${displayName} threw while loading: ${data.message}${hint ? ` — ${hint}` : ''}`;
+    const { data, bundleLocation } = guestErrorDetails(err, src);
+    const hint = missingGlobalHint(data.message, source, bundleLocation);
+    // Named by the file the author wrote when the source map knows it.
+    const file = data.location?.replace(/:\d+:\d+$/, '') ?? displayName;
+    data.message = `${file} threw while loading: ${data.message}${hint ? ` — ${hint}` : ''}`;
     return { ok: false, syntax: false, error: data };
   }
   const exports = module.exports;

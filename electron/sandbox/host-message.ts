@@ -7,14 +7,16 @@
  * this parser and `HostMessageSchema` agree, so the two cannot drift apart.
  */
 import { DENY_REASONS, ERROR_CODES, MAX_ERROR_MESSAGE, type ErrorData } from '../common/errors';
-import type { InitMessage } from '../common/protocol';
+import { MAX_CLOCK_ADVANCE_MS, type InitMessage } from '../common/protocol';
+import { MAX_SOURCE_MAP_BYTES } from '../common/source-map';
 
 export type ParsedHostMessage =
   | InitMessage
   | { t: 'invoke'; id: number; command: string; args: unknown }
   | { t: 'cancel'; id: number }
   | { t: 'reply'; id: number; ok: boolean; value?: unknown; error?: ErrorData }
-  | { t: 'stop' };
+  | { t: 'stop' }
+  | { t: 'clock'; advanceMs: number };
 
 type Obj = Record<string, unknown>;
 
@@ -40,13 +42,30 @@ function isErrorData(v: unknown): v is ErrorData {
   );
 }
 
+/** The source map the host read (`{ sources, mappings }`), bounded as SourceMapDataSchema is. */
+function isSourceMap(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    keysAre(v, ['sources', 'mappings']) &&
+    Array.isArray(v.sources) &&
+    v.sources.length <= 20_000 &&
+    v.sources.every((s) => isStr(s, 300)) &&
+    isStr(v.mappings, MAX_SOURCE_MAP_BYTES)
+  );
+}
+
+const isClock = (v: unknown): boolean =>
+  isObj(v) && keysAre(v, ['startMs']) && typeof v.startMs === 'number' && Number.isFinite(v.startMs);
+
 export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
   if (!isObj(m)) return undefined;
   switch (m.t) {
     case 'init': {
       const e = m.extension;
       const ok =
-        keysAre(m, ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs']) &&
+        keysAre(m, ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs'], ['sourceMap', 'clock']) &&
+        (m.sourceMap === undefined || isSourceMap(m.sourceMap)) &&
+        (m.clock === undefined || isClock(m.clock)) &&
         isObj(e) &&
         keysAre(e, ['id', 'version', 'name']) &&
         isStr(e.id) &&
@@ -75,6 +94,14 @@ export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
     }
     case 'stop':
       return keysAre(m, ['t']) ? { t: 'stop' } : undefined;
+    case 'clock':
+      return keysAre(m, ['t', 'advanceMs']) &&
+        typeof m.advanceMs === 'number' &&
+        Number.isFinite(m.advanceMs) &&
+        m.advanceMs >= 0 &&
+        m.advanceMs <= MAX_CLOCK_ADVANCE_MS
+        ? { t: 'clock', advanceMs: m.advanceMs }
+        : undefined;
     default:
       return undefined;
   }

@@ -15,9 +15,18 @@ import { createSandboxChannel, type SandboxChannel } from './channel';
 import { createGuestTimers, type GuestTimers } from './timers';
 import { createGuestConsole, createRateGate } from './guest-console';
 import { createWebGlobals } from './web-globals';
+import { createVirtualClock, type VirtualClock } from './virtual-clock';
 import { createRpcClient, GUEST_DATA_LIMITS, type RpcClient } from './rpc-client';
 import { createHostApi, type CommandHandler } from './host-api';
-import { createGuestErrorFactory, guestErrorData } from './guest-errors';
+import {
+  createGuestErrorFactory,
+  frameText,
+  guestErrorDetails,
+  guestFrames,
+  guestLocation,
+  type GuestSource,
+} from './guest-errors';
+import { createPositionMapper } from '../common/source-map';
 import { errorText, formatLogArgs } from './safe-format';
 import { evaluateBundle, missingGlobalHint } from './evaluate-bundle';
 import { parseHostMessage } from './host-message';
@@ -68,11 +77,15 @@ function createSandboxRuntime(channel: SandboxChannel) {
   let init: InitMessage | undefined;
   let rpc: RpcClient | undefined;
   let timers: GuestTimers | undefined;
+  /** A test host's virtual clock (`init.clock`); undefined in every real host. */
+  let clock: VirtualClock | undefined;
   let moduleExports: Record<string, unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let seq = 0;
   let stopping = false;
   const displayName = () => (init ? init.sourceUrl.replace(/^ext:\/\/[^/]+\//, '') : 'extension');
+  /** Set at init: the bundle's URL, name and source map (decoded on the first error). */
+  let guestSource: GuestSource | undefined;
 
   function log(level: LogLevel, args: unknown[]): void {
     if (!logGate.take()) return;
@@ -82,7 +95,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
   }
 
   function reportGuestError(what: string, err: unknown): void {
-    log('error', [`${what}: ${errorText(err)}`]);
+    const where = guestSource ? guestLocation(err, guestSource) : undefined;
+    log('error', [`${what}: ${errorText(err)}${where ? ` (at ${where})` : ''}`]);
   }
 
   function sendHeartbeat(): void {
@@ -92,16 +106,32 @@ function createSandboxRuntime(channel: SandboxChannel) {
 
   async function load(msg: InitMessage): Promise<void> {
     init = msg;
+    guestSource = {
+      sourceUrl: msg.sourceUrl,
+      displayName: displayName(),
+      ...(msg.sourceMap ? { mapper: createPositionMapper(msg.sourceMap) } : {}),
+    };
     heartbeat = setInterval(sendHeartbeat, msg.heartbeatMs);
     sendHeartbeat();
-    timers = createGuestTimers({ max: MAX_TIMERS, onError: (e) => reportGuestError('timer callback threw', e) });
+    clock = msg.clock ? createVirtualClock(msg.clock.startMs) : undefined;
+    timers = createGuestTimers({
+      max: MAX_TIMERS,
+      onError: (e) => reportGuestError('timer callback threw', e),
+      ...(clock ? { clock } : {}),
+    });
     const endowments = {
-      console: createGuestConsole(log),
+      console: createGuestConsole(log, {
+        errorLocation: (err) => guestLocation(err, guestSource!),
+        // An Error made here has the guest's calling frames below this one: the first is the caller.
+        callerLocation: () => guestLocation(new Error('console'), guestSource!),
+        callStack: () =>
+          guestFrames(new Error('console'), guestSource!.sourceUrl).map((f) => frameText(f, guestSource!)),
+      }),
       setTimeout: timers.setTimeout,
       clearTimeout: timers.clearTimeout,
       setInterval: timers.setInterval,
       clearInterval: timers.clearInterval,
-      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e) }),
+      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e), ...(clock ? { clock } : {}) }),
     };
     const compartment = new Compartment({ globals: harden(endowments), __options__: true, name: msg.extension.id });
     const makeError = createGuestErrorFactory(compartment);
@@ -119,7 +149,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
     g.global = g;
     g.self = g;
 
-    const evaluated = evaluateBundle(compartment, msg.source, msg.sourceUrl, displayName());
+    const evaluated = evaluateBundle(compartment, msg.source, guestSource);
     if (!evaluated.ok) {
       send({ t: 'load-failed', phase: 'evaluate', syntax: evaluated.syntax, error: evaluated.error });
       return;
@@ -201,9 +231,9 @@ function createSandboxRuntime(channel: SandboxChannel) {
 
   /** A guest error as data, with a hint when it came from a global the sandbox does not have. */
   function explain(err: unknown): ErrorData {
-    const data = guestErrorData(err, init!.sourceUrl, displayName());
+    const { data, bundleLocation } = guestErrorDetails(err, guestSource!);
     if (data.code === 'EEXTENSION') {
-      const hint = missingGlobalHint(data.message, init!.source, data.location);
+      const hint = missingGlobalHint(data.message, init!.source, bundleLocation);
       if (hint) data.message = `${data.message} — ${hint}`;
     }
     return data;
@@ -261,6 +291,9 @@ function createSandboxRuntime(channel: SandboxChannel) {
         return rpc?.settle(m.id, m.ok, m.ok ? m.value : m.error);
       case 'stop':
         void stop();
+        return;
+      case 'clock':
+        clock?.advance(m.advanceMs);
         return;
     }
   }

@@ -5,6 +5,7 @@
  * SES does not freeze, so every wrapper rethrows them as plain intrinsic errors, and no Node
  * object (class, iterator, error) is handed over itself.
  */
+import { createVirtualDate, type VirtualClock } from './virtual-clock';
 import type nodeCryptoModule from 'node:crypto';
 import { GuestTextDecoder, GuestTextEncoder, GuestURL, GuestURLSearchParams, plainError } from './web-wrappers';
 
@@ -63,7 +64,16 @@ function createGuestCrypto() {
  * perf_hooks (marks, observers, resource timing). `now()` is coarsened to 0.1 ms as browsers
  * do; it adds no capability beyond the working `Date` the sandbox already gives.
  */
-function createGuestPerformance() {
+function createGuestPerformance(clock?: VirtualClock) {
+  if (clock) {
+    const origin = clock.now();
+    return {
+      now: () => clock.now() - origin,
+      get timeOrigin(): number {
+        return origin;
+      },
+    };
+  }
   // Node's `performance` loads perf_hooks on first access (~1 ms): not at every start.
   let hostPerformance: typeof performance | undefined;
   const perf = () => (hostPerformance ??= performance);
@@ -79,6 +89,8 @@ function createGuestPerformance() {
 
 export interface WebGlobalsOptions {
   reportError(err: unknown): void;
+  /** A test host's virtual clock: Date and performance read it. */
+  clock?: VirtualClock;
 }
 
 /** The documented endowments beyond `host`, `console` and timers (see extensions/sdk/api.d.ts). */
@@ -87,7 +99,7 @@ export function createWebGlobals(opts: WebGlobalsOptions): Record<string, unknow
     // Working clock and randomness (extensions/sdk/api.d.ts, endowments). The start compartment's Date/Math are the
     // original, frozen-by-lockdown ones; the timing channel is accepted because one process
     // holds one extension, so there is no other guest to observe.
-    Date,
+    Date: opts.clock ? createVirtualDate(opts.clock.now) : Date,
     Math,
     crypto: createGuestCrypto(),
     // Wrappers over Node's implementations that never expose Node's own objects (web-wrappers.ts).
@@ -112,6 +124,6 @@ export function createWebGlobals(opts: WebGlobalsOptions): Record<string, unknow
       });
     },
     structuredClone: guard((value: unknown) => structuredClone(value)),
-    performance: createGuestPerformance(),
+    performance: createGuestPerformance(opts.clock),
   };
 }

@@ -182,7 +182,11 @@ export interface Host {
     request(capability: Capability, target?: string, reason?: string): Promise<PermissionState>;
   };
 
-  /** Goes to the host's log, tagged with the extension id (so does `console`). */
+  /**
+   * Goes to the host's log, tagged with the extension id (so does `console`; `console.warn`,
+   * `error`, `assert` and `trace` add where they were called from). Locations name your source
+   * files and lines when the bundle has its source map (`warden build` writes `<main>.map`).
+   */
   readonly log: {
     debug(...args: unknown[]): void;
     info(...args: unknown[]): void;

@@ -154,7 +154,7 @@ describe('bad usage (exit 2)', () => {
     const dir = extension({});
     const r = await run(dir, 'run', '--frobnicate');
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toMatch(/^warden: Unknown option '--frobnicate'.*\(try: warden help\)$/);
+    expect(oneLine(r)).toMatch(/^warden: Unknown option '--frobnicate'.*\(try: warden run --help\)$/);
     expectCleanFailure(r, dir);
   });
 
@@ -182,6 +182,7 @@ describe('commands that fail (exit 1)', () => {
       code: 'EEXTENSION',
       message: 'activate() failed: Error: database is on fire',
       location: 'dist/extension.js:2:9',
+      stack: ['at exports.activate (dist/extension.js:2:9)'],
     });
   });
 
@@ -214,6 +215,7 @@ describe('commands that fail (exit 1)', () => {
       code: 'EEXTENSION',
       message: 'RangeError: n is too big: 5',
       location: 'dist/extension.js:4:13',
+      stack: ['at dist/extension.js:4:13'],
     });
   });
 

@@ -30,7 +30,16 @@ describe.each([
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`warden run ${dir} hello.greet --args '{"name":"Ada"}'`);
     expect(fs.readdirSync(dir).sort()).toEqual(
-      ['.gitignore', 'README.md', 'manifest.json', 'src', 'tsconfig.json', 'warden.d.ts'].sort(),
+      [
+        '.gitignore',
+        'README.md',
+        'manifest.json',
+        'package.json',
+        'src',
+        'test',
+        'tsconfig.json',
+        'warden.d.ts',
+      ].sort(),
     );
     expect(fs.existsSync(path.join(dir, entry))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'warden.d.ts'), 'utf8')).toContain('export interface Host');

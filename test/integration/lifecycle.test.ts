@@ -353,8 +353,15 @@ describe('what the extension sees', () => {
     const fromExt = logs.entries.filter((e) => e.source === 'extension');
     expect(fromExt.map((e) => [e.level, e.msg, e.ext])).toEqual([
       ['info', 'hello from the guest 42 { a: [ 1, "x" ] }', id],
-      ['warn', 'careful', id],
-      ['error', 'TypeError: bad thing', id],
+      // warn/error say where they were called from; a logged Error, where it was made.
+      ['warn', expect.stringMatching(/^careful \(at dist\/extension\.js:3:\d+\)$/), id],
+      [
+        'error',
+        expect.stringMatching(
+          /^TypeError: bad thing \(at dist\/extension\.js:4:\d+\) \(at dist\/extension\.js:4:\d+\)$/,
+        ),
+        id,
+      ],
       ['info', 'via host.log', id],
     ]);
   });

@@ -23,6 +23,10 @@ const valid: unknown[] = [
   { t: 'reply', id: 5, ok: false, error: { code: 'EPERM', message: 'no', reason: 'denied' } },
   { t: 'reply', id: 5, ok: false, error: { code: 'ENOENT', message: 'no such file', location: 'x.js:1:1' } },
   { t: 'stop' },
+  { ...init, sourceMap: { sources: ['src/extension.ts'], mappings: 'AAAA;AACA' } },
+  { ...init, clock: { startMs: 1_700_000_000_000 } },
+  { t: 'clock', advanceMs: 0 },
+  { t: 'clock', advanceMs: 86_400_000 },
 ];
 
 const invalid: unknown[] = [
@@ -49,6 +53,17 @@ const invalid: unknown[] = [
   { t: 'reply', id: 4, ok: false, value: 1, error: { code: 'EPERM', message: 'x' } },
   { t: 'reply', id: 4, ok: 'yes' },
   { t: 'stop', now: true },
+  { ...init, sourceMap: { sources: ['a.ts'] } },
+  { ...init, sourceMap: { sources: [1], mappings: '' } },
+  { ...init, sourceMap: { sources: ['a.ts'], mappings: '', sourcesContent: ['x'] } },
+  { ...init, sourceMap: { sources: ['x'.repeat(301)], mappings: '' } },
+  { ...init, clock: { startMs: Infinity } },
+  { ...init, clock: { startMs: 0, speed: 2 } },
+  { t: 'clock', advanceMs: -1 },
+  { t: 'clock', advanceMs: NaN },
+  { t: 'clock', advanceMs: 2e12 },
+  { t: 'clock' },
+  { t: 'reply', id: 4, ok: false, error: { code: 'EPERM', message: 'x', stack: ['at f (a.ts:1:1)'] } },
 ];
 
 describe('sandbox host-message parser', () => {

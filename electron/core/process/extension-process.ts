@@ -211,6 +211,13 @@ export class ExtensionProcess {
     });
   }
 
+  /** Moves a test host's virtual clock (options.clock); due guest timers fire in order. */
+  advanceClock(ms: number): void {
+    if (!this.#o.clock) throw new WardenError('EINVAL', 'this extension does not run on a virtual clock');
+    if (this.#state === 'exited' || this.#state === 'stopping') return;
+    this.#child.send({ t: 'clock', advanceMs: ms });
+  }
+
   /**
    * Asks the extension to deactivate, then kills it; resolves once the process is gone. A process
    * whose heartbeat is overdue cannot deactivate (its event loop is blocked): it is killed at once,
@@ -290,6 +297,8 @@ export class ExtensionProcess {
           },
           source: this.#o.source,
           sourceUrl: this.#o.sourceUrl,
+          ...(this.#o.sourceMap ? { sourceMap: this.#o.sourceMap } : {}),
+          ...(this.#o.clock ? { clock: this.#o.clock } : {}),
           commands: this.#o.extension.commands,
           heartbeatMs: this.#o.timeouts.heartbeatMs,
         });

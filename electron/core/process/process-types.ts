@@ -1,4 +1,5 @@
 /** The options, stats and errors of an extension process (extension-process.ts owns the process). */
+import type { SourceMapData } from '../../common/source-map';
 import type { HostMethod } from '../../common/protocol';
 import { WardenError, type ErrorData } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
@@ -45,6 +46,10 @@ export interface ExtensionProcessOptions {
   extension: { id: string; version: string; name: string; commands: string[] };
   source: string;
   sourceUrl: string;
+  /** The bundle's source map (host-read, bounded): the sandbox names source lines through it. */
+  sourceMap?: SourceMapData;
+  /** Test hosts only: the guest's clock starts here and moves only by advanceClock(). */
+  clock?: { startMs: number };
   memoryMb: number;
   timeouts: ProcessTimeouts;
   handleCall: HostCallHandler;
@@ -83,6 +88,6 @@ export class LoadError extends WardenError {
     readonly phase: 'evaluate' | 'activate',
     readonly syntax: boolean,
   ) {
-    super(data.code, data.message, { reason: data.reason, location: data.location });
+    super(data.code, data.message, { reason: data.reason, location: data.location, stack: data.stack });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Starts one extension's process: read the bundle → check its integrity (installed packages) →
- * rewrite what SES would refuse → launch the process → wait for `ready`, locating syntax errors.
+ * rewrite what SES would refuse → read its source map → launch the process → wait for `ready`, locating syntax errors.
  */
 import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -16,6 +16,8 @@ import type { ProcSampler } from '../governance/proc-stats';
 import type { GovernorEvent } from '../governance/governor';
 import { locateSyntaxError } from '../bundle/syntax-locate';
 import { prepareBundleSource } from '../bundle/source-transform';
+import { readSourceMap } from '../bundle/source-map-file';
+import { MAX_MESSAGE_BYTES } from '../../common/protocol-limits';
 import type { Entry, ExtensionState, GovernanceOptions } from './types';
 
 const WALL_REQUIREMENT: Record<WallLevel, string> = {
@@ -37,6 +39,8 @@ export interface ActivationDeps {
   setState(e: Entry, state: ExtensionState, reason?: string): void;
   onResource(id: string, event: GovernorEvent): void;
   onExit(e: Entry, proc: ExtensionProcess, outcome: ProcessExit): void;
+  /** Test hosts only: where this extension's virtual clock stands (it starts there). */
+  clock?(e: Entry): { startMs: number } | undefined;
 }
 
 /** Launches `e`'s process and resolves once it is ready (its state set to running). */
@@ -76,12 +80,21 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
   const sandboxSource = await prepareBundleSource(source, {
     cacheDir: path.join(d.dataDir, 'cache', 'bundles'),
   });
+  // `<main>.map` (written by `warden build`) lets the sandbox name the author's source lines. It is
+  // the extension's own file: read bounded and strictly, and left out where it would push the init
+  // message over the channel's limit. (A package's map is not hash-pinned like main: at worst a
+  // tampered one misnames positions in the extension's own error messages.)
+  const map = await readSourceMap(e.ext.mainPath, m.main);
+  const sourceMap = map && sandboxSource.length + map.mappings.length < MAX_MESSAGE_BYTES / 2 ? map : undefined;
+  const clock = d.clock?.(e);
   const gov = d.governance;
   const proc = new ExtensionProcess({
     launcher: d.launcher,
     extension: { id: m.id, version: m.version, name: m.name, commands: m.contributes.commands.map((c) => c.id) },
     source: sandboxSource,
     sourceUrl: `ext://${m.id}/${m.main}`,
+    ...(sourceMap ? { sourceMap } : {}),
+    ...(clock ? { clock } : {}),
     memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
     timeouts: d.timeouts,
     handleCall: e.handleCall,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
 import type { CommandResult } from '../../common/command-result';
+import { MAX_CLOCK_ADVANCE_MS } from '../../common/protocol';
 import { BUDGET_KEYS, DEFAULT_LIMITS, type BudgetKey } from '../../common/limits';
 import { silentLogger } from '../platform/logger';
 import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
@@ -131,8 +132,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setState,
       onResource: (id, event) => emit({ type: 'resource', id, event }),
       onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
+      ...(options.clock ? { clock: (entry: Entry) => ({ startMs: clockOf(entry.ext.manifest.id) }) } : {}),
     });
   }
+
+  /** Test hosts: each extension's virtual time, so a restarted process resumes where it was. */
+  const virtualNow = new Map<string, number>();
+  const clockOf = (id: string) => virtualNow.get(id) ?? options.clock!.startMs;
 
   function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
     if (e.proc !== proc) return;
@@ -305,6 +311,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (e.ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
       }
       return released;
+    },
+    advanceClock(id, ms) {
+      if (!options.clock) throw new WardenError('EINVAL', 'this supervisor has no virtual clock');
+      if (!Number.isFinite(ms) || ms < 0 || ms > MAX_CLOCK_ADVANCE_MS)
+        throw new WardenError('EINVAL', `advanceClock expects 0…${MAX_CLOCK_ADVANCE_MS} ms`);
+      const e = entry(id);
+      virtualNow.set(id, clockOf(id) + ms);
+      e.proc?.advanceClock(ms);
     },
     metrics,
     close() {

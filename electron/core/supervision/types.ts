@@ -53,6 +53,11 @@ export interface SupervisorOptions {
   /** Broker, gateways, secrets, notifier, picker; defaults deny every prompt. */
   services?: HostServices;
   governance?: GovernanceOptions;
+  /**
+   * Test hosts only (`warden/testing`): every extension's Date, performance and timers run on a
+   * virtual clock starting here, moved by `advanceClock`. Never set by the app or the CLI.
+   */
+  clock?: { startMs: number };
 }
 
 export interface GovernanceOptions {
@@ -90,6 +95,8 @@ export interface Supervisor {
   onEvent(listener: (e: SupervisorEvent) => void): () => void;
   /** Lets a quarantined extension run again. */
   release(id: string): boolean;
+  /** With `options.clock`: moves the extension's virtual clock (kept across restarts). */
+  advanceClock(id: string, ms: number): void;
   readonly metrics: MetricsStore;
   /** Stops sampling metrics (after stopAll, for a host that is shutting down). */
   close(): void;

@@ -15,6 +15,7 @@ import {
   createStrikeBook,
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
+import { AUDIT_OPTIONS, DATA_DIR_OPTIONS, GRANTS_OPTIONS } from './command-options';
 import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 
@@ -23,12 +24,7 @@ export async function grantsCommand(argv: string[], ctx: CliContext): Promise<nu
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      extension: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
+    options: GRANTS_OPTIONS,
   });
   const [verb = 'list', id] = positionals;
   const store = createGrantStore(servicePaths(dataDirOf(values)).grants);
@@ -75,12 +71,7 @@ export async function auditCommand(argv: string[], ctx: CliContext): Promise<num
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      extension: { type: 'string' },
-      follow: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
+    options: AUDIT_OPTIONS,
   });
   const file = servicePaths(dataDirOf(values)).audit;
   const log = createAuditLog({ file });
@@ -126,7 +117,7 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   const [verb, extId, name] = positionals;
   const store = createFileSecretStore(servicePaths(dataDirOf(values)).secrets);
@@ -166,7 +157,7 @@ export async function quarantineCommand(argv: string[], ctx: CliContext): Promis
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   const book = createStrikeBook({ file: path.join(dataDirOf(values), 'quarantine.json') });
   const [verb = 'list', id] = positionals;

@@ -5,14 +5,23 @@
  * through the SES censorship-evading rewrite (electron/core/bundle/source-transform.ts), so libraries
  * that merely mention `<!--`, `-->` or `import(` in strings, regexes and comments load as they are;
  * what the sandbox truly cannot run (a dynamic `import()`, a direct `eval(...)`) fails the build
- * here, naming the line and the module it came from.
+ * here, naming the source file and line it came from (through the source map written beside
+ * the bundle, `<main>.map`).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { evadeCensorship, isCensored } from '../../../electron/core';
+import {
+  createPositionMapper,
+  mapLocation,
+  SourceMapFileSchema,
+  toSourceMapData,
+  type PositionMapper,
+} from '../../../electron/common/source-map';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
+import { BUILD_OPTIONS } from './command-options';
 import type { CliContext } from './context';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
@@ -63,6 +72,7 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   let code: string;
+  let mapText: string;
   let warnings: string[];
   try {
     const result = await esbuild.build({
@@ -70,8 +80,14 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
       entryPoints: [entryPath],
       outfile: outFile,
       write: false,
+      // `<main>.map` beside the bundle: the sandbox names the author's files and lines in errors,
+      // stacks and console lines through it. Sources' text stays out of the shipped package.
+      sourcemap: 'linked',
+      sourcesContent: false,
     });
-    code = result.outputFiles[0]!.text;
+    const js = result.outputFiles.find((f) => !f.path.endsWith('.map'))!;
+    code = js.text;
+    mapText = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
     warnings = result.warnings.map((w) => w.text);
   } catch (err) {
     const errors =
@@ -88,18 +104,28 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
   if (isCensored(code)) {
     const evaded = evadeCensorship(code);
     if (evaded.unsupported.length > 0) {
-      const lines = evaded.unsupported.map(
-        (u) =>
-          `${parsed.manifest.main}:${u.line}:${u.column}: ${u.what} cannot run in the Warden sandbox` +
-          `${moduleAt(code, u.line) ? ` (in ${moduleAt(code, u.line)})` : ''}`,
-      );
+      const mapper = mapperOf(mapText, parsed.manifest.main);
+      const lines = evaded.unsupported.map((u) => {
+        const where = mapLocation(mapper, parsed.manifest.main, u.line, u.column);
+        const module = where.startsWith(`${parsed.manifest.main}:`) ? moduleAt(code, u.line) : undefined;
+        return `${where}: ${u.what} cannot run in the Warden sandbox${module ? ` (in ${module})` : ''}`;
+      });
       throw new CliError(`build failed: ${lines[0]}`, EXIT_FAILED, lines.slice(1));
     }
     code = evaded.code;
   }
   await fs.mkdir(path.dirname(outFile), { recursive: true });
   await fs.writeFile(outFile, code);
+  // The rewrite above keeps every line and, in comments, every column; in strings and regexes a
+  // rewritten look-alike shifts later columns of its own line by a few characters at most.
+  if (mapText) await fs.writeFile(`${outFile}.map`, mapText);
+  else await fs.rm(`${outFile}.map`, { force: true });
   return { outFile, warnings };
+}
+
+function mapperOf(mapText: string, mainRel: string): PositionMapper | undefined {
+  const file = SourceMapFileSchema.safeParse(mapText ? JSON.parse(mapText) : undefined);
+  return file.success ? createPositionMapper(toSourceMapData(file.data, mainRel)) : undefined;
 }
 
 /** The module a bundle line came from: esbuild heads each one with a `// path/to/file.js` line. */
@@ -117,7 +143,7 @@ export async function buildCommand(argv: string[], ctx: CliContext): Promise<num
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { entry: { type: 'string' } },
+    options: BUILD_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('build takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);

@@ -5,7 +5,8 @@ import { buildCatalog, readPrivateKey, type CatalogBlock } from '../../../electr
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf } from './context';
 import { formatTable } from './format-result';
-import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
+import { catalogFrom, guard, registryFor, type Command } from './package-support';
+import { CATALOG_BUILD_OPTIONS, SEARCH_OPTIONS } from './command-options';
 
 function parseBlock(spec: string): CatalogBlock {
   const m = /^([^@\s]+)@([^:\s]+)(?::([0-9a-f]{64}))?$/.exec(spec);
@@ -20,13 +21,7 @@ export const catalogCommand: Command = async (argv, ctx) => {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: {
-      key: { type: 'string' },
-      out: { type: 'string' },
-      'index-version': { type: 'string' },
-      'expires-days': { type: 'string' },
-      block: { type: 'string', multiple: true },
-    },
+    options: CATALOG_BUILD_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('catalog build takes <dir-of-wext-files> --key <file>');
   if (!values.key) throw new CliError('catalog build needs --key <private-key-file>');
@@ -59,7 +54,7 @@ export const searchCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, ...CATALOG_OPTIONS },
+    options: SEARCH_OPTIONS,
   });
   if (positionals.length > 1) throw new CliError('search takes one <text>');
   const registry = registryFor(dataDirOf(values));

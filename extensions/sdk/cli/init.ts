@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
+import { INIT_OPTIONS } from './command-options';
 import type { CliContext } from './context';
 
 /** Folder names become the id's name part: lowercase letters, digits and "-". */
@@ -115,12 +116,52 @@ A Warden extension.
     warden build .                                     # bundles src/ into dist/extension.js
     warden run . ${command} --args '{"name":"Ada"}'    # runs it in the sandbox
     warden validate .                                  # checks manifest.json and the bundle
+    warden dev .                                       # rebuilds and reloads on every save
+    npm test                                           # test/ runs it in the sandbox (warden/testing)
 
 Permissions the extension needs are declared in \`manifest.json\` (\`permissions\`); \`warden run\`
 answers the prompts with \`--allow fs.read=~/Documents\`, \`--deny-all\` or \`--prompt\`.
 Sign and ship it with \`warden keygen\` and \`warden pack . --key <file>\`.
+
+\`npm test\` runs test/ with \`warden/testing\`, the SDK's test host (the real sandbox, scripted
+permission answers, no Electron). It needs the Warden SDK linked: \`npm link\` in a Warden
+checkout, then \`npm link warden\` here.
 `,
-    '.gitignore': 'dist/\n*.wext\n*.key\n',
+    '.gitignore': 'dist/\n*.wext\n*.key\nnode_modules/\n',
+    // One passing test with the SDK's test host (`warden/testing`): the real sandbox, no Electron.
+    'test/extension.test.mjs': `// Runs the extension in the real Warden sandbox: \`npm test\` (node --test).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startExtension } from 'warden/testing';
+
+const folder = fileURLToPath(new URL('..', import.meta.url));
+
+test('${command} greets by name and counts greetings in storage', async () => {
+  // Builds src/ first. Prompts are answered by rules, e.g. { allow: ['fs.read=~/Documents'] };
+  // anything not allowed is denied.
+  const ext = await startExtension(folder);
+  try {
+    const first = await ext.run('${command}', { name: 'Ada' });
+    assert.deepEqual(first, { type: 'table', columns: ['greeting', 'greetings so far'], rows: [['Hello, Ada!', 1]] });
+    await ext.run('${command}', {});
+    assert.equal(await ext.storage.get('greetings'), 2);
+    assert.deepEqual(ext.prompts, []); // it asked for nothing
+  } finally {
+    await ext.stop();
+  }
+});
+`,
+    'package.json': `${JSON.stringify(
+      {
+        name: short,
+        private: true,
+        // \`warden/testing\` is the Warden SDK's: \`npm link warden\` from a Warden checkout.
+        scripts: { build: 'warden build .', test: 'node --test' },
+      },
+      null,
+      2,
+    )}\n`,
   };
   if (o.apiTypes !== undefined) {
     files['warden.d.ts'] = o.apiTypes;
@@ -151,11 +192,7 @@ export async function initCommand(argv: string[], ctx: CliContext): Promise<numb
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      js: { type: 'boolean', default: false },
-    },
+    options: INIT_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('init takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);

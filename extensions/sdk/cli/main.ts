@@ -1,5 +1,5 @@
 /** The `warden` command line: dispatches sub-commands and turns every failure into one line. */
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
+import { asksForHelp, CliError, COMMAND_HELP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 import { runCommand } from './run';
 import type { CliContext } from './context';
 import { buildCommand } from './build';
@@ -7,6 +7,7 @@ import { initCommand } from './init';
 import { validateCommand } from './validate';
 import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
 import { topCommand } from './top';
+import { devCommand } from './dev';
 import { serveCommand } from './serve';
 import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['quarantine', quarantineCommand],
   ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
   ['top', topCommand],
+  ['dev', devCommand],
   ['serve', serveCommand],
   ...PACKAGE_COMMANDS,
 ]);
@@ -29,7 +31,12 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    ctx.stdout(`${USAGE}\n`);
+    // `warden help <command>` is the same as `warden <command> --help`.
+    const topic =
+      name === 'help' && rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0])
+        ? COMMAND_HELP[rest[0]]
+        : undefined;
+    ctx.stdout(`${topic ?? USAGE}\n`);
     return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === 'version' || name === '--version') {
@@ -37,6 +44,11 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT_OK;
   }
   const command = COMMANDS.get(name);
+  const help = Object.hasOwn(COMMAND_HELP, name) ? COMMAND_HELP[name] : undefined;
+  if (command && help && asksForHelp(rest)) {
+    ctx.stdout(`${help}\n`);
+    return EXIT_OK;
+  }
   try {
     if (!command) throw new CliError(`unknown command "${name}" (try: warden help)`);
     return await command(rest, ctx);
@@ -54,7 +66,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     // parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes.
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      ctx.stderr(`warden: ${(err as Error).message} (try: warden help)\n`);
+      ctx.stderr(`warden: ${(err as Error).message} (try: warden ${name} --help)\n`);
       return EXIT_USAGE;
     }
     ctx.stderr(`warden: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

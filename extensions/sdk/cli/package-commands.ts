@@ -21,7 +21,17 @@ import {
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
-import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
+import { catalogFrom, guard, registryFor, type Command } from './package-support';
+import {
+  DATA_DIR_OPTIONS,
+  INSTALL_OPTIONS,
+  KEYGEN_OPTIONS,
+  LIST_OPTIONS,
+  PACK_OPTIONS,
+  ROLLBACK_OPTIONS,
+  UPDATE_OPTIONS,
+  VERIFY_OPTIONS,
+} from './command-options';
 import { catalogCommand, searchCommand } from './catalog-commands';
 import { policyFromFlags } from './permission-flags';
 
@@ -36,7 +46,7 @@ export const keygenCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { out: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: KEYGEN_OPTIONS,
   });
   if (positionals.length) throw new CliError('keygen takes no arguments (use --out <file>)');
   const file = path.resolve(values.out ?? path.join(dataDirOf(values), 'keys', 'publisher.key'));
@@ -54,7 +64,7 @@ export const packCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { key: { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean', default: false } },
+    options: PACK_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('pack takes <extension-dir> --key <file>');
   if (!values.key) throw new CliError('pack needs --key <private-key-file> (create one with: warden keygen)');
@@ -75,7 +85,7 @@ export const verifyCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: VERIFY_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('verify takes <file.wext>');
   const file = path.resolve(positionals[0]!);
@@ -135,15 +145,7 @@ export const installCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      dev: { type: 'boolean', default: false },
-      unsigned: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      'accept-new-key': { type: 'boolean', default: false },
-      policy: { type: 'string' },
-      ...CATALOG_OPTIONS,
-    },
+    options: INSTALL_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
   const target = positionals[0]!;
@@ -181,13 +183,7 @@ export const updateCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      approve: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      policy: { type: 'string' },
-      ...CATALOG_OPTIONS,
-    },
+    options: UPDATE_OPTIONS,
   });
   if (positionals.length < 1 || positionals.length > 2)
     throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
@@ -207,7 +203,7 @@ export const approveCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('approve takes <id>');
   const outcome = await guard(() => registryFor(dataDirOf(values)).approve(positionals[0]!));
@@ -220,7 +216,7 @@ export const rollbackCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, to: { type: 'string' } },
+    options: ROLLBACK_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('rollback takes <id> [--to <version>]');
   const out = await guard(() =>
@@ -235,7 +231,7 @@ export const uninstallCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { 'data-dir': { type: 'string' } },
+    options: DATA_DIR_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('uninstall takes <id>');
   const out = await guard(() => registryFor(dataDirOf(values)).uninstall(positionals[0]!));
@@ -248,11 +244,7 @@ export const listCommand: Command = async (argv, ctx) => {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      policy: { type: 'string' },
-    },
+    options: LIST_OPTIONS,
   });
   if (positionals.length) throw new CliError('list takes no arguments');
   const dataDir = dataDirOf(values);

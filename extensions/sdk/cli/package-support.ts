@@ -46,10 +46,7 @@ export function registryFor(dataDir: string, flags: { policy?: string } = {}): P
   });
 }
 
-export const CATALOG_OPTIONS = {
-  catalog: { type: 'string' },
-  'trust-catalog-key': { type: 'string', multiple: true },
-} as const;
+export { CATALOG_OPTIONS } from './command-options';
 
 export async function catalogFrom(
   registry: PackageRegistry,

@@ -27,14 +27,7 @@ import {
 } from '../../../electron/core';
 import { CliError } from './usage';
 
-export const PERMISSION_OPTIONS = {
-  allow: { type: 'string', multiple: true },
-  deny: { type: 'string', multiple: true },
-  'deny-all': { type: 'boolean', default: false },
-  prompt: { type: 'boolean', default: false },
-  pick: { type: 'string', multiple: true },
-  policy: { type: 'string' },
-} as const;
+export { PERMISSION_OPTIONS } from './command-options';
 
 export interface PermissionFlags {
   allow?: string[];

@@ -18,7 +18,8 @@ import {
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
-import { PERMISSION_OPTIONS, policyFromFlags, refuseForbidden, servicesFromFlags } from './permission-flags';
+import { policyFromFlags, refuseForbidden, servicesFromFlags } from './permission-flags';
+import { RUN_OPTIONS } from './command-options';
 import { dataDirOf, wardenRoot, type CliContext } from './context';
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -26,14 +27,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      args: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      ...PERMISSION_OPTIONS,
-    },
+    options: RUN_OPTIONS,
   });
   if (positionals.length !== 2) throw new CliError('run takes <extension-dir> <command-id>');
   const [dir, commandId] = positionals as [string, string];
@@ -137,6 +131,8 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       ctx.stderr(
         `warden: ${commandId} failed: ${data.code}${data.reason ? ` (${data.reason})` : ''}: ${data.message}${where}\n`,
       );
+      // The guest's frames (in the author's files when the bundle has a source map).
+      if (values.verbose) for (const frame of data.stack ?? []) ctx.stderr(`    ${frame}\n`);
     }
     return exitCode;
   } finally {

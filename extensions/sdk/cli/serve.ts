@@ -10,6 +10,7 @@ import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger, createStreamNotifier } from '../../../electron/core';
 import { WARDEN_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
+import { SERVE_OPTIONS } from './command-options';
 import { dataDirOf, type CliContext } from './context';
 import { policyFromFlags } from './permission-flags';
 
@@ -31,18 +32,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      dev: { type: 'string', multiple: true },
-      examples: { type: 'boolean', default: false },
-      catalog: { type: 'string' },
-      'catalog-refresh': { type: 'string' },
-      policy: { type: 'string' },
-      'prompt-timeout': { type: 'string' },
-      open: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-    },
+    options: SERVE_OPTIONS,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port expects a port number');

@@ -16,7 +16,8 @@ import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, wardenRoot, type CliContext } from './context';
 import { formatTable } from './format-result';
-import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
+import { servicesFromFlags } from './permission-flags';
+import { TOP_OPTIONS } from './command-options';
 
 const MB = 1024 * 1024;
 
@@ -71,13 +72,7 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      run: { type: 'string' },
-      args: { type: 'string' },
-      duration: { type: 'string' },
-      'data-dir': { type: 'string' },
-      ...PERMISSION_OPTIONS,
-    },
+    options: TOP_OPTIONS,
   });
   if (positionals.length === 0) throw new CliError('top takes one or more <extension-dir>');
   let args: unknown = {};

@@ -15,6 +15,231 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * What `warden <command> --help` prints: each command's synopsis, what it does and every option
+ * its parser accepts (test/unit/cli-help.test.ts checks them against command-options.ts).
+ */
+const PERMISSION_HELP = `Permission answers (no terminal: everything not allowed is denied):
+  --allow <cap>=<target>   answer matching prompts "allow" (repeatable), e.g. fs.read=~/Documents,
+                           net=https://api.example.com, secrets=API_TOKEN, notifications=*
+  --deny <cap>=<target>    answer matching prompts "deny" (repeatable)
+  --deny-all               deny every prompt
+  --prompt                 ask in the terminal (the default when stdin is a terminal)
+  --pick <path>            answer host.fs.pickFile/pickDirectory with this path (repeatable, in order)
+  --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
+  Capabilities: fs.read, fs.write, net, secrets, notifications.`;
+
+const DATA_DIR_HELP = `  --data-dir <dir>         private data, grants, audit log and installs (default: $WARDEN_HOME or ~/.warden)`;
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  init: `Usage: warden init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
+
+Create an extension in a new or empty folder that builds, validates, runs and tests as it is.
+
+Options:
+  --id <publisher>.<name>  the extension id (default: my-publisher.<folder name>)
+  --name <title>           the display name
+  --js                     plain JavaScript instead of TypeScript`,
+  run: `Usage: warden run <extension-dir | installed-id> <command-id> [options]
+
+Run one command of an extension in the sandbox and print its result.
+Exit codes: 0 success, 1 the command failed, 2 bad usage or an invalid extension.
+
+Options:
+  --args <json>            the command's arguments as a JSON object
+  --json                   print {"ok":true,"result":…} or {"ok":false,"error":…}
+  --timeout <ms>           fail the command after this many milliseconds
+  --verbose                also print debug log lines and the guest stack of a failure
+${DATA_DIR_HELP}
+${PERMISSION_HELP}`,
+  dev: `Usage: warden dev <extension-dir> [--run <command-id> [--args <json>]] [options]
+
+Build the extension, start it in the sandbox and keep it running: every save under the folder
+rebuilds and reloads it in place, and its console output is streamed here. Type a command id
+(optionally followed by JSON arguments) and Enter to run it; "help" lists the commands, "quit" or
+Ctrl+C stops.
+
+Options:
+  --run <command-id>       run this command after every successful reload
+  --args <json>            arguments for --run
+  --entry <file>           the source entry (default: src/extension.ts, .js, …)
+  --verbose                also print debug log lines
+${DATA_DIR_HELP}
+${PERMISSION_HELP}`,
+  build: `Usage: warden build <extension-dir> [--entry <file>]
+
+Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox) and write a
+source map beside it (<main>.map), so errors name your source files and lines.
+
+Options:
+  --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)`,
+  validate: `Usage: warden validate <extension-dir> [--json]
+
+Check manifest.json and the bundle without running anything. Exit 0 valid, 2 invalid.
+
+Options:
+  --json                   print {"ok":…,"problems":[…],"id":…}`,
+  grants: `Usage: warden grants [list] [--extension <id>] [--json]
+       warden grants revoke <grant-id> | --extension <id>
+
+Show or revoke stored "always" answers.
+
+Options:
+  --extension <id>         only this extension's grants (with revoke: all of them)
+  --all                    (accepted for scripts; list shows all grants by default)
+  --json                   print the grants as JSON
+${DATA_DIR_HELP}`,
+  audit: `Usage: warden audit [--extension <id>] [--follow] [--json]
+
+Show the audit log of permission decisions and mediated operations.
+
+Options:
+  --extension <id>         only this extension's records
+  --follow                 keep printing new records until Ctrl+C
+  --json                   one JSON record per line
+${DATA_DIR_HELP}`,
+  secrets: `Usage: warden secrets set <extension-id> <NAME>      (the value is read from stdin)
+       warden secrets list <extension-id>
+       warden secrets delete <extension-id> <NAME>
+
+Store, list or delete a secret an extension declared in manifest.json.
+
+Options:
+${DATA_DIR_HELP}`,
+  quarantine: `Usage: warden quarantine [list]
+
+Show extensions quarantined after repeated kills or violations (warden release <id> lets one run).
+
+Options:
+${DATA_DIR_HELP}`,
+  release: `Usage: warden release <extension-id>
+
+Let a quarantined extension run again.
+
+Options:
+${DATA_DIR_HELP}`,
+  top: `Usage: warden top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
+
+Start extensions (running a command in each) and show their live resource use and kills.
+
+Options:
+  --run <command-id>       run this command in each extension
+  --args <json>            arguments for --run
+  --duration <seconds>     stop after this long (default: until Ctrl+C)
+${DATA_DIR_HELP}
+${PERMISSION_HELP}`,
+  serve: `Usage: warden serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--open]
+
+Run the app and serve its panel to a browser on 127.0.0.1 (headless mode), with a one-time token
+in the address.
+
+Options:
+  --port <n>               the port (default: any free port)
+  --examples               load the bundled example extensions (unsigned developer folders)
+  --dev <folder>           load an extension folder unsigned, in developer mode (repeatable)
+  --catalog <dir|url>      the catalog the panel's Install searches
+  --policy <file>          the administrator policy (default: <data-dir>/policy.json)
+  --prompt-timeout <ms>    deny a permission prompt nobody answers within this time
+  --open                   open the address in the desktop's browser
+  --verbose                also print debug log lines
+${DATA_DIR_HELP}`,
+  keygen: `Usage: warden keygen [--out <file>]
+
+Create an ed25519 publisher key: <file> (private, mode 0600) and <file>.pub. Never overwrites.
+
+Options:
+  --out <file>             where to write it (default: <data-dir>/keys/publisher.key)
+${DATA_DIR_HELP}`,
+  pack: `Usage: warden pack <extension-dir> --key <file> [--out <file.wext>] [--gzip]
+
+Sign the folder into a .wext: manifest.json, the main bundle and its source map, the icon,
+README.md, LICENSE and CHANGELOG.md. Nothing else ships. The same folder gives the same bytes.
+
+Options:
+  --key <file>             the publisher's private key (from warden keygen)
+  --out <file.wext>        the package file (default: <id>-<version>.wext)
+  --gzip                   compress the package`,
+  verify: `Usage: warden verify <file.wext> [--json]
+
+Check the signature and every file hash; print id, version, publisher, key and permissions.
+
+Options:
+  --json                   print the result as JSON`,
+  install: `Usage: warden install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]...
+       warden install --dev <extension-dir>
+
+Install a signed package (the first install pins its publisher key), or an unsigned developer copy
+of a folder (--dev, also --unsigned; marked unsigned).
+
+Options:
+  --dev, --unsigned        install a folder as an unsigned developer copy
+  --catalog <dir-or-url>   install <catalog-id> from this catalog
+  --trust-catalog-key <key>  trust this catalog key (base64 or a .pub file; repeatable)
+  --json                   print the outcome as JSON
+${DATA_DIR_HELP}`,
+  update: `Usage: warden update <id> <file.wext> [--approve]
+       warden update <id> --catalog <dir-or-url> [--approve]
+
+Update to a higher version signed by the same key. Wider permissions wait for: warden approve <id>.
+
+Options:
+  --approve                accept wider permissions now
+  --catalog <dir-or-url>   update from this catalog
+  --trust-catalog-key <key>  trust this catalog key (repeatable)
+  --json                   print the outcome as JSON
+${DATA_DIR_HELP}`,
+  approve: `Usage: warden approve <id>
+
+Activate an update that asks for more permissions than the installed version.
+
+Options:
+${DATA_DIR_HELP}`,
+  rollback: `Usage: warden rollback <id> [--to <version>]
+
+Go back to the previous version kept locally (the last two are kept).
+
+Options:
+  --to <version>           a specific kept version
+${DATA_DIR_HELP}`,
+  uninstall: `Usage: warden uninstall <id>
+
+Remove an installed extension and its kept versions.
+
+Options:
+${DATA_DIR_HELP}`,
+  list: `Usage: warden list [--json]
+
+Installed extensions: version, state, unsigned/blocked flags, kept versions.
+
+Options:
+  --json                   print the list as JSON
+${DATA_DIR_HELP}`,
+  catalog: `Usage: warden catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
+         [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
+
+Write a signed catalog index of the .wext files in a folder, with a blocklist.
+
+Options:
+  --key <file>             the catalog's private key (from warden keygen)
+  --out <file>             the index file (default: <dir>/index.json)
+  --index-version <n>      the index version (must grow; default: one more than the last)
+  --expires-days <n>       days until clients refuse the index as stale
+  --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)`,
+  search: `Usage: warden search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
+
+List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
+{ "catalogKeys": [...] } or --trust-catalog-key (a base64 key or a .pub file).
+
+Options:
+  --catalog <dir-or-url>   the catalog (default: "catalog" in config.json)
+  --trust-catalog-key <key>  trust this catalog key (repeatable)
+  --json                   print the packages as JSON
+${DATA_DIR_HELP}`,
+};
+
+/** `--help`/`-h` anywhere among a command's arguments asks for its usage (no value is ever either). */
+export const asksForHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');
+
 export const USAGE = `Usage: warden <command> [options]
 
 Commands:
@@ -71,7 +296,9 @@ Commands:
   search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
         List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
         { "catalogKeys": [...] } or --trust-catalog-key (a base64 key or a .pub file).
-  help, --help      Show this help.
+  dev <extension-dir> [--run <command-id>] [--args <json>]
+        Rebuild on save and keep the extension running, reloading it in place; console streamed.
+  help [<command>], --help   Show this help, or a command's usage (also: warden <command> --help).
   version, --version  The Warden version and the extension API version it implements.
 
 Policy: the machine-wide file (Linux /etc/warden/policy.json, macOS /Library/Application Support/

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExtensionFolder, locateSyntaxError } from '../../../electron/core';
 import { CliError, EXIT_OK, EXIT_USAGE } from './usage';
+import { VALIDATE_OPTIONS } from './command-options';
 import type { CliContext } from './context';
 
 export async function validateExtension(dir: string): Promise<{ ok: boolean; problems: string[]; id?: string }> {
@@ -20,7 +21,7 @@ export async function validateCommand(argv: string[], ctx: CliContext): Promise<
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: VALIDATE_OPTIONS,
   });
   if (positionals.length !== 1) throw new CliError('validate takes <extension-dir>');
   const report = await validateExtension(path.resolve(positionals[0]!));
