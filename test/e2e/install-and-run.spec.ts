@@ -48,8 +48,7 @@ test('runs commands through the palette and shows the table result', async ({ pa
   expect(await panel.runEnded()).toBe('done');
   await expect(panel.tid('result-text')).toContainText('Added note #2');
 
-  await panel.chooseCommand('list notes', `${EXT.notes}/notes.list`);
-  await panel.clickRun();
+  await panel.runFromPalette('list notes', `${EXT.notes}/notes.list`);
   expect(await panel.runEnded()).toBe('done');
   await expect(panel.tid('result-body')).toHaveAttribute('data-result-type', 'table');
   await expect(panel.tid('result-table')).toBeVisible();

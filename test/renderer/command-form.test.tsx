@@ -96,7 +96,7 @@ describe('command form', () => {
     const call = bridge.callsOf('commands.run')[0]!;
     expect(call.args).toEqual({ name: 'Ada', count: 2, force: true, mode: 'careful' });
     expect(screen.getByTestId('run-result').getAttribute('data-status')).toBe('running');
-    expect((screen.getByTestId('run-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('run-button').getAttribute('aria-disabled')).toBe('true');
 
     await act(async () => bridge.emit('commands.progress', { runId: call.runId, fraction: 0.4, message: 'Reading' }));
     expect(screen.getByTestId('run-progress').getAttribute('aria-valuenow')).toBe('40');

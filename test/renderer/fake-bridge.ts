@@ -54,6 +54,11 @@ export class FakeBridge implements WardenBridge {
     return this;
   }
 
+  /** Whether a test handler answers `method`. */
+  has(method: BridgeMethod): boolean {
+    return this.#handlers.has(method);
+  }
+
   async call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeResult<M>> {
     this.calls.push({ method, params });
     const checked = BRIDGE_METHODS[method].params.safeParse(params);

@@ -39,11 +39,19 @@ export interface RunSlice {
   formValues: FormValues;
   formErrors: Record<string, string>;
   run: RunState | null;
+  /** Bumped when focus should move into the command form (its first field, else Run). */
+  formFocusRequest: number;
+  /** `<extensionId>/<commandId>` of the commands run most recently, newest first (kept per browser). */
+  recentCommands: string[];
   openPalette(): void;
   closePalette(): void;
   togglePalette(): void;
   /** Selects a command, fills its form with defaults, closes the palette and shows the Run view. */
   selectCommand(ref: CommandRef): void;
+  /** From the palette: selects it, and runs it at once when it takes no parameters. */
+  chooseCommand(ref: CommandRef): void;
+  /** Asks the Run view to put focus in the form (after the palette closes with nothing chosen). */
+  requestFormFocus(): void;
   setFormValue(name: string, value: FormValue): void;
   /** Opens the host picker for a path parameter and puts the choice in the field. */
   pickParamPath(name: string): Promise<void>;
@@ -66,6 +74,36 @@ export function paletteCommands(extensions: readonly ExtensionSummary[]): Palett
     );
 }
 
+export const commandKey = (c: CommandRef) => `${c.extensionId}/${c.commandId}`;
+
+/** The palette's order with no query: recently run commands first, then the rest in list order. */
+export function recentFirst(commands: PaletteCommand[], recent: readonly string[]): PaletteCommand[] {
+  const rank = new Map(recent.map((k, i) => [k, i]));
+  const known = commands.filter((c) => rank.has(commandKey(c)));
+  known.sort((a, b) => rank.get(commandKey(a))! - rank.get(commandKey(b))!);
+  return [...known, ...commands.filter((c) => !rank.has(commandKey(c)))];
+}
+
+export const RECENT_STORAGE_KEY = 'warden.recentCommands';
+const MAX_RECENT = 8;
+
+function loadRecent(): string[] {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(RECENT_STORAGE_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string').slice(0, MAX_RECENT) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveRecent(list: string[]): void {
+  try {
+    globalThis.localStorage?.setItem(RECENT_STORAGE_KEY, JSON.stringify(list));
+  } catch {
+    /* not kept; still used in this tab */
+  }
+}
+
 /** The selected command's info, if its extension still lists it. */
 export function selectedCommand(state: Pick<AppState, 'extensions' | 'selected'>): CommandInfo | undefined {
   const sel = state.selected;
@@ -86,20 +124,32 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
   formValues: {},
   formErrors: {},
   run: null,
+  formFocusRequest: 0,
+  recentCommands: loadRecent(),
   openPalette: () => set({ paletteOpen: true }),
   closePalette: () => set({ paletteOpen: false }),
   togglePalette: () => set({ paletteOpen: !get().paletteOpen }),
   selectCommand: (ref) => {
     const s = get();
     const command = selectedCommand({ extensions: s.extensions, selected: ref });
+    const running = s.run?.status === 'running' || s.run?.status === 'cancelling';
     set({
       selected: ref,
       formValues: command ? initialValues(command.params) : {},
       formErrors: {},
       paletteOpen: false,
       view: 'run',
+      // A finished result belongs to the command that made it, not under the newly chosen one.
+      ...(s.run && !running && commandKey(s.run) !== commandKey(ref) ? { run: null } : {}),
+      formFocusRequest: s.formFocusRequest + 1,
     });
   },
+  chooseCommand: (ref) => {
+    get().selectCommand(ref);
+    const command = selectedCommand(get());
+    if (command && Object.keys(command.params).length === 0) void get().runSelected();
+  },
+  requestFormFocus: () => set({ formFocusRequest: get().formFocusRequest + 1 }),
   setFormValue: (name, value) => {
     const { [name]: _cleared, ...formErrors } = get().formErrors;
     set({ formValues: { ...get().formValues, [name]: value }, formErrors });
@@ -116,13 +166,18 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
     const command = selectedCommand(s);
     if (!sel || !command) return;
     if (s.run && (s.run.status === 'running' || s.run.status === 'cancelling')) return;
+    if (s.connection.state !== 'open') return;
     const built = buildArgs(command.params, s.formValues);
     if (!built.ok) {
       set({ formErrors: built.errors });
       return;
     }
     const runId = newRunId();
+    const key = commandKey(sel);
+    const recentCommands = [key, ...s.recentCommands.filter((k) => k !== key)].slice(0, MAX_RECENT);
+    saveRecent(recentCommands);
     set({
+      recentCommands,
       formErrors: {},
       run: { ...sel, runId, title: command.title, status: 'running', startedAt: Date.now(), progress: null },
     });

@@ -3,7 +3,7 @@
  * for multiline), number (min/max/step from the spec), checkbox, select, and a path field with a
  * "Choose…" button that opens the host's picker for a file or a folder.
  */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import type { ParamSpec } from '../../../../electron/common/bridge/schemas';
 import { useAppStore } from '../../stores/app-store';
 
@@ -101,9 +101,9 @@ function Field({ name, spec }: FieldProps) {
           {label}
         </span>
         {spec.required && (
-          <span className="required" aria-hidden="true">
+          <span className="required" data-testid={`${id}-required`}>
             {' '}
-            *
+            (required)
           </span>
         )}
       </label>
@@ -129,16 +129,35 @@ export interface CommandFormProps {
   children?: ReactNode;
 }
 
+/** Moves focus into the form (its first field, else its first button) each time the store asks. */
+function useFormFocus(ref: RefObject<HTMLFormElement | null>) {
+  const request = useAppStore((s) => s.formFocusRequest);
+  useEffect(() => {
+    if (request === 0) return;
+    ref.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+  }, [request, ref]);
+}
+
 export function CommandForm({ params, onSubmit, children }: CommandFormProps) {
   const entries = Object.entries(params);
+  const ref = useRef<HTMLFormElement>(null);
+  useFormFocus(ref);
   return (
     <form
+      ref={ref}
       className="command-form"
       data-testid="command-form"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
         onSubmit();
+      }}
+      onKeyDown={(e) => {
+        // Ctrl/Cmd+Enter runs from anywhere in the form, a multi-line field included.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          onSubmit();
+        }
       }}
     >
       {entries.length === 0 && <p className="muted">This command takes no parameters.</p>}
