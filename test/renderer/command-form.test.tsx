@@ -28,6 +28,7 @@ const ext = extension({
 
 async function openForm(bridge = new FakeBridge()) {
   bridge.handle('extensions.list', () => [ext]);
+  bridge.handle('app.info', () => ({ version: '0.1.0', apiVersion: '1', mode: 'electron' }));
   await renderApp(bridge);
   await act(async () => store().selectCommand({ extensionId: 'acme.form', commandId: 'form.all' }));
   return bridge;

@@ -35,6 +35,8 @@ export interface RunState extends CommandRef {
 
 export interface RunSlice {
   paletteOpen: boolean;
+  /** What the palette's search starts with when it opens (a row's "Run…" fills in its extension). */
+  paletteQuery: string;
   selected: CommandRef | null;
   formValues: FormValues;
   formErrors: Record<string, string>;
@@ -52,6 +54,8 @@ export interface RunSlice {
   chooseCommand(ref: CommandRef): void;
   /** Asks the Run view to put focus in the form (after the palette closes with nothing chosen). */
   requestFormFocus(): void;
+  /** "Run…" on an extension's row: its only command's form, or the palette showing its commands. */
+  runFromExtension(extensionId: string): void;
   setFormValue(name: string, value: FormValue): void;
   /** Opens the host picker for a path parameter and puts the choice in the field. */
   pickParamPath(name: string): Promise<void>;
@@ -120,15 +124,16 @@ export function newRunId(): string {
 
 export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
   paletteOpen: false,
+  paletteQuery: '',
   selected: null,
   formValues: {},
   formErrors: {},
   run: null,
   formFocusRequest: 0,
   recentCommands: loadRecent(),
-  openPalette: () => set({ paletteOpen: true }),
+  openPalette: () => set({ paletteOpen: true, paletteQuery: '' }),
   closePalette: () => set({ paletteOpen: false }),
-  togglePalette: () => set({ paletteOpen: !get().paletteOpen }),
+  togglePalette: () => set({ paletteOpen: !get().paletteOpen, paletteQuery: '' }),
   selectCommand: (ref) => {
     const s = get();
     const command = selectedCommand({ extensions: s.extensions, selected: ref });
@@ -150,6 +155,12 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
     if (command && Object.keys(command.params).length === 0) void get().runSelected();
   },
   requestFormFocus: () => set({ formFocusRequest: get().formFocusRequest + 1 }),
+  runFromExtension: (extensionId) => {
+    const ext = get().extensions.find((e) => e.id === extensionId);
+    if (!ext || !isRunnable(ext) || ext.commands.length === 0) return;
+    if (ext.commands.length === 1) get().selectCommand({ extensionId, commandId: ext.commands[0]!.id });
+    else set({ paletteOpen: true, paletteQuery: ext.name });
+  },
   setFormValue: (name, value) => {
     const { [name]: _cleared, ...formErrors } = get().formErrors;
     set({ formValues: { ...get().formValues, [name]: value }, formErrors });

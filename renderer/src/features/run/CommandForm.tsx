@@ -17,6 +17,7 @@ function Field({ name, spec }: FieldProps) {
   const error = useAppStore((s) => s.formErrors[name]);
   const setValue = useAppStore((s) => s.setFormValue);
   const pick = useAppStore((s) => s.pickParamPath);
+  const hasPicker = useAppStore((s) => s.appInfo?.mode === 'electron');
   const id = `param-${name}`;
   const label = spec.title ?? name;
   const text = typeof value === 'string' ? value : '';
@@ -80,9 +81,11 @@ function Field({ name, spec }: FieldProps) {
             value={text}
             onChange={(e) => setValue(name, e.target.value)}
           />
-          <button type="button" data-testid={`param-pick-${name}`} onClick={() => void pick(name)}>
-            Choose…
-          </button>
+          {hasPicker && (
+            <button type="button" data-testid={`param-pick-${name}`} onClick={() => void pick(name)}>
+              Choose…
+            </button>
+          )}
         </div>
       );
       break;

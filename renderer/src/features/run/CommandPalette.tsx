@@ -28,7 +28,8 @@ function PaletteDialog() {
   const select = useAppStore((s) => s.chooseCommand);
   const recent = useAppStore((s) => s.recentCommands);
   const requestFormFocus = useAppStore((s) => s.requestFormFocus);
-  const [query, setQuery] = useState('');
+  const initialQuery = useAppStore((s) => s.paletteQuery);
+  const [query, setQuery] = useState(initialQuery);
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
