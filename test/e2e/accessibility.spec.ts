@@ -26,6 +26,7 @@ for (const theme of ['light', 'dark'] as const) {
     { width: 1024, height: 700 },
   ]) {
     test(`no serious violations on any view, ${theme}, ${size.width}×${size.height}`, async ({ panel }) => {
+      test.setTimeout(180_000); // five full-page axe runs; the shared machine is slow
       await panel.page.setViewportSize(size);
       await panel.setTheme(theme);
       // A result on screen, so Run is checked with its output too.
@@ -45,6 +46,7 @@ for (const theme of ['light', 'dark'] as const) {
 }
 
 test('no serious violations on the permission prompt, light and dark', async ({ panel }) => {
+  test.setTimeout(120_000);
   await panel.chooseCommand('count words in a folder', `${EXT.wordCount}/word-count.count`);
   await panel.tid('param-folder').fill('~/Documents/reports');
   await panel.clickRun();
