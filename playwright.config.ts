@@ -1,7 +1,15 @@
-// End-to-end tier: the real headless server (`warden serve`) driven through Debian's Chromium.
-// No browser is downloaded: Playwright launches /usr/bin/chromium. `npm test` (scripts/test.mjs)
-// runs this after vitest and reads the JSON report's stats.
+// End-to-end tier: the real headless server (`warden serve`) driven through a Chromium-family
+// browser already on the machine (scripts/find-chromium.cjs: $CHROME_PATH, chromium, google-chrome,
+// …); none is downloaded. `npm test` (scripts/test.mjs) runs this after vitest and reads the JSON
+// report's stats; where no browser exists it reports the tier as skipped instead of running it.
 import { defineConfig } from '@playwright/test';
+import { findChromium, HOW_TO_GET_ONE } from './scripts/find-chromium.cjs';
+
+const browser = findChromium();
+if (!browser.path) {
+  for (const p of browser.problems) console.error(`warning: ${p}`);
+  console.error(`warning: no Chromium-family browser found; the browser tests cannot run. ${HOW_TO_GET_ONE}`);
+}
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -21,7 +29,7 @@ export default defineConfig({
     viewport: { width: 1024, height: 700 },
     colorScheme: 'light',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      ...(browser.path ? { executablePath: browser.path } : {}),
       args: [
         '--no-sandbox',
         '--disable-gpu',

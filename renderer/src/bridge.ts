@@ -79,10 +79,30 @@ export function connectToHost(win: Window = window): HostConnection {
     return {
       bridge,
       onStatus(listener) {
-        listener({ state: 'closed', detail: 'no session token: open the address that `warden serve` printed' });
+        listener({ state: 'closed', cause: 'token', detail: 'no session token' });
         return () => {};
       },
     };
   }
-  return createWsBridge({ url: bridgeUrl(win.location, token) });
+  return createWsBridge({ url: bridgeUrl(win.location, token), probe: () => probeServer(win) });
+}
+
+/**
+ * Why the bridge cannot connect, asked over plain HTTP: the page's own address answers 403 when
+ * the server running there has another token (it was restarted), and nothing at all when no
+ * server runs there.
+ */
+export async function probeServer(
+  win: Pick<Window, 'fetch' | 'location'>,
+): Promise<'refused' | 'unreachable' | 'reachable'> {
+  try {
+    const r = await win.fetch(`${win.location.origin}/`, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      redirect: 'manual',
+    });
+    return r.status === 403 ? 'refused' : 'reachable';
+  } catch {
+    return 'unreachable';
+  }
 }

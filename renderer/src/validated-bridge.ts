@@ -30,6 +30,11 @@ export interface ConnectionStatus {
   state: ConnectionState;
   /** Why the connection is not open, for the banner. */
   detail?: string;
+  /**
+   * What a probe of the server found while closed: `token` — it answers but refuses this tab's
+   * session (restarted with a new token: retrying cannot help); `unreachable` — nothing answers.
+   */
+  cause?: 'token' | 'unreachable';
 }
 
 /** A bridge plus how its connection is doing (always open for the Electron preload). */

@@ -30,7 +30,15 @@ export interface WsBridgeOptions {
   /** Reconnect delays: first, factor, cap (ms). */
   backoff?: { initialMs: number; factor: number; maxMs: number };
   random?: () => number;
+  /**
+   * Asks the server, outside the WebSocket, why connecting fails (a browser hides the upgrade's
+   * HTTP status): `refused` (it answers but not to this session), `unreachable` or `reachable`.
+   */
+  probe?: () => Promise<'refused' | 'unreachable' | 'reachable'>;
 }
+
+/** After this many failed attempts in a row the server is probed for why. */
+const PROBE_AFTER_FAILURES = 2;
 
 export interface WsBridge extends HostConnection {
   /** Stops reconnecting and closes the socket (pending calls fail). */
@@ -113,10 +121,33 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
 
   const scheduleReconnect = (detail: string) => {
     if (closed) return;
+    if (options.probe && attempt + 1 >= PROBE_AFTER_FAILURES) {
+      const probe = options.probe;
+      setStatus({ state: 'closed', detail });
+      void probe().then(
+        (found) => afterProbe(found, detail),
+        () => afterProbe('unreachable', detail),
+      );
+      return;
+    }
+    retryLater(detail);
+  };
+
+  /** A server that refuses this session will never accept it: stop, and say so. */
+  const afterProbe = (found: 'refused' | 'unreachable' | 'reachable', detail: string) => {
+    if (closed) return;
+    if (found === 'refused') {
+      setStatus({ state: 'closed', cause: 'token', detail: 'Warden no longer accepts this session' });
+      return;
+    }
+    retryLater(detail, found === 'unreachable' ? 'unreachable' : undefined);
+  };
+
+  const retryLater = (detail: string, cause?: 'unreachable') => {
     const base = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** attempt);
     attempt++;
     const delay = Math.round(base * (0.8 + 0.4 * random()));
-    setStatus({ state: 'closed', detail });
+    setStatus({ state: 'closed', detail, ...(cause ? { cause } : {}) });
     timer = setTimer(() => {
       timer = null;
       connect();
@@ -125,7 +156,9 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
 
   function connect(): void {
     if (closed) return;
-    if (status.state !== 'connecting') setStatus({ state: 'connecting' });
+    // Keeps what the last probe found, so the banner does not flicker between attempts.
+    if (status.state !== 'connecting')
+      setStatus({ state: 'connecting', ...(status.cause ? { cause: status.cause } : {}) });
     let ws: WebSocketLike;
     try {
       ws = createSocket(options.url);

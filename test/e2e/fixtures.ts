@@ -192,6 +192,17 @@ export class Panel {
     await expect(this.tid('command-card')).toHaveAttribute('data-command', command);
   }
 
+  /** Chooses a command without parameters in the palette, which runs it at once; returns the run's id. */
+  async runFromPalette(query: string, command: string): Promise<string> {
+    const before = await this.tid('run-result')
+      .getAttribute('data-run-id', { timeout: 100 })
+      .catch(() => null);
+    await this.chooseCommand(query, command);
+    await expect(this.tid('run-result')).toHaveAttribute('data-run-id', /./);
+    await expect(this.tid('run-result')).not.toHaveAttribute('data-run-id', before ?? '');
+    return (await this.tid('run-result').getAttribute('data-run-id'))!;
+  }
+
   /** Clicks Run and returns the new run's id once it has one (the result may still be pending). */
   async clickRun(): Promise<string> {
     const before = await this.tid('run-result')

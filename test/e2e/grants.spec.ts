@@ -28,9 +28,15 @@ test('"Always allow" the declared scope: one prompt, then the table', async ({ p
   await expect(panel.tid('prompt-modal')).toBeVisible();
   await expect(panel.tid('prompt-target')).toHaveText(FOLDER);
   await expect(panel.tid('prompt-deny')).toBeFocused();
-  await expect(panel.tid('prompt-allow-declared')).toContainText('~/Documents/**');
+  // The scope is chosen behind the disclosure, in words, with the exact glob beside it.
+  await panel.tid('prompt-more').locator('summary').click();
+  const declared = panel.page.locator('label', { has: panel.tid('prompt-scope-declared') });
+  await expect(declared).toContainText('everything it declared');
+  await expect(declared).toContainText('~/Documents/**');
+  await panel.tid('prompt-scope-declared').check();
+  await expect(panel.tid('prompt-more').locator('summary')).toContainText('covers everything it declared');
   await shot(panel.page, 'prompt-dark');
-  await panel.tid('prompt-allow-declared').click();
+  await panel.tid('prompt-allow-always').click();
 
   // The grant covers the files it reads next: no more prompts.
   expect(await panel.runEnded()).toBe('done');

@@ -17,7 +17,12 @@ test('installs a signed package from a file; it is listed without the unsigned b
   await expect(panel.tid(`ext-row-${EXT.notes}`)).toHaveCount(0);
   // The developer folder carries the badge the signed package must not have.
   await expect(panel.tid(`ext-row-${EXT.textTools}`).locator('[data-testid="ext-badge-unsigned"]')).toBeVisible();
+  // Installing sits behind a button; the installed list comes first.
+  await expect(panel.tid('install-panel')).toHaveCount(0);
+  await panel.tid('install-toggle').click();
   await expect(panel.tid('install-kind')).toHaveValue('file');
+  // No native picker in a browser tab: no "Choose…".
+  await expect(panel.tid('install-pick')).toHaveCount(0);
   await panel.tid('install-path').fill(wext);
   await panel.tid('install-submit').click();
 
@@ -26,6 +31,7 @@ test('installs a signed package from a file; it is listed without the unsigned b
   await expect(row).toContainText('Notes');
   await expect(row).toContainText('1.0.0');
   await expect(row.locator('[data-testid="ext-badge-unsigned"]')).toHaveCount(0);
+  await expect(panel.tid(`ext-signature-${EXT.notes}`)).toContainText('signed by warden-examples');
   await expect(row).toHaveAttribute('data-state', /^(idle|running|starting)$/);
   await expect(panel.tid('install-path')).toHaveValue('');
   await shot(panel.page, 'extensions-light');
@@ -48,8 +54,7 @@ test('runs commands through the palette and shows the table result', async ({ pa
   expect(await panel.runEnded()).toBe('done');
   await expect(panel.tid('result-text')).toContainText('Added note #2');
 
-  await panel.chooseCommand('list notes', `${EXT.notes}/notes.list`);
-  await panel.clickRun();
+  await panel.runFromPalette('list notes', `${EXT.notes}/notes.list`);
   expect(await panel.runEnded()).toBe('done');
   await expect(panel.tid('result-body')).toHaveAttribute('data-result-type', 'table');
   await expect(panel.tid('result-table')).toBeVisible();

@@ -12,8 +12,7 @@ const REASON = `resource-reason-${EXT.runaway}`;
 
 /** Runs runaway.spin from the palette and waits for the watchdog to end it (run failed). */
 async function spinUntilKilled(panel: Panel): Promise<{ code: string; message: string }> {
-  await panel.chooseCommand('spin forever', `${EXT.runaway}/runaway.spin`);
-  await panel.clickRun();
+  await panel.runFromPalette('spin forever', `${EXT.runaway}/runaway.spin`);
   await expect(panel.tid('run-result')).toHaveAttribute('data-status', 'running');
   expect(await panel.runEnded(20_000)).toBe('failed');
   return {
@@ -33,9 +32,8 @@ test('runaway.spin is killed by the watchdog; Resources shows the reason and mov
   await panel.clickRun();
   expect(await panel.runEnded()).toBe('done');
 
-  await panel.chooseCommand('spin forever', `${EXT.runaway}/runaway.spin`);
   const started = Date.now();
-  await panel.clickRun();
+  await panel.runFromPalette('spin forever', `${EXT.runaway}/runaway.spin`);
   await panel.nav('resources');
   await expect(panel.tid(ROW)).toBeVisible();
   await expect(panel.tid(ROW)).toHaveAttribute('data-state', 'running');
@@ -128,8 +126,7 @@ test('three kills quarantine it; release from Extensions, then runaway.ok works'
   await expect(panel.tid(`ext-toggle-${EXT.runaway}`)).toBeVisible();
   await expect(panel.tid(`ext-quarantine-reason-${EXT.runaway}`)).toHaveCount(0);
 
-  await panel.chooseCommand('answer normally', `${EXT.runaway}/runaway.ok`);
-  await panel.clickRun();
+  await panel.runFromPalette('answer normally', `${EXT.runaway}/runaway.ok`);
   expect(await panel.runEnded()).toBe('done');
   await expect(panel.tid('result-text')).toHaveText('still here');
   await shot(panel.page, 'run-after-release-light');

@@ -11,6 +11,7 @@ import {
   type UncheckedBridge,
 } from '../../renderer/src/bridge';
 import { extension } from './fixtures';
+import { settle } from './helpers';
 
 describe('validated bridge', () => {
   const inner = (answer: unknown): UncheckedBridge => ({ call: async () => answer, on: () => () => {} });
@@ -90,7 +91,7 @@ class FakeSocket {
   }
 }
 
-function wsBridge() {
+function wsBridge(probe?: () => Promise<'refused' | 'unreachable' | 'reachable'>) {
   FakeSocket.all = [];
   const timers: { fn: () => void; ms: number }[] = [];
   const statuses: ConnectionStatus[] = [];
@@ -100,6 +101,7 @@ function wsBridge() {
     setTimer: (fn, ms) => timers.push({ fn, ms }),
     clearTimer: () => {},
     random: () => 0.5,
+    ...(probe ? { probe } : {}),
   });
   ws.onStatus((s) => statuses.push(s));
   return { ws, timers, statuses, socket: () => FakeSocket.all.at(-1)! };
@@ -170,6 +172,36 @@ describe('headless WebSocket bridge', () => {
     // After a good connection the backoff starts over.
     socket().drop();
     expect(timers.at(-1)!.ms).toBe(250);
+    ws.close();
+  });
+
+  it('after a server restart (new token) it stops retrying and says the address expired', async () => {
+    let probes = 0;
+    const { ws, socket, timers, statuses } = wsBridge(async () => (probes++, 'refused'));
+    socket().open();
+    socket().drop();
+    expect(probes).toBe(0); // one drop is a blip: retry first
+    timers[0]!.fn();
+    socket().drop();
+    await settle();
+    expect(probes).toBe(1);
+    expect(statuses.at(-1)).toMatchObject({ state: 'closed', cause: 'token' });
+    expect(timers).toHaveLength(1); // no further attempt on a token that can never work
+    ws.close();
+  });
+
+  it('keeps retrying while nothing answers at the address, and says Warden is not running', async () => {
+    const { ws, socket, timers, statuses } = wsBridge(async () => 'unreachable');
+    socket().drop();
+    timers[0]!.fn();
+    socket().drop();
+    await settle();
+    expect(statuses.at(-1)).toMatchObject({ state: 'closed', cause: 'unreachable' });
+    expect(timers).toHaveLength(2);
+    timers[1]!.fn();
+    expect(statuses.at(-1)).toMatchObject({ state: 'connecting', cause: 'unreachable' });
+    socket().open();
+    expect(statuses.at(-1)).toEqual({ state: 'open' });
     ws.close();
   });
 

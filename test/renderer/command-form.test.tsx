@@ -28,6 +28,7 @@ const ext = extension({
 
 async function openForm(bridge = new FakeBridge()) {
   bridge.handle('extensions.list', () => [ext]);
+  bridge.handle('app.info', () => ({ version: '0.1.0', apiVersion: '1', mode: 'electron' }));
   await renderApp(bridge);
   await act(async () => store().selectCommand({ extensionId: 'acme.form', commandId: 'form.all' }));
   return bridge;
@@ -96,7 +97,7 @@ describe('command form', () => {
     const call = bridge.callsOf('commands.run')[0]!;
     expect(call.args).toEqual({ name: 'Ada', count: 2, force: true, mode: 'careful' });
     expect(screen.getByTestId('run-result').getAttribute('data-status')).toBe('running');
-    expect((screen.getByTestId('run-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('run-button').getAttribute('aria-disabled')).toBe('true');
 
     await act(async () => bridge.emit('commands.progress', { runId: call.runId, fraction: 0.4, message: 'Reading' }));
     expect(screen.getByTestId('run-progress').getAttribute('aria-valuenow')).toBe('40');

@@ -52,3 +52,22 @@ describe('connection slice (feeds)', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'EINTERNAL' } });
   });
 });
+
+describe('connection banner', () => {
+  it('tells a tab whose server was restarted that its address expired, and how to get a new one', async () => {
+    const { act, cleanup, render, screen } = await import('@testing-library/react');
+    const { App } = await import('../../renderer/src/app');
+    const bridge = await startStore();
+    render(<App />);
+    await act(async () => bridge.setStatus({ state: 'closed', cause: 'token', detail: 'x' }));
+    const banner = screen.getByTestId('connection-banner');
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toMatch(/Warden was restarted, and this address has expired/);
+    expect(banner.textContent).toMatch(/Open the address Warden printed when it started/);
+    await act(async () => bridge.setStatus({ state: 'closed', cause: 'unreachable' }));
+    expect(screen.getByTestId('connection-banner').textContent).toMatch(/Warden is not running at this address/);
+    await act(async () => bridge.setStatus({ state: 'open' }));
+    expect(screen.queryByTestId('connection-banner')).toBeNull();
+    cleanup();
+  });
+});

@@ -20,7 +20,7 @@ describe('extensions slice', () => {
   it('keeps the error when listing fails', async () => {
     bridge.handle('extensions.list', () => ({ error: { code: 'EINTERNAL', message: 'boom' } }));
     await store().loadExtensions();
-    expect(store().extensionsError).toBe('EINTERNAL: boom');
+    expect(store().extensionsError).toBe('Something went wrong inside Warden. boom (EINTERNAL)');
   });
 
   it('enables and disables, marking the extension busy meanwhile, then reloads', async () => {
@@ -61,7 +61,7 @@ describe('extensions slice', () => {
     expect(await store().release('acme.word-count')).toBe(false);
     expect(store().notices.at(-1)).toMatchObject({
       level: 'error',
-      text: 'Release Word Count from quarantine failed — EPERM (policy): forbidden by policy',
+      text: 'Release Word Count from quarantine failed — Your organisation’s policy does not allow this. forbidden by policy (EPERM, policy)',
     });
   });
 

@@ -5,6 +5,7 @@
  * fixture that the real host could never send fails too). DOM-free on purpose: it is also part of
  * the Node `test` typecheck project.
  */
+import type { ConnectionStatus } from '../../renderer/src/validated-bridge';
 import type { Unsubscribe, WardenBridge } from '../../electron/common/bridge/bridge-api';
 import {
   BRIDGE_EVENTS,
@@ -26,8 +27,6 @@ export interface RecordedCall {
   method: BridgeMethod;
   params: unknown;
 }
-
-type ConnectionStatus = { state: 'connecting' | 'open' | 'closed'; detail?: string };
 
 /** Default answers: an empty host. */
 const DEFAULTS: { [M in BridgeMethod]?: Handler<M> } = {
@@ -52,6 +51,11 @@ export class FakeBridge implements WardenBridge {
   handle<M extends BridgeMethod>(method: M, handler: Handler<M>): this {
     this.#handlers.set(method, handler as unknown as Handler<BridgeMethod>);
     return this;
+  }
+
+  /** Whether a test handler answers `method`. */
+  has(method: BridgeMethod): boolean {
+    return this.#handlers.has(method);
   }
 
   async call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeResult<M>> {

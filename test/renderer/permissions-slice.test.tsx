@@ -34,6 +34,9 @@ describe('permissions slice', () => {
     bridge.handle('permissions.revoke', () => ({ error: { code: 'ENOENT', message: 'no such grant' } }));
     expect(await store().revokeGrant('g1')).toBe(false);
     expect(store().grants.map((g) => g.id)).toEqual(['g1', 'g2']);
-    expect(store().notices.at(-1)).toMatchObject({ level: 'error', text: 'Revoke failed — ENOENT: no such grant' });
+    expect(store().notices.at(-1)).toMatchObject({
+      level: 'error',
+      text: 'Revoke failed — Something it needed does not exist. no such grant (ENOENT)',
+    });
   });
 });

@@ -50,19 +50,36 @@ describe('permission prompt', () => {
 
   it('keeps Tab inside the dialog', async () => {
     await withPrompt();
-    const last = screen.getByTestId('prompt-allow-declared');
+    // Closed disclosure: its summary is the last stop.
+    const last = screen.getByTestId('prompt-more').querySelector('summary')!;
+    const first = document.querySelector('.prompt-details summary') as HTMLElement;
     last.focus();
     fireEvent.keyDown(document.activeElement!, { key: 'Tab' });
-    expect(document.activeElement).toBe(screen.getByTestId('prompt-deny'));
+    expect(document.activeElement).toBe(first);
     fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true });
     expect(document.activeElement).toBe(last);
+    // Open: "Always deny" inside it is the last stop.
+    (screen.getByTestId('prompt-more') as HTMLDetailsElement).open = true;
+    first.focus();
+    fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(screen.getByTestId('prompt-deny-always'));
+  });
+
+  it('reads as one plain sentence with three answers, Deny first', async () => {
+    await withPrompt();
+    const sentence = document.getElementById('prompt-sentence')!.textContent;
+    expect(sentence).toBe('Word Count (by acme) wants to read /home/u/Documents/notes/today.md');
+    const buttons = [...screen.getByTestId('prompt-modal').querySelectorAll('.prompt-row button')];
+    expect(buttons.map((b) => b.textContent)).toEqual(['Deny', 'Allow once', 'Always allow']);
+    // The scope choice is behind a closed disclosure that says in words what "always" covers.
+    const more = screen.getByTestId('prompt-more') as HTMLDetailsElement;
+    expect(more.open).toBe(false);
+    expect(more.querySelector('summary')!.textContent).toMatch(/“Always allow” covers only this item/);
   });
 
   it.each([
     ['prompt-allow-once', { kind: 'allow-once' }],
-    ['prompt-allow-item', { kind: 'allow-always', scope: 'item' }],
-    ['prompt-allow-parent', { kind: 'allow-always', scope: 'parent' }],
-    ['prompt-allow-declared', { kind: 'allow-always', scope: 'declared' }],
+    ['prompt-allow-always', { kind: 'allow-always', scope: 'item' }],
     ['prompt-deny-always', { kind: 'deny-always' }],
   ])('%s answers %o', async (testId, answer) => {
     const bridge = await withPrompt();
@@ -73,7 +90,23 @@ describe('permission prompt', () => {
     expect(bridge.callsOf('prompts.answer')).toEqual([{ promptId: 'p1', answer }]);
   });
 
-  it('labels the middle scope by capability and shows each exact scope', async () => {
+  it.each([
+    ['parent', /this folder and everything in it/],
+    ['declared', /everything it declared/],
+  ] as const)('Always allow with the %s scope chosen in the disclosure', async (scope, words) => {
+    const bridge = await withPrompt();
+    fireEvent.click(screen.getByTestId(`prompt-scope-${scope}`));
+    expect(screen.getByTestId('prompt-more').querySelector('summary')!.textContent).toMatch(words);
+    // Choosing a scope never answers by itself, and Deny keeps the default focus.
+    expect(bridge.callsOf('prompts.answer')).toEqual([]);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('prompt-allow-always'));
+      await settle();
+    });
+    expect(bridge.callsOf('prompts.answer')).toEqual([{ promptId: 'p1', answer: { kind: 'allow-always', scope } }]);
+  });
+
+  it('labels the scopes by capability in words and shows each exact scope', async () => {
     await withPrompt({
       capability: 'net',
       target: 'https://api.example.com/v1',
@@ -83,8 +116,13 @@ describe('permission prompt', () => {
         declared: 'https://*.example.com/**',
       },
     });
-    expect(screen.getByTestId('prompt-allow-parent').textContent).toBe('this hosthttps://api.example.com/**');
-    expect(screen.getByTestId('prompt-allow-declared').textContent).toMatch(/whole declared scope/);
+    expect(document.getElementById('prompt-sentence')!.textContent).toMatch(
+      /wants to connect to https:\/\/api\.example\.com\/v1$/,
+    );
+    const option = (s: string) => screen.getByTestId(`prompt-scope-${s}`).closest('label')!.textContent;
+    expect(option('item')).toBe('only this addresshttps://api.example.com/v1');
+    expect(option('parent')).toBe('everything on this hosthttps://api.example.com/**');
+    expect(option('declared')).toBe('everything it declaredhttps://*.example.com/**');
   });
 
   it('shows the next queued prompt when one closes elsewhere, and strips control characters from extension text', async () => {

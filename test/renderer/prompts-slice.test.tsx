@@ -45,6 +45,8 @@ describe('prompts slice', () => {
     bridge.handle('prompts.answer', () => ({ error: { code: 'EINVAL', message: 'no such prompt' } }));
     expect(await store().answerPrompt('p0', { kind: 'deny' })).toBe(false);
     expect(store().prompts).toEqual([]);
-    expect(store().notices.at(-1)?.text).toMatch(/not recorded — EINVAL: no such prompt/);
+    expect(store().notices.at(-1)?.text).toMatch(
+      /not recorded — That request was not valid\. no such prompt \(EINVAL\)/,
+    );
   });
 });

@@ -80,6 +80,7 @@ describe('extensions view', () => {
       .handle('extensions.uninstall', () => ({}))
       .handle('extensions.install', () => ({ id: 'x.y', version: '1.0.0' }))
       .handle('pickers.pickFile', () => ({ path: '/tmp/picked.wext' }))
+      .handle('app.info', () => ({ version: '0.1.0', apiVersion: '1', mode: 'electron' }))
       .handle('catalog.list', () => [
         { id: 'cat.one', name: 'Cat One', version: '1.0.0', publisher: 'cat', blocked: false },
         { id: 'cat.bad', version: '1.0.0', publisher: 'cat', blocked: true },
@@ -152,6 +153,9 @@ describe('extensions view', () => {
   });
 
   it('installs from a picked file and from the catalog', async () => {
+    // Installing sits behind a button: the list comes first.
+    expect(screen.queryByTestId('install-panel')).toBeNull();
+    fireEvent.click(screen.getByTestId('install-toggle'));
     await act(async () => {
       fireEvent.click(screen.getByTestId('install-pick'));
       await settle();

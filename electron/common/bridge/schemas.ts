@@ -60,6 +60,8 @@ export const ExtensionSummarySchema = z.strictObject({
   state: z.enum(EXTENSION_STATES),
   enabled: z.boolean(),
   unsigned: z.boolean(),
+  /** Who signed the installed package: the publisher its key is pinned to, and the key's fingerprint. */
+  signer: z.strictObject({ publisher: z.string().max(200), fingerprint: z.string().max(100) }).optional(),
   /** Why a blocklisted version may not run. */
   blocked: z.string().optional(),
   /** A newer version in the catalog. */

@@ -30,6 +30,11 @@ export interface KnownExtensions {
   loadAll(devFolders: readonly string[]): Promise<void>;
   /** Reloads an installed extension into the supervisor after the registry changed it. */
   reload(id: string): Promise<void>;
+  /**
+   * Turns a developer folder off (its process stops) or on again (the folder is read again, so
+   * edits made meanwhile count). On failure it stays off and the error says why.
+   */
+  setDevEnabled(id: string, enabled: boolean): Promise<void>;
   /** Forgets `id` (after the supervisor stopped it and the registry removed it). */
   forget(id: string): void;
 }
@@ -113,6 +118,26 @@ export function createKnownExtensions(d: {
         const manifest = await registry.manifest(id);
         known.set(id, { source: 'installed', enabled: false, manifest });
       }
+      d.changed();
+    },
+    async setDevEnabled(id, enabled) {
+      const k = known.get(id);
+      if (!k || k.source !== 'dev' || !k.dir) throw new WardenError('EINVAL', `${id} is not a developer folder`);
+      if (!enabled) {
+        k.enabled = false;
+        await supervisor.remove(id);
+        d.changed();
+        return;
+      }
+      if (k.enabled) return;
+      const r = await loadExtensionFolder(k.dir);
+      if (!r.ok) throw new WardenError('EINVAL', `${id} cannot be enabled: ${r.errors[0] ?? 'invalid extension'}`);
+      if (r.extension.manifest.id !== id) {
+        throw new WardenError('EINVAL', `the folder of ${id} now holds ${r.extension.manifest.id}`);
+      }
+      await supervisor.remove(id); // nothing should be there; never two entries for one id
+      known.set(id, { source: 'dev', enabled: true, manifest: r.extension.manifest, dir: r.extension.dir });
+      supervisor.add({ ...r.extension, unsigned: true });
       d.changed();
     },
     forget: (id) => void known.delete(id),

@@ -6,11 +6,20 @@
 import { useEffect, type RefObject } from 'react';
 
 const FOCUSABLE =
-  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** Inside a closed <details> only its <summary> can take focus. */
+function hiddenInDetails(el: HTMLElement): boolean {
+  const details = el.closest('details');
+  if (!details || details.open) return false;
+  return !(el.tagName === 'SUMMARY' && el.parentElement === details);
+}
 
 /** The focusable elements inside `root`, in tab order. */
 export function focusableIn(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.hasAttribute('inert'));
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !el.hasAttribute('inert') && !hiddenInDetails(el),
+  );
 }
 
 export function useFocusTrap(ref: RefObject<HTMLElement | null>, active = true): void {

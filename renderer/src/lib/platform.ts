@@ -2,3 +2,4 @@
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 export const PALETTE_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
+export const RUN_SHORTCUT = isMac ? '⌘↩' : 'Ctrl+Enter';

@@ -1,11 +1,12 @@
 /** Calling the bridge from a slice: errors become a notice, so every action reports its failure. */
 import type { BridgeMethod, BridgeParams, BridgeValue } from '../../../electron/common/bridge/schemas';
 import type { ErrorData } from '../../../electron/common/error-schema';
+import { describeErrorText } from '../lib/error-text';
 import type { AppState } from './types';
 
-/** One line for a user: `EPERM (denied): message`. */
+/** One line for a user: a plain sentence, the host's message, and the code last (for developers). */
 export function describeError(error: ErrorData): string {
-  return `${error.code}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`;
+  return describeErrorText(error);
 }
 
 /**

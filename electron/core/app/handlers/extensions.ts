@@ -92,10 +92,7 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
         await known.reload(id);
         return {};
       }
-      k.enabled = enabled;
-      if (!enabled) await supervisor.remove(id);
-      else throw new WardenError('EINVAL', 'a developer folder is re-enabled by restarting the host');
-      d.changed();
+      await known.setDevEnabled(id, enabled);
       return {};
     },
     'extensions.update': async ({ id, path: file }) =>

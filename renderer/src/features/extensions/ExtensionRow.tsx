@@ -1,9 +1,33 @@
-/** One installed extension: identity, badges, reasons, and the actions its state allows. */
+/**
+ * One installed extension: identity, badges, reasons, and the actions its state allows. Every
+ * button names its extension for screen readers; a disabled extension's row is dimmed. Small facts
+ * about an extension go in `ExtensionFacts` below the badges (one line each), actions in the
+ * action column.
+ */
 import type { ExtensionSummary } from '../../../../electron/common/bridge/schemas';
 import { Ellipsis } from '../../components/Ellipsis';
 import { formatDateTime } from '../../lib/format';
 import { useAppStore } from '../../stores/app-store';
+import { isRunnable } from '../../stores/run-slice';
 import { extensionBadges } from './badges';
+
+/** "signed by <publisher> · <key fingerprint>", or that it is an unsigned developer folder. */
+function SignatureMark({ ext }: { ext: ExtensionSummary }) {
+  if (ext.unsigned) return null; // the "unsigned (developer)" badge says it
+  return (
+    <p className="ext-signature muted" data-testid={`ext-signature-${ext.id}`}>
+      <span aria-hidden="true">✓ </span>signed by {ext.signer?.publisher ?? ext.publisher}
+      {ext.signer && (
+        <>
+          {' · '}
+          <span className="mono" title="Publisher key fingerprint (SHA-256)">
+            {ext.signer.fingerprint}
+          </span>
+        </>
+      )}
+    </p>
+  );
+}
 
 export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
   const busy = useAppStore((s) => s.busy[ext.id]);
@@ -13,12 +37,19 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
   const approveUpdate = useAppStore((s) => s.approveUpdate);
   const rollback = useAppStore((s) => s.rollback);
   const release = useAppStore((s) => s.release);
+  const runFrom = useAppStore((s) => s.runFromExtension);
   const quarantined = ext.state === 'quarantined' || ext.quarantine !== undefined;
   const disabled = busy !== undefined;
   const tid = (what: string) => `ext-${what}-${ext.id}`;
 
   return (
-    <li className="ext-row card" data-testid={`ext-row-${ext.id}`} data-state={ext.state} aria-busy={disabled}>
+    <li
+      className={`ext-row card${ext.enabled ? '' : ' ext-row-off'}`}
+      data-testid={`ext-row-${ext.id}`}
+      data-state={ext.state}
+      aria-busy={disabled}
+      aria-label={ext.name}
+    >
       <div className="ext-main">
         <div className="ext-title">
           <Ellipsis text={ext.name} className="ext-name" />
@@ -39,6 +70,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
             Walls: {ext.walls}
           </p>
         )}
+        <SignatureMark ext={ext} />
         <div className="badges">
           {extensionBadges(ext).map((b) => (
             <span key={b.key} className={`badge tone-${b.tone}`} title={b.title} data-testid={`ext-badge-${b.key}`}>
@@ -75,6 +107,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
               type="button"
               className="primary"
               disabled={disabled}
+              aria-label={`Approve and update ${ext.name}`}
               data-testid={tid('approve')}
               onClick={() => void approveUpdate(ext.id)}
             >
@@ -101,6 +134,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
             type="button"
             className="primary"
             disabled={disabled}
+            aria-label={`Release ${ext.name}`}
             data-testid={tid('release')}
             onClick={() => void release(ext.id)}
           >
@@ -109,21 +143,50 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
         ) : (
           <button
             type="button"
+            role="switch"
+            className="switch"
             disabled={disabled}
             data-testid={tid('toggle')}
-            aria-pressed={ext.enabled}
+            aria-checked={ext.enabled}
+            aria-label={`${ext.name} enabled`}
             onClick={() => void setEnabled(ext.id, !ext.enabled)}
           >
-            {ext.enabled ? 'Disable' : 'Enable'}
+            <span className="switch-track" aria-hidden="true">
+              <span className="switch-thumb" />
+            </span>
+            <span className="switch-text">{ext.enabled ? 'On' : 'Off'}</span>
+          </button>
+        )}
+        {isRunnable(ext) && ext.commands.length > 0 && (
+          <button
+            type="button"
+            disabled={disabled}
+            aria-label={`Run a command of ${ext.name}`}
+            data-testid={tid('run')}
+            onClick={() => runFrom(ext.id)}
+          >
+            Run…
           </button>
         )}
         {ext.updateAvailable && !ext.pendingUpdate && (
-          <button type="button" disabled={disabled} data-testid={tid('update')} onClick={() => void update(ext.id)}>
+          <button
+            type="button"
+            disabled={disabled}
+            aria-label={`Update ${ext.name} to ${ext.updateAvailable}`}
+            data-testid={tid('update')}
+            onClick={() => void update(ext.id)}
+          >
             Update to {ext.updateAvailable}
           </button>
         )}
         {ext.rollbackTo && (
-          <button type="button" disabled={disabled} data-testid={tid('rollback')} onClick={() => void rollback(ext.id)}>
+          <button
+            type="button"
+            disabled={disabled}
+            aria-label={`Roll ${ext.name} back to ${ext.rollbackTo}`}
+            data-testid={tid('rollback')}
+            onClick={() => void rollback(ext.id)}
+          >
             Roll back to {ext.rollbackTo}
           </button>
         )}
@@ -131,6 +194,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
           type="button"
           className="danger-outline"
           disabled={disabled}
+          aria-label={`Uninstall ${ext.name}`}
           data-testid={tid('uninstall')}
           onClick={() => void uninstall(ext.id)}
         >

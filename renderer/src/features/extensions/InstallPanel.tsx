@@ -9,6 +9,8 @@ export function InstallPanel() {
   const install = useAppStore((s) => s.install);
   const pickPath = useAppStore((s) => s.pickPath);
   const busy = useAppStore((s) => s.busy[INSTALL_BUSY_KEY] !== undefined);
+  // A browser tab (headless mode) has no native picker: the path is typed instead.
+  const hasPicker = useAppStore((s) => s.appInfo?.mode === 'electron');
 
   const submit = async () => {
     const p = path.trim();
@@ -45,19 +47,21 @@ export function InstallPanel() {
           data-testid="install-path"
           onChange={(e) => setPath(e.target.value)}
         />
-        <button
-          type="button"
-          data-testid="install-pick"
-          onClick={async () => {
-            const chosen = await pickPath(
-              kind === 'file' ? 'file' : 'directory',
-              kind === 'file' ? 'Choose a .wext package' : 'Choose an extension folder',
-            );
-            if (chosen !== null) setPath(chosen);
-          }}
-        >
-          Choose…
-        </button>
+        {hasPicker && (
+          <button
+            type="button"
+            data-testid="install-pick"
+            onClick={async () => {
+              const chosen = await pickPath(
+                kind === 'file' ? 'file' : 'directory',
+                kind === 'file' ? 'Choose a .wext package' : 'Choose an extension folder',
+              );
+              if (chosen !== null) setPath(chosen);
+            }}
+          >
+            Choose…
+          </button>
+        )}
         <button type="submit" className="primary" disabled={busy || path.trim() === ''} data-testid="install-submit">
           {busy ? 'Installing…' : 'Install'}
         </button>

@@ -3,7 +3,7 @@
  * for multiline), number (min/max/step from the spec), checkbox, select, and a path field with a
  * "Choose…" button that opens the host's picker for a file or a folder.
  */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import type { ParamSpec } from '../../../../electron/common/bridge/schemas';
 import { useAppStore } from '../../stores/app-store';
 
@@ -17,6 +17,7 @@ function Field({ name, spec }: FieldProps) {
   const error = useAppStore((s) => s.formErrors[name]);
   const setValue = useAppStore((s) => s.setFormValue);
   const pick = useAppStore((s) => s.pickParamPath);
+  const hasPicker = useAppStore((s) => s.appInfo?.mode === 'electron');
   const id = `param-${name}`;
   const label = spec.title ?? name;
   const text = typeof value === 'string' ? value : '';
@@ -80,9 +81,11 @@ function Field({ name, spec }: FieldProps) {
             value={text}
             onChange={(e) => setValue(name, e.target.value)}
           />
-          <button type="button" data-testid={`param-pick-${name}`} onClick={() => void pick(name)}>
-            Choose…
-          </button>
+          {hasPicker && (
+            <button type="button" data-testid={`param-pick-${name}`} onClick={() => void pick(name)}>
+              Choose…
+            </button>
+          )}
         </div>
       );
       break;
@@ -101,9 +104,9 @@ function Field({ name, spec }: FieldProps) {
           {label}
         </span>
         {spec.required && (
-          <span className="required" aria-hidden="true">
+          <span className="required" data-testid={`${id}-required`}>
             {' '}
-            *
+            (required)
           </span>
         )}
       </label>
@@ -129,16 +132,35 @@ export interface CommandFormProps {
   children?: ReactNode;
 }
 
+/** Moves focus into the form (its first field, else its first button) each time the store asks. */
+function useFormFocus(ref: RefObject<HTMLFormElement | null>) {
+  const request = useAppStore((s) => s.formFocusRequest);
+  useEffect(() => {
+    if (request === 0) return;
+    ref.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+  }, [request, ref]);
+}
+
 export function CommandForm({ params, onSubmit, children }: CommandFormProps) {
   const entries = Object.entries(params);
+  const ref = useRef<HTMLFormElement>(null);
+  useFormFocus(ref);
   return (
     <form
+      ref={ref}
       className="command-form"
       data-testid="command-form"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
         onSubmit();
+      }}
+      onKeyDown={(e) => {
+        // Ctrl/Cmd+Enter runs from anywhere in the form, a multi-line field included.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          onSubmit();
+        }
       }}
     >
       {entries.length === 0 && <p className="muted">This command takes no parameters.</p>}

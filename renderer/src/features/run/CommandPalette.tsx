@@ -1,12 +1,14 @@
 /**
  * The command palette (Ctrl/Cmd+K): a fuzzy filter over every command of the runnable extensions.
- * ↑/↓ move, Enter selects, Esc closes; clicking an entry selects it too.
+ * Recently run commands come first. ↑/↓ move, Enter chooses (a command without parameters runs at
+ * once; otherwise its form opens with the first field focused), Esc closes; a click chooses too.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useFocusTrap } from '../../components/use-focus-trap';
 import { fuzzyFilter } from '../../lib/fuzzy';
+import { RUN_SHORTCUT } from '../../lib/platform';
 import { useAppStore } from '../../stores/app-store';
-import { paletteCommands, type PaletteCommand } from '../../stores/run-slice';
+import { paletteCommands, recentFirst, type PaletteCommand } from '../../stores/run-slice';
 
 const MAX_SHOWN = 100;
 
@@ -23,15 +25,28 @@ export function CommandPalette() {
 function PaletteDialog() {
   const extensions = useAppStore((s) => s.extensions);
   const close = useAppStore((s) => s.closePalette);
-  const select = useAppStore((s) => s.selectCommand);
-  const [query, setQuery] = useState('');
+  const select = useAppStore((s) => s.chooseCommand);
+  const recent = useAppStore((s) => s.recentCommands);
+  const requestFormFocus = useAppStore((s) => s.requestFormFocus);
+  const initialQuery = useAppStore((s) => s.paletteQuery);
+  const [query, setQuery] = useState(initialQuery);
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const covered = useAppStore((s) => s.prompts.length > 0 || s.confirm !== null);
   useFocusTrap(ref, !covered);
+  // Closed with nothing chosen (Esc, a click outside): focus goes back where it was (the trap),
+  // and where that was nowhere, into the Run form rather than the page body.
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        if (document.activeElement === document.body || document.activeElement === null) requestFormFocus();
+      }, 0);
+    },
+    [requestFormFocus],
+  );
 
-  const all = useMemo(() => paletteCommands(extensions), [extensions]);
+  const all = useMemo(() => recentFirst(paletteCommands(extensions), recent), [extensions, recent]);
   const matches = useMemo(() => fuzzyFilter(query, all, searchText).slice(0, MAX_SHOWN), [query, all]);
   const activeIndex = Math.min(active, Math.max(0, matches.length - 1));
 
@@ -115,7 +130,9 @@ function PaletteDialog() {
             {all.length === 0 ? 'No commands: install or enable an extension first.' : 'No command matches.'}
           </p>
         )}
-        <p className="palette-hint muted">↑↓ to move · Enter to choose · Esc to close</p>
+        <p className="palette-hint muted">
+          ↑↓ to move · Enter to choose · Esc to close · {RUN_SHORTCUT} in a form runs it
+        </p>
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { formatDuration } from '../../lib/format';
 import { useAppStore } from '../../stores/app-store';
 import type { RunState } from '../../stores/run-slice';
 import { ResultView } from './results/ResultView';
+import { RunError } from './RunError';
 
 function Progress({ run }: { run: RunState }) {
   const fraction = run.progress?.fraction ?? null;
@@ -65,28 +66,7 @@ export function RunOutput() {
           <ResultView result={run.result} />
         </div>
       )}
-      {(run.status === 'failed' || run.status === 'cancelled') && run.error && (
-        <div
-          className={`error-box${run.status === 'cancelled' ? ' neutral' : ''}`}
-          role="alert"
-          data-testid="run-error"
-        >
-          <p>
-            <strong className="mono" data-testid="run-error-code">
-              {run.error.code}
-            </strong>
-            {run.error.reason && <span className="muted"> ({run.error.reason})</span>}
-          </p>
-          <p className="break-anywhere pre-wrap" data-testid="run-error-message">
-            {run.error.message}
-          </p>
-          {run.error.location && (
-            <p className="mono muted break-anywhere" data-testid="run-error-location">
-              at {run.error.location}
-            </p>
-          )}
-        </div>
-      )}
+      {(run.status === 'failed' || run.status === 'cancelled') && run.error && <RunError run={run} error={run.error} />}
     </section>
   );
 }

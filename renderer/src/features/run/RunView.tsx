@@ -1,6 +1,6 @@
 /** The Run view: the selected command's form, Run/Cancel, and the output; or a list to pick from. */
 import { useMemo } from 'react';
-import { PALETTE_SHORTCUT } from '../../lib/platform';
+import { PALETTE_SHORTCUT, RUN_SHORTCUT } from '../../lib/platform';
 import { useAppStore } from '../../stores/app-store';
 import { paletteCommands, selectedCommand } from '../../stores/run-slice';
 import { CommandForm } from './CommandForm';
@@ -45,7 +45,10 @@ export function RunView() {
   const runSelected = useAppStore((s) => s.runSelected);
   const cancelRun = useAppStore((s) => s.cancelRun);
   const status = useAppStore((s) => s.run?.status);
+  const connected = useAppStore((s) => s.connection.state === 'open');
   const running = status === 'running' || status === 'cancelling';
+  // Not `disabled`: a disabled button drops keyboard focus to the page body when a run starts.
+  const runBlocked = running || !connected;
 
   return (
     <div className="view run-view">
@@ -78,9 +81,21 @@ export function RunView() {
           {command.description && <p className="muted">{command.description}</p>}
           <CommandForm params={command.params} onSubmit={() => void runSelected()}>
             <div className="form-actions">
-              <button type="submit" className="primary" disabled={running} data-testid="run-button">
+              <button
+                type="submit"
+                className="primary"
+                aria-disabled={runBlocked}
+                aria-describedby={connected ? undefined : 'run-offline'}
+                data-testid="run-button"
+                title={`Run (${RUN_SHORTCUT})`}
+              >
                 Run
               </button>
+              {!connected && (
+                <span id="run-offline" className="muted" data-testid="run-offline">
+                  Not connected to Warden: commands cannot run until it reconnects.
+                </span>
+              )}
               {running && (
                 <button
                   type="button"
