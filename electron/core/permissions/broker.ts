@@ -68,6 +68,9 @@ export function declaredPatterns(manifest: Manifest, capability: Capability): st
   }
 }
 
+/** What "this folder" means for an fs request: a folder itself, or the folder holding a file. */
+const folderOf = (req: PermissionRequest): string => (req.kind === 'directory' ? req.target : path.dirname(req.target));
+
 export function createBroker(options: BrokerOptions): Broker {
   const home = options.homeDir ?? os.homedir();
   const timeoutMs = options.promptTimeoutMs ?? 60_000;
@@ -112,7 +115,7 @@ export function createBroker(options: BrokerOptions): Broker {
           return { kind: 'item', value: req.target };
         }
         if (req.capability === 'net') return { kind: 'tree', value: new URL(req.target).origin };
-        return { kind: 'tree', value: path.dirname(req.target) };
+        return { kind: 'tree', value: folderOf(req) };
       };
 
       const display = (capability: Capability, target: string) =>
@@ -129,7 +132,7 @@ export function createBroker(options: BrokerOptions): Broker {
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         let answer: PromptAnswer | 'timeout';
         try {
-          const parent = req.capability === 'net' ? new URL(req.target).origin : path.dirname(req.target);
+          const parent = req.capability === 'net' ? new URL(req.target).origin : folderOf(req);
           answer = await Promise.race([
             options.prompter.prompt(
               {
@@ -142,7 +145,7 @@ export function createBroker(options: BrokerOptions): Broker {
                 declaredScope: declaredPatterns(manifest, req.capability),
                 scopes: {
                   item: display(req.capability, req.target),
-                  parent: req.capability === 'net' ? parent : `${display(req.capability, parent)}/`,
+                  parent: req.capability === 'net' ? parent : `${display(req.capability, parent).replace(/\/+$/, '')}/`,
                   declared,
                 },
                 reason: sanitizeReason(req.reason),

@@ -133,6 +133,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   } finally {
     process.off('SIGINT', onSigint);
     await supervisor.stopAll();
+    services.closeInput();
   }
 }
 
