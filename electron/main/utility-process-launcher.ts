@@ -9,9 +9,9 @@
  * - Messages travel over `parentPort` (structured clone, validated by the owner like any other).
  */
 import type { ForkOptions, UtilityProcess } from 'electron';
-import type { ExitInfo, ExtensionChild, LaunchSpec, Launcher } from '../core/launcher';
-import { minimalEnv } from '../core/fork-launcher';
-import { createLineReader } from '../core/line-reader';
+import type { ExitInfo, ExtensionChild, LaunchSpec, Launcher } from '../core/process/launcher';
+import { minimalEnv } from '../core/process/fork-launcher';
+import { createLineReader } from '../core/process/line-reader';
 
 export type UtilityFork = (modulePath: string, args?: string[], options?: ForkOptions) => UtilityProcess;
 

@@ -3,12 +3,12 @@
  * processes, served to a browser on 127.0.0.1.
  */
 import path from 'node:path';
-import { createAppHost, type AppHost } from '../core/app-host';
-import { createForkLauncher } from '../core/fork-launcher';
-import { createWarmPool } from '../core/warm-pool';
+import { createAppHost, type AppHost } from '../core/app/app-host';
+import { createForkLauncher } from '../core/process/fork-launcher';
+import { createWarmPool } from '../core/process/warm-pool';
 import { DEFAULT_LIMITS } from '../common/limits';
-import type { Logger } from '../core/logger';
-import type { Notifier } from '../core/notifier';
+import type { Logger } from '../core/platform/logger';
+import type { Notifier } from '../core/platform/notifier';
 import { startHeadlessServer, type HeadlessServer } from './server';
 
 export interface ServeOptions {

@@ -3,7 +3,7 @@
  * and the CLI call. Every method is a thin wrapper over installer.ts / catalog.ts.
  */
 import path from 'node:path';
-import type { LoadedExtension } from '../extension-loader';
+import type { LoadedExtension } from '../supervision/extension-loader';
 import { openCatalog, type Catalog, type CatalogReadOptions } from './catalog';
 import { PackageError } from './format';
 import { readState, type ExtensionRecord } from './install-state';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAuditLog } from '../../../electron/core/audit-log';
-import { servicePaths } from '../../../electron/core/host-services';
+import { createAuditLog } from '../../../electron/core/platform/audit-log';
+import { servicePaths } from '../../../electron/core/host-api/services';
 import {
   buildCatalog,
   createPackageRegistry,

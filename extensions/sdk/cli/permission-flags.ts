@@ -4,7 +4,7 @@
  * picker and where notifications go.
  */
 import path from 'node:path';
-import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-services';
+import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-api/services';
 import {
   createDenyAllPrompter,
   createScriptedPrompter,
@@ -19,7 +19,7 @@ import {
 } from '../../../electron/core/permissions/terminal-prompter';
 import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
 import { loadPolicyFile } from '../../../electron/core/permissions/policy';
-import { createStreamNotifier } from '../../../electron/core/notifier';
+import { createStreamNotifier } from '../../../electron/core/platform/notifier';
 import type { Picker } from '../../../electron/core/gateways/types';
 import { CliError } from './usage';
 

@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor, type Supervisor } from '../../../electron/core/supervisor';
-import { createLogger } from '../../../electron/core/logger';
-import { loadExtensionFolder } from '../../../electron/core/extension-loader';
+import { createForkLauncher } from '../../../electron/core/process/fork-launcher';
+import { createSupervisor, type Supervisor } from '../../../electron/core/supervision/supervisor';
+import { createLogger } from '../../../electron/core/platform/logger';
+import { loadExtensionFolder } from '../../../electron/core/supervision/extension-loader';
 import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, wardenRoot, type CliContext } from './run';

@@ -5,34 +5,34 @@
  * server are thin transports over `handle` and `subscribe`.
  */
 import path from 'node:path';
-import { WardenError, toErrorData } from '../common/errors';
+import { WardenError, toErrorData } from '../../common/errors';
 import {
   BRIDGE_METHODS,
   type BridgeEvent,
   type BridgeEventPayload,
   type BridgeMethod,
   type BridgeResult,
-} from '../common/bridge/schemas';
-import { formatIssues } from '../common/schema-issues';
-import type { Launcher } from './launcher';
-import { silentLogger, type Logger } from './logger';
-import { createSupervisor, type Supervisor } from './supervisor';
-import { createDefaultServices, servicePaths, type HostServices } from './host-services';
-import { loadPolicyFile, type Policy } from './permissions/policy';
-import { createUiPrompter, type UiPrompter } from './permissions/ui-prompter';
-import type { ProcSampler } from './governance/proc-stats';
-import type { SecretStore } from './secret-store';
-import type { Notifier } from './notifier';
-import type { Picker } from './gateways/types';
+} from '../../common/bridge/schemas';
+import { formatIssues } from '../../common/schema-issues';
+import type { Launcher } from '../process/launcher';
+import { silentLogger, type Logger } from '../platform/logger';
+import { createSupervisor, type Supervisor } from '../supervision/supervisor';
+import { createDefaultServices, servicePaths, type HostServices } from '../host-api/services';
+import { loadPolicyFile, type Policy } from '../permissions/policy';
+import { createUiPrompter, type UiPrompter } from '../permissions/ui-prompter';
+import type { ProcSampler } from '../governance/proc-stats';
+import type { SecretStore } from '../platform/secret-store';
+import type { Notifier } from '../platform/notifier';
+import type { Picker } from '../gateways/types';
 import {
   createPackageRegistry,
   watchForAutoRollback,
   type PackageRegistry,
   type AutoRollbackWatcher,
-} from './packages';
-import { loadExtensionFolder, type LoadedExtension } from './extension-loader';
-import { createHandlers, type Known } from './app-host-handlers';
-import { forDisplay } from './display-target';
+} from '../packages';
+import { loadExtensionFolder, type LoadedExtension } from '../supervision/extension-loader';
+import { createHandlers, type Known } from './handlers';
+import { forDisplay } from '../permissions/display';
 
 export interface AppHostOptions {
   dataDir: string;

@@ -1,8 +1,8 @@
 /** The bridge methods of the app host (see app-host.ts), one function each. */
 import semver from 'semver';
-import { WardenError } from '../common/errors';
-import type { Manifest } from '../common/manifest';
-import { WARDEN_API_VERSION } from '../common/version';
+import { WardenError } from '../../../common/errors';
+import type { Manifest } from '../../../common/manifest';
+import { WARDEN_API_VERSION } from '../../../common/version';
 import type {
   BridgeEvent,
   BridgeEventPayload,
@@ -10,17 +10,17 @@ import type {
   BridgeParams,
   BridgeValue,
   ExtensionSummary,
-} from '../common/bridge/schemas';
-import type { DataValue } from '../common/data-value';
-import type { Logger } from './logger';
-import type { Supervisor } from './supervisor';
-import type { HostServices } from './host-services';
-import type { Policy } from './permissions/policy';
-import type { UiPrompter } from './permissions/ui-prompter';
-import { describePermissions, readCatalogConfig, type Catalog, type PackageRegistry } from './packages';
-import { summarize } from './extension-summary';
-import type { AppHostOptions } from './app-host';
-import { forDisplay } from './display-target';
+} from '../../../common/bridge/schemas';
+import type { DataValue } from '../../../common/data-value';
+import type { Logger } from '../../platform/logger';
+import type { Supervisor } from '../../supervision/supervisor';
+import type { HostServices } from '../../host-api/services';
+import type { Policy } from '../../permissions/policy';
+import type { UiPrompter } from '../../permissions/ui-prompter';
+import { describePermissions, readCatalogConfig, type Catalog, type PackageRegistry } from '../../packages';
+import { summarize } from '../extension-summary';
+import type { AppHostOptions } from '../app-host';
+import { forDisplay } from '../../permissions/display';
 
 /** An extension the host knows about, whether or not its process runs. */
 export interface Known {

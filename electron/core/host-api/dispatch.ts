@@ -6,29 +6,29 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { WardenError } from '../common/errors';
-import type { Manifest } from '../common/manifest';
+import { WardenError } from '../../common/errors';
+import type { Manifest } from '../../common/manifest';
 import {
   CAPABILITIES,
   HOST_METHOD_ARGS,
   type Capability,
   type HostMethod,
   type HostMethodArgs,
-} from '../common/protocol';
-import type { DataValue } from '../common/data-value';
-import { formatPath, formatIssues } from '../common/schema-issues';
-import { isRelativeDataPath } from './data-folder';
-import type { PrivateData } from './private-data';
-import type { HostCallHandler } from './extension-process';
-import type { ExtensionAuthorizer } from './permissions/broker';
-import type { PermissionRequest } from './permissions/types';
-import { expandHome } from './permissions/patterns';
-import { denialError } from './permissions/denial';
-import type { AuditLog } from './audit-log';
-import type { SecretStore } from './secret-store';
-import type { Notifier } from './notifier';
-import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
-import type { BudgetMeter } from './governance/token-bucket';
+} from '../../common/protocol';
+import type { DataValue } from '../../common/data-value';
+import { formatPath, formatIssues } from '../../common/schema-issues';
+import { isRelativeDataPath } from '../private-data/data-folder';
+import type { PrivateData } from '../private-data/private-data';
+import type { HostCallHandler } from '../process/extension-process';
+import type { ExtensionAuthorizer } from '../permissions/broker';
+import type { PermissionRequest } from '../permissions/types';
+import { expandHome } from '../permissions/patterns';
+import { denialError } from '../permissions/denial';
+import type { AuditLog } from '../platform/audit-log';
+import type { SecretStore } from '../platform/secret-store';
+import type { Notifier } from '../platform/notifier';
+import type { FsGatewayLike, NetGatewayLike, Picker } from '../gateways/types';
+import type { BudgetMeter } from '../governance/token-bucket';
 
 export interface HostApiDeps {
   manifest: Manifest;

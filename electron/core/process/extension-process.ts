@@ -6,21 +6,21 @@
  * dropped, logged and counted; past a threshold the process is killed. The child's identity is
  * this object (the channel the message came on), never anything the message says.
  */
-import { ChildMessageSchema, type ChildMessage, type HostMethod } from '../common/protocol';
-import { normalizeCommandResult, type CommandResult } from '../common/command-result';
-import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../common/errors';
-import type { DataValue } from '../common/data-value';
+import { ChildMessageSchema, type ChildMessage, type HostMethod } from '../../common/protocol';
+import { normalizeCommandResult, type CommandResult } from '../../common/command-result';
+import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../../common/errors';
+import type { DataValue } from '../../common/data-value';
 import type { ChannelViolation, ExitInfo, ExtensionChild, Launcher } from './launcher';
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 import {
   createGovernor,
   type Governor,
   type GovernorEvent,
   type GovernorLimits,
   type GovernorTiming,
-} from './governance/governor';
-import type { ProcSampler } from './governance/proc-stats';
-import { createTokenBucket, type BudgetMeter } from './governance/token-bucket';
+} from '../governance/governor';
+import type { ProcSampler } from '../governance/proc-stats';
+import { createTokenBucket, type BudgetMeter } from '../governance/token-bucket';
 
 export interface ProcessTimeouts {
   /** Launch → `ready` (lockdown, evaluate, activate). */

@@ -5,32 +5,32 @@
 import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { WardenError } from '../common/errors';
-import { copyDataValue, type DataValue } from '../common/data-value';
-import type { CommandResult } from '../common/command-result';
-import { DEFAULT_LIMITS } from '../common/limits';
-import type { Launcher } from './launcher';
-import { silentLogger, type Logger } from './logger';
+import { WardenError } from '../../common/errors';
+import { copyDataValue, type DataValue } from '../../common/data-value';
+import type { CommandResult } from '../../common/command-result';
+import { DEFAULT_LIMITS } from '../../common/limits';
+import type { Launcher } from '../process/launcher';
+import { silentLogger, type Logger } from '../platform/logger';
 import {
   DEFAULT_TIMEOUTS,
   ExtensionProcess,
   LoadError,
   type ProcessStats,
   type ProcessTimeouts,
-} from './extension-process';
+} from '../process/extension-process';
 import type { LoadedExtension } from './extension-loader';
-import { createPrivateData } from './private-data';
-import { createHostApiHandler } from './host-api-handler';
-import { createDefaultServices, type HostServices } from './host-services';
-import { observeAuthorizer } from './permissions/broker';
-import type { HostUsage } from './host-api-handler';
-import { readProcStats, type ProcSampler } from './governance/proc-stats';
-import { createStrikeBook, type QuarantineEntry, type StrikeBook } from './governance/strikes';
-import { createMetricsStore, type MetricsStore } from './governance/metrics';
-import { createBudgetMeter, DEFAULT_BUDGETS, type Budgets } from './governance/token-bucket';
-import type { GovernorEvent, GovernorTiming } from './governance/governor';
-import { locateSyntaxError } from './syntax-locate';
-import { prepareBundleSource } from './source-transform';
+import { createPrivateData } from '../private-data/private-data';
+import { createHostApiHandler } from '../host-api/dispatch';
+import { createDefaultServices, type HostServices } from '../host-api/services';
+import { observeAuthorizer } from '../permissions/broker';
+import type { HostUsage } from '../host-api/dispatch';
+import { readProcStats, type ProcSampler } from '../governance/proc-stats';
+import { createStrikeBook, type QuarantineEntry, type StrikeBook } from '../governance/strikes';
+import { createMetricsStore, type MetricsStore } from '../governance/metrics';
+import { createBudgetMeter, DEFAULT_BUDGETS, type Budgets } from '../governance/token-bucket';
+import type { GovernorEvent, GovernorTiming } from '../governance/governor';
+import { locateSyntaxError } from '../bundle/syntax-locate';
+import { prepareBundleSource } from '../bundle/source-transform';
 
 export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed' | 'quarantined';
 
