@@ -59,13 +59,27 @@ export async function grantsCommand(argv: string[], ctx: CliContext): Promise<nu
   throw new CliError(`unknown grants command "${verb}" (list, revoke)`);
 }
 
-function formatRecord(r: AuditRecord): string {
+/**
+ * One line per record, always with its reason: a decision says what was asked and why it was
+ * answered so; an operation what was done (and its error code); a violation, strike, kill,
+ * quarantine or start/stop what happened and why.
+ */
+export function formatRecord(r: AuditRecord): string {
   const when = new Date(r.time).toISOString();
-  const what =
-    r.kind === 'operation'
-      ? `${r.method} ${r.target ?? ''}${r.bytes !== undefined ? ` ${r.bytes}B` : ''}${r.detail ? ` ${r.detail}` : ''}`
-      : `${r.capability ?? ''} ${r.target ?? ''} → ${r.decision ?? ''}${r.reason ? ` (${r.reason})` : ''}${r.via ? ` via ${r.via}` : ''}`;
-  return `${when}  ${r.ext}  ${r.kind.padEnd(9)}  ${what}`;
+  const parts: string[] = [];
+  if (r.kind === 'operation') {
+    parts.push(`${r.method ?? ''} ${r.target ?? ''}`.trim());
+    if (r.bytes !== undefined) parts.push(`${r.bytes}B`);
+    if (r.detail) parts.push(`failed: ${r.detail}`);
+  } else {
+    if (r.decision !== undefined || r.capability !== undefined) {
+      parts.push(
+        `${r.capability ?? ''} ${r.target ?? ''} → ${r.decision ?? ''}${r.reason ? ` (${r.reason})` : ''}${r.via ? ` via ${r.via}` : ''}`,
+      );
+    } else if (r.reason) parts.push(`(${r.reason})`);
+    if (r.detail) parts.push(r.detail);
+  }
+  return `${when}  ${r.ext}  ${r.kind.padEnd(9)}  ${parts.join('  ')}`;
 }
 
 export async function auditCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -82,7 +96,13 @@ export async function auditCommand(argv: string[], ctx: CliContext): Promise<num
   const file = servicePaths(dataDirOf(values)).audit;
   const log = createAuditLog({ file });
   const show = (r: AuditRecord) => ctx.stdout(`${values.json ? JSON.stringify(r) : formatRecord(r)}\n`);
-  for (const r of log.read({ extensionId: values.extension })) show(r);
+  const records = log.read({ extensionId: values.extension });
+  for (const r of records) show(r);
+  if (records.length === 0 && !values.follow) {
+    // Say so rather than print nothing: a mistyped id must not look like "nothing happened".
+    if (values.extension) throw new CliError(`no audit records for extension "${values.extension}"`, 1);
+    ctx.stderr('the audit log is empty\n');
+  }
   if (!values.follow) return EXIT_OK;
   // Follow: poll the file for appended lines (other processes write it) until interrupted.
   let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
