@@ -104,8 +104,8 @@ export function createAppHost(options: AppHostOptions): AppHost {
     notifier: options.notifier,
     promptTimeoutMs: timeoutMs,
     protectedPaths: [policyFile, ...(options.protectedPaths ?? [])],
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
-  if (options.secrets) services.secrets = options.secrets;
   const supervisor = createSupervisor({
     launcher: options.launcher,
     dataDir: options.dataDir,

@@ -31,6 +31,8 @@ export interface BrokerOptions {
   /** Pending prompts one extension may queue before further requests are denied. */
   maxQueuedPrompts?: number;
   homeDir?: string;
+  /** Applied to all text a prompt shows (stored secret values, credential parameters). */
+  redact?: (text: string) => string;
   onViolation?(extensionId: string, detail: string): void;
 }
 
@@ -75,6 +77,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const home = options.homeDir ?? os.homedir();
   const timeoutMs = options.promptTimeoutMs ?? 60_000;
   const maxQueued = options.maxQueuedPrompts ?? 32;
+  const redact = options.redact ?? ((t: string) => t);
 
   return {
     forExtension({ manifest, publisherKey }) {
@@ -119,10 +122,12 @@ export function createBroker(options: BrokerOptions): Broker {
       };
 
       const display = (capability: Capability, target: string) =>
-        (capability === 'fs.read' || capability === 'fs.write') &&
-        (target === home || target.startsWith(home + path.sep))
-          ? `~${target.slice(home.length)}`
-          : target;
+        redact(
+          (capability === 'fs.read' || capability === 'fs.write') &&
+            (target === home || target.startsWith(home + path.sep))
+            ? `~${target.slice(home.length)}`
+            : target,
+        );
 
       const ask = async (req: PermissionRequest, declared: string): Promise<Decision> => {
         // An answer to an earlier prompt ("always allow this folder") may already cover this one.
@@ -132,7 +137,8 @@ export function createBroker(options: BrokerOptions): Broker {
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         let answer: PromptAnswer | 'timeout';
         try {
-          const parent = req.capability === 'net' ? new URL(req.target).origin : folderOf(req);
+          const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
+          const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req) : req.target;
           answer = await Promise.race([
             options.prompter.prompt(
               {
@@ -145,10 +151,12 @@ export function createBroker(options: BrokerOptions): Broker {
                 declaredScope: declaredPatterns(manifest, req.capability),
                 scopes: {
                   item: display(req.capability, req.target),
-                  parent: req.capability === 'net' ? parent : `${display(req.capability, parent).replace(/\/+$/, '')}/`,
+                  parent: fsCap
+                    ? `${display(req.capability, parent).replace(/\/+$/, '')}/`
+                    : display(req.capability, parent),
                   declared,
                 },
-                reason: sanitizeReason(req.reason),
+                reason: ((r) => (r === undefined ? r : redact(r)))(sanitizeReason(req.reason)),
               },
               controller.signal,
             ),

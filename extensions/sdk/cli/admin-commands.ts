@@ -11,6 +11,9 @@ import { createAuditLog, type AuditRecord } from '../../../electron/core/platfor
 import { createFileSecretStore } from '../../../electron/core/platform/secret-store';
 import { servicePaths } from '../../../electron/core/host-api/services';
 import { createStrikeBook } from '../../../electron/core/governance/strikes';
+import { loadExtensionFolder } from '../../../electron/core/supervision/extension-loader';
+import { loadInstalled, PackageError } from '../../../electron/core/packages';
+import type { Manifest } from '../../../electron/common/manifest';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
@@ -145,8 +148,12 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
     strict: true,
     options: { 'data-dir': { type: 'string' } },
   });
-  const [verb, extId, name] = positionals;
-  const store = createFileSecretStore(servicePaths(dataDirOf(values)).secrets);
+  const [verb, target, name] = positionals;
+  const paths = servicePaths(dataDirOf(values));
+  const store = createFileSecretStore(paths.secrets, { keyDir: paths.keys });
+  // An extension folder (developer mode) stands for the id its manifest declares.
+  const manifest = target ? await manifestOf(target, dataDirOf(values)) : undefined;
+  const extId = manifest?.id ?? target;
   if (verb === 'list' && extId) {
     const names = await store.names(extId);
     ctx.stdout(names.length ? `${names.join('\n')}\n` : 'no secrets set\n');
@@ -157,6 +164,19 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
       if (!(await store.delete(extId, name))) throw new CliError(`no secret ${name} for ${extId}`, 1);
       ctx.stdout(`deleted ${name}\n`);
       return EXIT_OK;
+    }
+    // Only a name the extension declared: anything else is a value no permission could reach,
+    // or a typo the user would never learn about.
+    if (!manifest) {
+      throw new CliError(
+        `${target} is neither an extension folder nor an installed extension; give its folder or install it first`,
+      );
+    }
+    const declared = manifest.permissions.secrets ?? [];
+    if (!declared.includes(name)) {
+      throw new CliError(
+        `${manifest.id} does not declare a secret named ${name} (declared: ${declared.length ? declared.join(', ') : 'none'})`,
+      );
     }
     // The value comes from stdin (one line), never from the command line where `ps` would show it.
     if (ctx.stdinIsTTY) ctx.stderr(`value for ${name} (input is not hidden; pipe it in to keep it off screen): `);
@@ -174,8 +194,24 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
     return EXIT_OK;
   }
   throw new CliError(
-    'usage: warden secrets set <extension-id> <NAME> (value on stdin) | list <extension-id> | delete <extension-id> <NAME>',
+    'usage: warden secrets set <extension-id|folder> <NAME> (value on stdin) | list <extension-id|folder> | delete <extension-id|folder> <NAME>',
   );
+}
+
+/** The manifest of an extension folder or an installed id; undefined when it is neither. */
+async function manifestOf(target: string, dataDir: string): Promise<Manifest | undefined> {
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    const loaded = await loadExtensionFolder(path.resolve(target));
+    if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`);
+    return loaded.extension.manifest;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(target)) return undefined;
+  try {
+    return (await loadInstalled(dataDir, target)).manifest;
+  } catch (err) {
+    if (err instanceof PackageError && err.kind === 'not-found') return undefined;
+    throw err instanceof PackageError ? new CliError(err.message) : err;
+  }
 }
 
 export async function quarantineCommand(argv: string[], ctx: CliContext): Promise<number> {

@@ -33,8 +33,9 @@ Commands:
         Show or revoke stored "always" answers.
   audit [--extension <id>] [--follow] [--json]
         Show the audit log of permission decisions and mediated operations.
-  secrets set <extension-id> <NAME> | list <extension-id> | delete <extension-id> <NAME>
-        Store a secret an extension declared (the value is read from stdin).
+  secrets set <extension-id|folder> <NAME> | list <extension-id|folder> | delete <extension-id|folder> <NAME>
+        Store a secret an extension declared in manifest.json (other names are refused; the value
+        is read from stdin). Encrypted in the data folder; the key is kept outside it.
   top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
         Start extensions (running a command in each) and show their live resource use and kills.
   serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--open]
