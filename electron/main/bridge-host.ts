@@ -4,11 +4,7 @@
  * layer and the app lifecycle see only this interface, so they are tested with a fake.
  */
 import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
-import type { Launcher } from '../core/process/launcher';
-import type { Logger } from '../core/platform/logger';
-import type { ProcSampler } from '../core/governance/proc-stats';
-import type { SecretStore } from '../core/platform/secret-store';
-import type { Picker } from '../core/gateways/types';
+import type { Launcher, Logger, ProcSampler, SecretStore, Picker } from '../core';
 
 export interface BridgeHost {
   /**

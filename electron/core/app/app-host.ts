@@ -4,7 +4,6 @@
  * contract of electron/common/bridge/schemas.ts. The Electron main process and the headless
  * server are thin transports over `handle` and `subscribe`.
  */
-import path from 'node:path';
 import { WardenError, toErrorData } from '../../common/errors';
 import {
   BRIDGE_METHODS,
@@ -30,8 +29,8 @@ import {
   type PackageRegistry,
   type AutoRollbackWatcher,
 } from '../packages';
-import { loadExtensionFolder, type LoadedExtension } from '../supervision/extension-loader';
-import { createHandlers, type Known } from './handlers';
+import { createHandlers } from './handlers';
+import { createKnownExtensions } from './known-extensions';
 import { forDisplay } from '../permissions/display';
 
 export interface AppHostOptions {
@@ -114,7 +113,6 @@ export function createAppHost(options: AppHostOptions): AppHost {
     governance: options.sample === undefined ? {} : { sample: options.sample },
   });
   const registry = createPackageRegistry(options.dataDir, { audit: services.audit });
-  const known = new Map<string, Known>();
   let rollbackWatcher: AutoRollbackWatcher | undefined;
 
   let changeTimer: NodeJS.Timeout | undefined;
@@ -127,6 +125,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     }, 50);
   };
 
+  const known = createKnownExtensions({ supervisor, registry, logger, changed });
   const handlers = createHandlers({
     options,
     supervisor,
@@ -148,11 +147,6 @@ export function createAppHost(options: AppHostOptions): AppHost {
       ? services.audit.subscribe((r) => emit('activity.record', forDisplay(r) as BridgeEventPayload<'activity.record'>))
       : () => {},
   ];
-
-  function addLoaded(ext: LoadedExtension, src: Known): void {
-    known.set(ext.manifest.id, src);
-    if (src.enabled && !src.blocked) supervisor.add(ext);
-  }
 
   return {
     supervisor,
@@ -182,31 +176,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     },
     async start() {
       await registry.recover({ ifIdle: true });
-      for (const info of await registry.list()) {
-        try {
-          const ext = await registry.loadInstalled(info.id);
-          addLoaded(ext, {
-            source: 'installed',
-            enabled: info.enabled,
-            blocked: info.blocked,
-            manifest: ext.manifest,
-          });
-        } catch (err) {
-          logger.warn(`installed extension ${info.id} cannot be loaded: ${(err as Error).message}`);
-        }
-      }
-      for (const dir of options.devFolders ?? []) {
-        const r = await loadExtensionFolder(path.resolve(dir));
-        if (!r.ok) {
-          logger.warn(`developer folder ${dir} is not a valid extension: ${r.errors[0]}`);
-          continue;
-        }
-        if (known.has(r.extension.manifest.id)) continue; // an installed package wins
-        addLoaded(
-          { ...r.extension, unsigned: true },
-          { source: 'dev', enabled: true, manifest: r.extension.manifest, dir: r.extension.dir },
-        );
-      }
+      await known.loadAll(options.devFolders ?? []);
       rollbackWatcher = watchForAutoRollback(supervisor, registry);
       rollbackWatcher.onEvent((e) => {
         logger.warn(e.message);

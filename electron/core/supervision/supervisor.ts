@@ -1,132 +1,46 @@
 /**
  * Runs extensions: starts one on its first command (or at once for `activation: onStartup`),
- * dispatches calls, notices crashes and restarts with exponential backoff, stops cleanly.
+ * dispatches calls, notices crashes and restarts with exponential backoff, stops cleanly. Its
+ * parts: activation.ts (start one process), violations.ts (strikes and quarantine),
+ * usage-sampler.ts (metrics), host-api/context.ts (what an extension's calls run against).
  */
-import fs from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
 import type { CommandResult } from '../../common/command-result';
 import { DEFAULT_LIMITS } from '../../common/limits';
-import type { Launcher } from '../process/launcher';
-import { silentLogger, type Logger } from '../platform/logger';
-import {
-  DEFAULT_TIMEOUTS,
-  ExtensionProcess,
-  LoadError,
-  type ProcessStats,
-  type ProcessTimeouts,
-} from '../process/extension-process';
-import type { LoadedExtension } from './extension-loader';
-import { createPrivateData } from '../private-data/private-data';
+import { silentLogger } from '../platform/logger';
+import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
 import { createHostApiHandler } from '../host-api/dispatch';
-import { createDefaultServices, type HostServices } from '../host-api/services';
-import { observeAuthorizer } from '../permissions/broker';
-import type { HostUsage } from '../host-api/dispatch';
-import { readProcStats, type ProcSampler } from '../governance/proc-stats';
-import { createStrikeBook, type QuarantineEntry, type StrikeBook } from '../governance/strikes';
-import { createMetricsStore, type MetricsStore } from '../governance/metrics';
-import { createBudgetMeter, DEFAULT_BUDGETS, type Budgets } from '../governance/token-bucket';
-import type { GovernorEvent, GovernorTiming } from '../governance/governor';
-import { locateSyntaxError } from '../bundle/syntax-locate';
-import { prepareBundleSource } from '../bundle/source-transform';
+import { createDefaultServices } from '../host-api/services';
+import { createExtensionContext } from '../host-api/context';
+import { readProcStats } from '../governance/proc-stats';
+import { createStrikeBook, type QuarantineEntry } from '../governance/strikes';
+import { createMetricsStore } from '../governance/metrics';
+import { DEFAULT_BUDGETS, type Budgets } from '../governance/token-bucket';
+import { activate } from './activation';
+import { createViolations } from './violations';
+import { createUsageSampler } from './usage-sampler';
+import type {
+  Entry,
+  ExtensionState,
+  InvokeOptions,
+  RestartPolicy,
+  Supervisor,
+  SupervisorEvent,
+  SupervisorOptions,
+} from './types';
 
-export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed' | 'quarantined';
-
-export interface ExtensionStatus {
-  id: string;
-  state: ExtensionState;
-  /** Consecutive crashes (reset after a stable run); drives the restart backoff. */
-  crashes: number;
-  restarts: number;
-  lastExit?: { reason: string; at: number; expected: boolean };
-  stats?: Readonly<ProcessStats>;
-  strikes: Array<{ at: number; reason: string }>;
-  quarantine?: QuarantineEntry;
-}
-
-export type SupervisorEvent =
-  | { type: 'state'; id: string; state: ExtensionState; reason?: string }
-  | { type: 'exit'; id: string; expected: boolean; reason: string }
-  | { type: 'strike'; id: string; reason: string }
-  | { type: 'quarantine'; id: string; reason: string }
-  | { type: 'resource'; id: string; event: GovernorEvent };
-
-export interface RestartPolicy {
-  baseMs: number;
-  maxMs: number;
-  /** A run longer than this resets the crash streak. */
-  stableMs: number;
-}
-
-export interface SupervisorOptions {
-  launcher: Launcher;
-  dataDir: string;
-  logger?: Logger;
-  timeouts?: Partial<ProcessTimeouts>;
-  restart?: Partial<RestartPolicy>;
-  /** Broker, gateways, secrets, notifier, picker; defaults deny every prompt. */
-  services?: HostServices;
-  governance?: GovernanceOptions;
-}
-
-export interface GovernanceOptions {
-  /** OS readings of a child (default: /proc on Linux); null turns memory/CPU watching off. */
-  sample?: ProcSampler | null;
-  strikes?: StrikeBook;
-  budgets?: Partial<Budgets>;
-  timing?: Partial<GovernorTiming>;
-  /** Resident memory allowed above the heap cap, for the runtime itself and buffers. */
-  rssOverheadMb?: number;
-  metricsIntervalMs?: number;
-}
-
-export interface InvokeOptions {
-  signal?: AbortSignal;
-  onProgress?(fraction: number | null, message?: string): void;
-  /** Overrides the manifest's `limits.callTimeoutMs`. */
-  timeoutMs?: number;
-}
-
-export interface Supervisor {
-  add(extension: LoadedExtension): void;
-  /** Stops the extension (if running) and forgets it: after uninstall, or before re-adding a new version. */
-  remove(id: string): Promise<void>;
-  invoke(id: string, command: string, args?: unknown, options?: InvokeOptions): Promise<CommandResult>;
-  start(id: string): Promise<void>;
-  stop(id: string): Promise<void>;
-  stopAll(): Promise<void>;
-  status(id: string): ExtensionStatus;
-  list(): ExtensionStatus[];
-  onEvent(listener: (e: SupervisorEvent) => void): () => void;
-  /** Lets a quarantined extension run again. */
-  release(id: string): boolean;
-  readonly metrics: MetricsStore;
-  /** Stops sampling metrics (after stopAll, for a host that is shutting down). */
-  close(): void;
-}
-
-interface Entry {
-  ext: LoadedExtension;
-  handleCall: ReturnType<typeof createHostApiHandler>;
-  proc?: ExtensionProcess;
-  starting?: Promise<ExtensionProcess>;
-  state: ExtensionState;
-  crashes: number;
-  restarts: number;
-  lastCrashAt: number;
-  startedAt: number;
-  restartTimer?: NodeJS.Timeout;
-  lastExit?: ExtensionStatus['lastExit'];
-  stopping: boolean;
-  usage: HostUsage;
-  budget: ReturnType<typeof createBudgetMeter>;
-  lastSample?: { at: number; commands: number; hostCalls: number; fsBytes: number; netBytes: number };
-  violations: number[];
-}
-
-const VIOLATIONS_PER_STRIKE = 10;
+export type {
+  ExtensionState,
+  ExtensionStatus,
+  GovernanceOptions,
+  InvokeOptions,
+  RestartPolicy,
+  Supervisor,
+  SupervisorEvent,
+  SupervisorOptions,
+} from './types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -161,35 +75,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
-  /**
-   * Requests outside the manifest: every one is refused and audited, and each batch of
-   * VIOLATIONS_PER_STRIKE within a minute is a strike. One stray path typed by a user should not
-   * quarantine an extension; a probing loop will.
-   */
-  function violation(e: Entry, detail: string): void {
-    const now = Date.now();
-    e.violations = e.violations.filter((t) => now - t < 60_000);
-    e.violations.push(now);
-    if (e.violations.length >= VIOLATIONS_PER_STRIKE) {
-      e.violations = [];
-      strike(e, `${VIOLATIONS_PER_STRIKE} requests outside its manifest within a minute (last: ${detail})`);
-    }
-  }
-
-  /** A kill (or a batch of violations): a strike; too many quarantine the extension. */
-  function strike(e: Entry, reason: string): void {
-    const id = e.ext.manifest.id;
-    emit({ type: 'strike', id, reason });
-    services.audit?.write({ ext: id, kind: 'violation', detail: `strike: ${reason}` });
-    const q = strikes.strike(id, reason);
-    if (!q) return;
-    clearTimeout(e.restartTimer);
-    logger.warn(`extension quarantined: ${q.reason}`, { ext: id });
-    services.audit?.write({ ext: id, kind: 'lifecycle', detail: `quarantined: ${q.reason}` });
-    emit({ type: 'quarantine', id, reason: q.reason });
-    setState(e, 'quarantined', q.reason);
-    if (e.proc) e.proc.kill(`quarantined: ${q.reason}`, 'EPERM');
-  }
+  const discipline = createViolations({
+    strikes,
+    audit: services.audit,
+    logger,
+    emit,
+    quarantined: (e, reason) => {
+      clearTimeout(e.restartTimer);
+      setState(e, 'quarantined', reason);
+      if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
+    },
+  });
+  const sampler = createUsageSampler({
+    metrics,
+    strikes,
+    entries: () => entries,
+    intervalMs: gov.metricsIntervalMs ?? 1000,
+  });
 
   async function launch(e: Entry): Promise<ExtensionProcess> {
     const m = e.ext.manifest;
@@ -200,68 +102,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     const wait = e.lastCrashAt + backoff(e) - Date.now();
     if (wait > 0) await sleep(wait);
-    setState(e, 'starting');
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(e.ext.mainPath);
-    } catch {
-      setState(e, 'failed', `${m.main} cannot be read`);
-      throw new WardenError('EINVAL', `${m.main} cannot be read`);
-    }
-    // An installed package's bundle is re-checked at every activation: a file changed on disk
-    // after install (by malware, a sync tool, a user) must not run under the package's trust.
-    const expected = e.ext.integrity?.mainSha256;
-    if (expected && createHash('sha256').update(bytes).digest('hex') !== expected) {
-      const reason = `${m.main} does not match the signed package (changed after install); reinstall it`;
-      setState(e, 'failed', reason);
-      services.audit?.write({ ext: m.id, kind: 'violation', detail: `integrity: ${reason}` });
-      logger.error(`refusing to run ${m.id}: ${reason}`, { ext: m.id });
-      throw new WardenError('EPERM', reason, { reason: 'policy' });
-    }
-    const source = bytes.toString('utf8');
-    // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
-    // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
-    // `source` stays the file's text for error locations; line numbers are the same in both.
-    const sandboxSource = await prepareBundleSource(source, {
-      cacheDir: path.join(options.dataDir, 'cache', 'bundles'),
-    });
-    const proc = new ExtensionProcess({
+    return activate(e, {
       launcher: options.launcher,
-      extension: { id: m.id, version: m.version, name: m.name, commands: m.contributes.commands.map((c) => c.id) },
-      source: sandboxSource,
-      sourceUrl: `ext://${m.id}/${m.main}`,
-      memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+      dataDir: options.dataDir,
+      logger,
       timeouts,
-      handleCall: e.handleCall,
-      logger: logger.child({ ext: m.id }),
-      budget: e.budget,
-      governor: sample
-        ? {
-            sample,
-            limits: {
-              rssLimitBytes: ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
-              cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
-            },
-            timing: gov.timing,
-            onEvent: (event) => emit({ type: 'resource', id: m.id, event }),
-          }
-        : undefined,
-      onExit: (outcome) => onExit(e, proc, outcome.expected, outcome.reason),
+      audit: services.audit,
+      sample,
+      governance: gov,
+      setState,
+      onResource: (id, event) => emit({ type: 'resource', id, event }),
+      onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
     });
-    e.proc = proc;
-    e.startedAt = Date.now();
-    try {
-      await proc.ready();
-    } catch (err) {
-      if (err instanceof LoadError && err.syntax) {
-        const located = locateSyntaxError(source, m.main);
-        if (located) throw new LoadError({ code: 'EINVAL', message: located }, err.phase, true);
-      }
-      if (err instanceof LoadError) setState(e, 'failed', err.message);
-      throw err;
-    }
-    setState(e, 'running');
-    return proc;
   }
 
   function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
@@ -269,7 +121,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     settleExit(e, expected, reason);
     // The panel and `warden top` show the process gone at once (its state, no CPU or memory),
     // not its last live sample until the next tick.
-    sampleOne(e.ext.manifest.id, e, Date.now());
+    sampler.sampleOne(e.ext.manifest.id, e, Date.now());
   }
 
   function settleExit(e: Entry, expected: boolean, reason: string): void {
@@ -285,7 +137,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     e.lastCrashAt = Date.now();
     logger.warn(`extension ${reason}`, { ext: e.ext.manifest.id, crashes: e.crashes });
     setState(e, 'crashed', reason);
-    strike(e, reason);
+    discipline.strike(e, reason);
     if (e.state === 'quarantined') return;
     if (e.ext.manifest.activation === 'onStartup') {
       e.restartTimer = setTimeout(() => {
@@ -338,77 +190,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await e.proc.stop();
   }
 
-  /** One metrics sample of one extension (what the panel and `warden top` show). */
-  function sampleOne(id: string, e: Entry, now: number): void {
-    const st = e.proc?.stats;
-    const prev = e.lastSample;
-    const secs = prev ? Math.max(0.001, (now - prev.at) / 1000) : 1;
-    const cur = {
-      at: now,
-      commands: st?.commands ?? 0,
-      hostCalls: st?.hostCalls ?? 0,
-      fsBytes: e.usage.fsBytes,
-      netBytes: e.usage.netBytes,
-    };
-    const rate = (a: number, b: number | undefined) => (b === undefined || a < b ? 0 : (a - b) / secs);
-    metrics.push(id, {
-      time: now,
-      state: e.state,
-      cpuPercent: st?.cpuPercent ?? 0,
-      rssBytes: st?.rssBytes ?? 0,
-      heapUsed: st?.heapUsed ?? 0,
-      callsPerSecond: rate(cur.commands, prev?.commands),
-      hostCallsPerSecond: rate(cur.hostCalls, prev?.hostCalls),
-      fsBytes: e.usage.fsBytes,
-      netBytes: e.usage.netBytes,
-      denials: e.usage.denials,
-      prompts: e.usage.prompts,
-      strikes: strikes.strikes(id).length,
-      sampled: st?.sampled ?? false,
-    });
-    e.lastSample = cur;
-  }
-
-  /** One sample a second per extension. */
-  const sampler = setInterval(() => {
-    const now = Date.now();
-    for (const [id, e] of entries) sampleOne(id, e, now);
-  }, gov.metricsIntervalMs ?? 1000);
-  sampler.unref();
-
   return {
     add(ext) {
       const id = ext.manifest.id;
       if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
-      const data = createPrivateData(options.dataDir, id, ext.manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
-      const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
-      const authorizer = observeAuthorizer(
-        services.broker.forExtension({ manifest: ext.manifest, publisherKey: ext.publisherKey }),
-        {
-          counts: usage,
-          onViolation: (detail) => violation(e, detail),
-        },
-      );
-      const budget = createBudgetMeter(budgets);
-      // The handler's violation callback refers to the entry it is part of (called later only).
+      // The context's violation callback refers to the entry it is part of (called later only).
+      const context = createExtensionContext({
+        manifest: ext.manifest,
+        publisherKey: ext.publisherKey,
+        dataDir: options.dataDir,
+        services,
+        budgets,
+        onViolation: (detail) => discipline.violation(e, detail),
+      });
       const e: Entry = {
         violations: [],
-        usage,
-        budget,
         ext,
-        handleCall: createHostApiHandler({
-          manifest: ext.manifest,
-          data,
-          authorizer,
-          fs: services.fsGateway?.(authorizer),
-          net: services.netGateway?.(authorizer, ext.manifest),
-          secrets: services.secrets,
-          notifier: services.notifier,
-          picker: services.picker,
-          audit: services.audit,
-          usage,
-          budget,
-        }),
+        context,
+        handleCall: createHostApiHandler(context),
         state: 'idle',
         crashes: 0,
         restarts: 0,
@@ -479,7 +278,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     metrics,
     close() {
-      clearInterval(sampler);
+      sampler.close();
     },
   };
 }

@@ -6,13 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createGrantStore } from '../../../electron/core/permissions/grants';
-import { createAuditLog, type AuditRecord } from '../../../electron/core/platform/audit-log';
-import { createFileSecretStore } from '../../../electron/core/platform/secret-store';
-import { servicePaths } from '../../../electron/core/host-api/services';
-import { createStrikeBook } from '../../../electron/core/governance/strikes';
-import { loadExtensionFolder } from '../../../electron/core/supervision/extension-loader';
-import { loadInstalled, PackageError } from '../../../electron/core/packages';
+import {
+  createGrantStore,
+  createAuditLog,
+  type AuditRecord,
+  createFileSecretStore,
+  servicePaths,
+  createStrikeBook,
+  loadExtensionFolder,
+  loadInstalled,
+  PackageError,
+} from '../../../electron/core';
 import type { Manifest } from '../../../electron/common/manifest';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';

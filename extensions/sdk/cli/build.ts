@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
-import { evadeCensorship, isCensored } from '../../../electron/core/bundle/source-transform';
+import { evadeCensorship, isCensored } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import type { CliContext } from './run';
 

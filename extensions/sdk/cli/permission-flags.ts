@@ -4,23 +4,24 @@
  * picker and where notifications go.
  */
 import path from 'node:path';
-import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-api/services';
 import {
+  createDefaultServices,
+  servicePaths,
+  type HostServices,
   createDenyAllPrompter,
   createScriptedPrompter,
   parseScriptedRule,
   type Prompter,
   type ScriptedRule,
-} from '../../../electron/core/permissions/prompter';
-import {
-  createLineSource,
   createTerminalPrompter,
+  createLineSource,
   type LineSource,
-} from '../../../electron/core/permissions/terminal-prompter';
-import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
-import { loadPolicyFile } from '../../../electron/core/permissions/policy';
-import { createStreamNotifier } from '../../../electron/core/platform/notifier';
-import type { Picker } from '../../../electron/core/gateways/types';
+  targetMatches,
+  expandHome,
+  loadPolicyFile,
+  createStreamNotifier,
+  type Picker,
+} from '../../../electron/core';
 import { CliError } from './usage';
 
 export const PERMISSION_OPTIONS = {
