@@ -51,8 +51,8 @@ describe('warden audit', () => {
       ).toBe(true);
     has(/operation\s+storage\.set colour/);
     has(/operation\s+storage\.get colour/);
-    has(/operation\s+fs\.writeText notes\.txt 12B/);
-    has(/operation\s+fs\.readText notes\.txt 12B/);
+    has(/operation\s+fs\.writeText notes\.txt\s+12B/);
+    has(/operation\s+fs\.readText notes\.txt\s+12B/);
     has(/lifecycle\s+started/);
     has(/lifecycle\s+stopped/);
     // Order: started before the first operation, stopped after the last.

@@ -79,12 +79,14 @@ export function formatRecord(r: AuditRecord): string {
     if (r.bytes !== undefined) parts.push(`${r.bytes}B`);
     if (r.detail) parts.push(`failed: ${r.detail}`);
   } else {
-    if (r.decision !== undefined || r.capability !== undefined) {
+    const decision = r.decision !== undefined || r.capability !== undefined;
+    if (decision) {
       parts.push(
         `${r.capability ?? ''} ${r.target ?? ''} → ${r.decision ?? ''}${r.reason ? ` (${r.reason})` : ''}${r.via ? ` via ${r.via}` : ''}`,
       );
-    } else if (r.reason) parts.push(`(${r.reason})`);
+    }
     if (r.detail) parts.push(r.detail);
+    if (r.reason && !decision && r.reason !== r.detail) parts.push(`— ${r.reason}`);
   }
   return `${when}  ${r.ext}  ${r.kind.padEnd(9)}  ${parts.join('  ')}`;
 }
