@@ -14,12 +14,12 @@ import {
   servicePaths,
   createStrikeBook,
   loadExtensionFolder,
-  loadInstalled,
+  createPackageRegistry,
   PackageError,
 } from '../../../electron/core';
 import type { Manifest } from '../../../electron/common/manifest';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 
 export async function grantsCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -213,7 +213,7 @@ async function manifestOf(target: string, dataDir: string): Promise<Manifest | u
   }
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(target)) return undefined;
   try {
-    return (await loadInstalled(dataDir, target)).manifest;
+    return (await createPackageRegistry(dataDir).loadInstalled(target)).manifest;
   } catch (err) {
     if (err instanceof PackageError && err.kind === 'not-found') return undefined;
     throw err instanceof PackageError ? new CliError(err.message) : err;
