@@ -49,7 +49,7 @@ export {
   type Prompter,
   type ScriptedRule,
 } from './permissions/prompter';
-export { createTerminalPrompter } from './permissions/terminal-prompter';
+export { createTerminalPrompter, createLineSource, type LineSource } from './permissions/terminal-prompter';
 export { targetMatches, expandHome } from './permissions/patterns';
 // gateways/ and governance/: what hosts plug in (a picker, OS readings) and the strike book.
 export type { Picker } from './gateways/types';

@@ -115,8 +115,8 @@ export function createAppHost(options: AppHostOptions): AppHost {
     notifier: options.notifier,
     promptTimeoutMs: timeoutMs,
     protectedPaths: [...new Set([policyFile, ...policyFiles])].concat(options.protectedPaths ?? []),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
-  if (options.secrets) services.secrets = options.secrets;
   const supervisor = createSupervisor({
     launcher: options.launcher,
     dataDir: options.dataDir,

@@ -21,7 +21,7 @@ import { createPermissionMethods } from './permissions';
 export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   const metering = createMetering(deps);
   const impl: HostMethodImpls<HostMethod> = {
-    ...createStorageMethods(deps),
+    ...createStorageMethods(deps, metering),
     ...createFsMethods(deps, metering),
     ...createNetMethods(deps, metering),
     ...createSecretMethods(deps, metering),

@@ -1,6 +1,6 @@
 /**
- * `host.fs.*`: relative paths are the extension's private data folder (not audited: it is its
- * own); every other path goes through the fs gateway, which asks the broker, and is audited.
+ * `host.fs.*`: relative paths are the extension's private data folder (no permission needed, but
+ * audited); every other path goes through the fs gateway, which asks the broker, and is audited.
  */
 import { WardenError } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
@@ -51,7 +51,8 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
   const local = folderAsGateway(deps.data.folder);
 
   const route = async <T>(c: FsCall<T>): Promise<T> => {
-    if (isRelativeDataPath(c.path)) return c.run(local);
+    // The private folder needs no permission, but what an extension does there is still recorded.
+    if (isRelativeDataPath(c.path)) return m.audited(c.method, c.path, () => c.run(local), c.bytes);
     if (deps.fs) return m.audited(c.method, c.path, () => c.run(deps.fs!), c.bytes);
     // No gateway in this host: still give the exact refusal (undeclared vs denied).
     await m.require({ capability: c.capability, target: await canonicalTarget(c.capability, c.path) }, c.path);

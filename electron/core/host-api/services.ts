@@ -12,7 +12,8 @@ import { createGrantStore, type GrantStore } from '../permissions/grants';
 import { EMPTY_POLICY, policyAllowsLocalNetwork, type Policy } from '../permissions/policy';
 import { createDenyAllPrompter, type Prompter } from '../permissions/prompter';
 import type { Authorizer } from '../permissions/types';
-import { createFileSecretStore, type SecretStore } from '../platform/secret-store';
+import { createFileSecretStore, defaultKeyDir, type SecretStore } from '../platform/secret-store';
+import { createRedactor, type Redactor } from '../platform/redaction';
 import type { Notifier } from '../platform/notifier';
 import type { FsGatewayLike, NetGatewayLike, Picker } from '../gateways/types';
 import { createFsGateway } from '../gateways/fs/fs-gateway';
@@ -25,6 +26,8 @@ export interface HostServices {
   grants: GrantStore;
   audit?: AuditLog;
   secrets?: SecretStore;
+  /** What the audit log and prompts pass their text through (learns each secret value handed out). */
+  redactor?: Redactor;
   notifier?: Notifier;
   picker?: Picker;
   fsGateway?(authorizer: Authorizer): FsGatewayLike;
@@ -48,6 +51,8 @@ export interface ServiceOptions {
   /** The net gateway's DNS resolver (tests make names resolve where they need). */
   netResolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   onViolation?(extensionId: string, detail: string): void;
+  /** The secret store (the app's safeStorage one); default: the file store of the data folder. */
+  secrets?: SecretStore;
 }
 
 /** Where each service keeps its state inside a Warden data folder. */
@@ -56,6 +61,8 @@ export function servicePaths(dataDir: string) {
     grants: path.join(dataDir, 'grants.json'),
     audit: path.join(dataDir, 'audit', 'audit.jsonl'),
     secrets: path.join(dataDir, 'secrets'),
+    /** The secrets' key, outside the data folder (platform/secret-store.ts says why). */
+    keys: defaultKeyDir(),
     policy: path.join(dataDir, 'policy.json'),
   };
 }
@@ -63,21 +70,24 @@ export function servicePaths(dataDir: string) {
 export function createDefaultServices(dataDir: string, options: ServiceOptions = {}): HostServices {
   const paths = servicePaths(dataDir);
   const grants = createGrantStore(paths.grants);
-  const audit = createAuditLog({ file: paths.audit });
+  const redactor = createRedactor();
+  const audit = createAuditLog({ file: paths.audit, redact: redactor.text });
   return {
     grants,
     audit,
     policy: options.policy ?? EMPTY_POLICY,
     requireWall: options.policy?.sandbox.requireWall ?? 'none',
+    redactor,
     broker: createBroker({
       grants,
       audit,
+      redact: redactor.text,
       policy: options.policy ?? EMPTY_POLICY,
       prompter: options.prompter ?? createDenyAllPrompter(),
       promptTimeoutMs: options.promptTimeoutMs,
       onViolation: options.onViolation,
     }),
-    secrets: createFileSecretStore(paths.secrets),
+    secrets: learningSecrets(options.secrets ?? createFileSecretStore(paths.secrets, { keyDir: paths.keys }), redactor),
     notifier: options.notifier,
     picker: options.picker,
     fsGateway:
@@ -86,8 +96,9 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
         createFsGateway({
           authorize: (r) => authorizer.authorize(r),
           homeDir: os.homedir(),
-          // The data folder holds grants, secrets, the audit log and every installed extension.
-          protectedPaths: [dataDir, ...(options.protectedPaths ?? [])],
+          // The data folder holds grants, secrets, the audit log and every installed extension;
+          // the key folder the key that decrypts the secrets.
+          protectedPaths: [dataDir, paths.keys, ...(options.protectedPaths ?? [])],
         })),
     netGateway:
       options.netGateway ??
@@ -103,5 +114,24 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
             }),
           }),
         })),
+  };
+}
+
+/**
+ * A secret store that tells the redactor every value it hands out: the only way an extension
+ * learns a stored value is through it, so any value it can echo into a URL is known by then.
+ */
+function learningSecrets(store: SecretStore, redactor: Redactor): SecretStore {
+  return {
+    ...store,
+    async get(extensionId, name) {
+      const value = await store.get(extensionId, name);
+      if (value !== undefined) redactor.add(value);
+      return value;
+    },
+    async set(extensionId, name, value) {
+      redactor.add(value);
+      await store.set(extensionId, name, value);
+    },
   };
 }

@@ -32,6 +32,8 @@ export interface BrokerOptions {
   /** Pending prompts one extension may queue before further requests are denied. */
   maxQueuedPrompts?: number;
   homeDir?: string;
+  /** Applied to all text a prompt shows (stored secret values, credential parameters). */
+  redact?: (text: string) => string;
   onViolation?(extensionId: string, detail: string): void;
 }
 
@@ -69,10 +71,14 @@ export function declaredPatterns(manifest: Manifest, capability: Capability): st
   }
 }
 
+/** What "this folder" means for an fs request: a folder itself, or the folder holding a file. */
+const folderOf = (req: PermissionRequest): string => (req.kind === 'directory' ? req.target : path.dirname(req.target));
+
 export function createBroker(options: BrokerOptions): Broker {
   const home = options.homeDir ?? os.homedir();
   const timeoutMs = options.promptTimeoutMs ?? 60_000;
   const maxQueued = options.maxQueuedPrompts ?? 32;
+  const redact = options.redact ?? ((t: string) => t);
 
   return {
     forExtension({ manifest, publisherKey }) {
@@ -115,11 +121,11 @@ export function createBroker(options: BrokerOptions): Broker {
           return { kind: 'item', value: req.target };
         }
         if (req.capability === 'net') return { kind: 'tree', value: new URL(req.target).origin };
-        return { kind: 'tree', value: path.dirname(req.target) };
+        return { kind: 'tree', value: folderOf(req) };
       };
 
       const display = (capability: Capability, target: string) =>
-        capability === 'fs.read' || capability === 'fs.write' ? homeRelative(target, home) : target;
+        redact(capability === 'fs.read' || capability === 'fs.write' ? homeRelative(target, home) : target);
 
       const ask = async (req: PermissionRequest, declared: string): Promise<Decision> => {
         // An answer to an earlier prompt ("always allow this folder") may already cover this one.
@@ -129,7 +135,8 @@ export function createBroker(options: BrokerOptions): Broker {
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         let answer: PromptAnswer | 'timeout';
         try {
-          const parent = req.capability === 'net' ? new URL(req.target).origin : path.dirname(req.target);
+          const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
+          const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req) : req.target;
           answer = await Promise.race([
             options.prompter.prompt(
               {
@@ -142,10 +149,12 @@ export function createBroker(options: BrokerOptions): Broker {
                 declaredScope: declaredPatterns(manifest, req.capability),
                 scopes: {
                   item: display(req.capability, req.target),
-                  parent: req.capability === 'net' ? parent : `${display(req.capability, parent)}/`,
+                  parent: fsCap
+                    ? `${display(req.capability, parent).replace(/\/+$/, '')}/`
+                    : display(req.capability, parent),
                   declared,
                 },
-                reason: sanitizeReason(req.reason),
+                reason: ((r) => (r === undefined ? r : redact(r)))(sanitizeReason(req.reason)),
               },
               controller.signal,
             ),

@@ -19,6 +19,11 @@ export interface PermissionRequest {
   target: string;
   /** Short plain-text reason from the extension (already length-capped and stripped). */
   reason?: string;
+  /**
+   * fs only: what the target is, when the gateway found it. "Always allow this folder" for a
+   * directory means that directory and everything below it; for a file, the folder holding it.
+   */
+  kind?: 'file' | 'directory';
 }
 
 export type Decision =

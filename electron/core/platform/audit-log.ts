@@ -1,10 +1,12 @@
 /**
  * The audit log: JSON lines, one record per permission decision and per mediated operation,
- * rotated by size. Secret values never reach it (records carry names and sizes only), and any
- * field named like a credential is redacted as a second line of defence.
+ * rotated by size. Records carry names and sizes, never values; every string field passes the
+ * host's redactor (stored secret values and credential-shaped parts of URLs, headers and messages
+ * become `[redacted]`), and any field named like a credential is redacted whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { redactFields } from './redaction';
 
 export interface AuditRecord {
   time: number;
@@ -32,13 +34,20 @@ export interface AuditLog {
 
 const SECRETISH = /pass(word)?|secret|token|api[-_]?key|authorization|cookie/i;
 
-function redact(record: AuditRecord): AuditRecord {
+function redact(record: AuditRecord, text: (s: string) => string): AuditRecord {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) out[k] = SECRETISH.test(k) ? '[redacted]' : v;
-  return out as unknown as AuditRecord;
+  return redactFields(out as unknown as AuditRecord, text);
 }
 
-export function createAuditLog(options: { file: string; maxBytes?: number; keep?: number }): AuditLog {
+export function createAuditLog(options: {
+  file: string;
+  maxBytes?: number;
+  keep?: number;
+  /** The host's redactor (secret values, credential parameters); applied to every string field. */
+  redact?: (text: string) => string;
+}): AuditLog {
+  const redactText = options.redact ?? ((t: string) => t);
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const keep = options.keep ?? 3;
   const listeners = new Set<(r: AuditRecord) => void>();
@@ -91,7 +100,7 @@ export function createAuditLog(options: { file: string; maxBytes?: number; keep?
   return {
     file: options.file,
     write(partial) {
-      const record = redact({ time: Date.now(), ...partial } as AuditRecord);
+      const record = redact({ time: Date.now(), ...partial } as AuditRecord, redactText);
       const line = `${JSON.stringify(record)}\n`;
       try {
         const buf = Buffer.from(line);

@@ -241,6 +241,11 @@ export class ExtensionProcess {
     return done;
   }
 
+  /** Why the host killed this process, if it did (the audit log tells a kill from a crash). */
+  get killReason(): string | undefined {
+    return this.#killReason?.reason;
+  }
+
   /**
    * Forced kill with a reason that pending callers and the exit report will carry. `logged`: the
    * caller already said why (a quarantine), so the kill itself is not logged again.

@@ -129,8 +129,15 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
       if (located) throw new LoadError({ code: 'EINVAL', message: located }, err.phase, true);
     }
     if (err instanceof LoadError) d.setState(e, 'failed', err.message);
+    d.audit?.write({
+      ext: m.id,
+      kind: 'lifecycle',
+      detail: 'failed to start',
+      reason: err instanceof WardenError ? `${err.code}: ${err.message}` : 'internal error',
+    });
     throw err;
   }
   d.setState(e, 'running');
+  d.audit?.write({ ext: m.id, kind: 'lifecycle', detail: 'started', reason: `version ${m.version}` });
   return proc;
 }

@@ -142,6 +142,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
     if (e.proc !== proc) return;
+    // Every exit is recorded with its reason: a stop asked for, a kill by the host, a crash.
+    const killed = proc.killReason;
+    services.audit?.write({
+      ext: e.ext.manifest.id,
+      kind: 'lifecycle',
+      detail: killed ? 'killed' : expected || e.stopping ? 'stopped' : 'crashed',
+      reason: killed ?? reason,
+    });
     settleExit(e, expected, reason);
     // The panel and `warden top` show the process gone at once (its state, no CPU or memory),
     // not its last live sample until the next tick.

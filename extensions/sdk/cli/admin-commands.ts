@@ -13,7 +13,11 @@ import {
   createFileSecretStore,
   servicePaths,
   createStrikeBook,
+  loadExtensionFolder,
+  createPackageRegistry,
+  PackageError,
 } from '../../../electron/core';
+import type { Manifest } from '../../../electron/common/manifest';
 import { CliError, EXIT_OK } from './usage';
 import { AUDIT_OPTIONS, DATA_DIR_OPTIONS, GRANTS_OPTIONS } from './command-options';
 import { dataDirOf, type CliContext } from './context';
@@ -58,13 +62,29 @@ export async function grantsCommand(argv: string[], ctx: CliContext): Promise<nu
   throw new CliError(`unknown grants command "${verb}" (list, revoke)`);
 }
 
-function formatRecord(r: AuditRecord): string {
+/**
+ * One line per record, always with its reason: a decision says what was asked and why it was
+ * answered so; an operation what was done (and its error code); a violation, strike, kill,
+ * quarantine or start/stop what happened and why.
+ */
+export function formatRecord(r: AuditRecord): string {
   const when = new Date(r.time).toISOString();
-  const what =
-    r.kind === 'operation'
-      ? `${r.method} ${r.target ?? ''}${r.bytes !== undefined ? ` ${r.bytes}B` : ''}${r.detail ? ` ${r.detail}` : ''}`
-      : `${r.capability ?? ''} ${r.target ?? ''} → ${r.decision ?? ''}${r.reason ? ` (${r.reason})` : ''}${r.via ? ` via ${r.via}` : ''}`;
-  return `${when}  ${r.ext}  ${r.kind.padEnd(9)}  ${what}`;
+  const parts: string[] = [];
+  if (r.kind === 'operation') {
+    parts.push(`${r.method ?? ''} ${r.target ?? ''}`.trim());
+    if (r.bytes !== undefined) parts.push(`${r.bytes}B`);
+    if (r.detail) parts.push(`failed: ${r.detail}`);
+  } else {
+    const decision = r.decision !== undefined || r.capability !== undefined;
+    if (decision) {
+      parts.push(
+        `${r.capability ?? ''} ${r.target ?? ''} → ${r.decision ?? ''}${r.reason ? ` (${r.reason})` : ''}${r.via ? ` via ${r.via}` : ''}`,
+      );
+    }
+    if (r.detail) parts.push(r.detail);
+    if (r.reason && !decision && r.reason !== r.detail) parts.push(`— ${r.reason}`);
+  }
+  return `${when}  ${r.ext}  ${r.kind.padEnd(9)}  ${parts.join('  ')}`;
 }
 
 export async function auditCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -76,7 +96,13 @@ export async function auditCommand(argv: string[], ctx: CliContext): Promise<num
   const file = servicePaths(dataDirOf(values)).audit;
   const log = createAuditLog({ file });
   const show = (r: AuditRecord) => ctx.stdout(`${values.json ? JSON.stringify(r) : formatRecord(r)}\n`);
-  for (const r of log.read({ extensionId: values.extension })) show(r);
+  const records = log.read({ extensionId: values.extension });
+  for (const r of records) show(r);
+  if (records.length === 0 && !values.follow) {
+    // Say so rather than print nothing: a mistyped id must not look like "nothing happened".
+    if (values.extension) throw new CliError(`no audit records for extension "${values.extension}"`, 1);
+    ctx.stderr('the audit log is empty\n');
+  }
   if (!values.follow) return EXIT_OK;
   // Follow: poll the file for appended lines (other processes write it) until interrupted.
   let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
@@ -119,8 +145,12 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
     strict: true,
     options: DATA_DIR_OPTIONS,
   });
-  const [verb, extId, name] = positionals;
-  const store = createFileSecretStore(servicePaths(dataDirOf(values)).secrets);
+  const [verb, target, name] = positionals;
+  const paths = servicePaths(dataDirOf(values));
+  const store = createFileSecretStore(paths.secrets, { keyDir: paths.keys });
+  // An extension folder (developer mode) stands for the id its manifest declares.
+  const manifest = target ? await manifestOf(target, dataDirOf(values)) : undefined;
+  const extId = manifest?.id ?? target;
   if (verb === 'list' && extId) {
     const names = await store.names(extId);
     ctx.stdout(names.length ? `${names.join('\n')}\n` : 'no secrets set\n');
@@ -131,6 +161,19 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
       if (!(await store.delete(extId, name))) throw new CliError(`no secret ${name} for ${extId}`, 1);
       ctx.stdout(`deleted ${name}\n`);
       return EXIT_OK;
+    }
+    // Only a name the extension declared: anything else is a value no permission could reach,
+    // or a typo the user would never learn about.
+    if (!manifest) {
+      throw new CliError(
+        `${target} is neither an extension folder nor an installed extension; give its folder or install it first`,
+      );
+    }
+    const declared = manifest.permissions.secrets ?? [];
+    if (!declared.includes(name)) {
+      throw new CliError(
+        `${manifest.id} does not declare a secret named ${name} (declared: ${declared.length ? declared.join(', ') : 'none'})`,
+      );
     }
     // The value comes from stdin (one line), never from the command line where `ps` would show it.
     if (ctx.stdinIsTTY) ctx.stderr(`value for ${name} (input is not hidden; pipe it in to keep it off screen): `);
@@ -148,8 +191,24 @@ export async function secretsCommand(argv: string[], ctx: CliContext): Promise<n
     return EXIT_OK;
   }
   throw new CliError(
-    'usage: warden secrets set <extension-id> <NAME> (value on stdin) | list <extension-id> | delete <extension-id> <NAME>',
+    'usage: warden secrets set <extension-id|folder> <NAME> (value on stdin) | list <extension-id|folder> | delete <extension-id|folder> <NAME>',
   );
+}
+
+/** The manifest of an extension folder or an installed id; undefined when it is neither. */
+async function manifestOf(target: string, dataDir: string): Promise<Manifest | undefined> {
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    const loaded = await loadExtensionFolder(path.resolve(target));
+    if (!loaded.ok) throw new CliError(`invalid extension: ${loaded.errors[0]}`);
+    return loaded.extension.manifest;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(target)) return undefined;
+  try {
+    return (await createPackageRegistry(dataDir).loadInstalled(target)).manifest;
+  } catch (err) {
+    if (err instanceof PackageError && err.kind === 'not-found') return undefined;
+    throw err instanceof PackageError ? new CliError(err.message) : err;
+  }
 }
 
 export async function quarantineCommand(argv: string[], ctx: CliContext): Promise<number> {

@@ -12,6 +12,7 @@ export const PERMISSION_OPTIONS = {
   deny: { type: 'string', multiple: true },
   'deny-all': { type: 'boolean', default: false },
   prompt: { type: 'boolean', default: false },
+  'prompt-timeout': { type: 'string' },
   pick: { type: 'string', multiple: true },
   policy: { type: 'string' },
 } as const;

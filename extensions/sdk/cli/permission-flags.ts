@@ -3,7 +3,6 @@
  * `--allow`/`--deny`, `--deny-all`, or the terminal with `--prompt`), the admin policy, the
  * picker and where notifications go.
  */
-import readline from 'node:readline';
 import path from 'node:path';
 import {
   createDefaultServices,
@@ -15,6 +14,8 @@ import {
   type Prompter,
   type ScriptedRule,
   createTerminalPrompter,
+  createLineSource,
+  type LineSource,
   targetMatches,
   expandHome,
   extensionForbidden,
@@ -34,6 +35,7 @@ export interface PermissionFlags {
   deny?: string[];
   'deny-all'?: boolean;
   prompt?: boolean;
+  'prompt-timeout'?: string;
   pick?: string[];
   policy?: string;
 }
@@ -44,7 +46,17 @@ export interface CliIo {
   stdinIsTTY: boolean;
 }
 
-function choosePrompter(flags: PermissionFlags, io: CliIo): Prompter {
+/** The prompt timeout in ms from `--prompt-timeout <seconds>` (default: the broker's 60 s). */
+export function promptTimeoutOf(flags: PermissionFlags): number | undefined {
+  const text = flags['prompt-timeout'];
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!text.trim() || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400)
+    throw new CliError(`--prompt-timeout expects a number of seconds (0 < s ≤ 86400), got "${text}"`);
+  return Math.round(seconds * 1000);
+}
+
+function choosePrompter(flags: PermissionFlags, io: CliIo, lines: () => LineSource): Prompter {
   const rules: ScriptedRule[] = [];
   for (const [list, answer] of [
     [flags.allow ?? [], 'allow'],
@@ -66,29 +78,24 @@ function choosePrompter(flags: PermissionFlags, io: CliIo): Prompter {
     return createScriptedPrompter(rules, (cap, pattern, target) => targetMatches(cap, pattern, target));
   // Ask in the terminal when there is one (or when asked to); otherwise nobody can answer: deny.
   if (flags.prompt || io.stdinIsTTY)
-    return createTerminalPrompter(io.stdin, {
+    return createTerminalPrompter(lines(), {
       write: (t: string) => (io.stderr(t), true),
     } as unknown as NodeJS.WritableStream);
   return createDenyAllPrompter();
 }
 
-function choosePicker(flags: PermissionFlags, io: CliIo): Picker | undefined {
+function choosePicker(flags: PermissionFlags, io: CliIo, lines: () => LineSource): Picker | undefined {
   const queue = [...(flags.pick ?? [])];
   if (queue.length > 0) return { pick: async () => (queue.length ? expandHome(queue.shift()!) : null) };
   if (!flags.prompt && !io.stdinIsTTY) return undefined;
   return {
-    pick: ({ extensionName, kind, title }) =>
-      new Promise((resolve) => {
-        const rl = readline.createInterface({ input: io.stdin, terminal: false });
-        io.stderr(
-          `Warden: "${extensionName}" asks you to choose a ${kind}${title ? ` (${title})` : ''}. Path (empty to cancel):\n> `,
-        );
-        rl.once('line', (line) => {
-          resolve(line.trim() ? path.resolve(expandHome(line.trim())) : null); // before close(), which answers null
-          rl.close();
-        });
-        rl.once('close', () => resolve(null));
-      }),
+    pick: async ({ extensionName, kind, title }) => {
+      io.stderr(
+        `Warden: "${extensionName}" asks you to choose a ${kind}${title ? ` (${title})` : ''}. Path (empty to cancel):\n> `,
+      );
+      const line = (await lines().next())?.trim();
+      return line ? path.resolve(expandHome(line)) : null;
+    },
   };
 }
 
@@ -100,15 +107,20 @@ export function servicesFromFlags(
   protectedPaths: string[] = [],
   /** The policy already read for this command (else read here). */
   effective: EffectivePolicy = policyFromFlags(dataDir, flags),
-): HostServices {
+): HostServices & { closeInput(): void } {
   const { policy, files } = effective;
-  return createDefaultServices(dataDir, {
-    prompter: choosePrompter(flags, io),
+  // One reader of stdin for every prompt and pick of the run, made only when something asks.
+  let source: LineSource | undefined;
+  const lines = () => (source ??= createLineSource(io.stdin));
+  const services = createDefaultServices(dataDir, {
+    prompter: choosePrompter(flags, io, lines),
+    promptTimeoutMs: promptTimeoutOf(flags),
     policy,
-    picker: choosePicker(flags, io),
+    picker: choosePicker(flags, io, lines),
     notifier: createStreamNotifier(io.stderr),
     protectedPaths: [...files, ...protectedPaths],
   });
+  return { ...services, closeInput: () => source?.close() };
 }
 
 /**

@@ -139,6 +139,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     process.off('SIGINT', onSigint);
     watcher?.stop();
     await supervisor.stopAll();
+    services.closeInput();
   }
 }
 

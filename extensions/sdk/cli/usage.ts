@@ -246,17 +246,21 @@ Commands:
   init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
         Create an extension in a new or empty folder (TypeScript, or --js) that builds and runs as it is.
   run <extension-dir | installed-id> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
-      [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--pick <path>]... [--policy <file>]
+      [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--prompt-timeout <s>] [--pick <path>]... [--policy <file>]
         Run one command of an extension in the sandbox and print its result. Permission prompts are
         answered by --allow/--deny rules (e.g. --allow fs.read=~/Documents --allow net=https://api.example.com),
         denied with --deny-all, or asked in the terminal (--prompt; the default when stdin is a terminal).
+        Piped answers are read one line per prompt, in order; end of input denies the rest; an
+        unanswered prompt is denied after --prompt-timeout seconds (60). Time spent in a prompt does
+        not count against --timeout.
         Capabilities: fs.read, fs.write, net, secrets, notifications.
   grants [list|revoke <grant-id>] [--extension <id>] [--json]
         Show or revoke stored "always" answers.
   audit [--extension <id>] [--follow] [--json]
         Show the audit log of permission decisions and mediated operations.
-  secrets set <extension-id> <NAME> | list <extension-id> | delete <extension-id> <NAME>
-        Store a secret an extension declared (the value is read from stdin).
+  secrets set <extension-id|folder> <NAME> | list <extension-id|folder> | delete <extension-id|folder> <NAME>
+        Store a secret an extension declared in manifest.json (other names are refused; the value
+        is read from stdin). Encrypted in the data folder; the key is kept outside it.
   top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
         Start extensions (running a command in each) and show their live resource use and kills.
   serve [--port <n>] [--examples] [--dev <folder>]... [--catalog <dir|url>] [--catalog-refresh <seconds>] [--policy <file>] [--open]

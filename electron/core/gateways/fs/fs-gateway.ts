@@ -105,11 +105,14 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     target: string,
     given: string,
     encloses = false,
+    stat?: Stats,
   ): Promise<void> {
     protection.refuse(capability, target, given, encloses);
     let decision: Decision;
+    // The kind tells the broker what "always allow this folder" covers (the folder asked about).
+    const kind = stat?.isDirectory() ? 'directory' : stat?.isFile() ? 'file' : undefined;
     try {
-      decision = await options.authorize({ capability, target });
+      decision = await options.authorize({ capability, target, ...(kind ? { kind } : {}) });
     } catch (err) {
       if (err instanceof WardenError) throw err;
       throw new WardenError('EINTERNAL', `the permission check failed for "${given}"`);
@@ -224,7 +227,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
         // Linux: realpath + lstat, then one open checked through /proc/self/fd (6 calls, not 12).
         const quick = (await checkedOpenAvailable()) ? await resolveExisting(c, platform) : undefined;
         if (quick) {
-          await authorize('fs.read', quick.target, p);
+          await authorize('fs.read', quick.target, p, false, quick.stat);
           await afterCheck('readBytes', p, quick.target);
           if (quick.stat.isDirectory()) throw errno('EISDIR');
           if (!quick.stat.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
@@ -232,7 +235,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
           return readOpened(handle, quick.stat, p, async () => undefined);
         }
         const r = await resolveReal(c, true, platform);
-        await authorize('fs.read', r.target, p);
+        await authorize('fs.read', r.target, p, false, r.stat);
         await afterCheck('readBytes', p, r.target);
         requireExisting(r);
         if (r.stat.isDirectory()) throw errno('EISDIR');
@@ -250,7 +253,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       if (bytes.length > maxWrite) throw new WardenError('E2BIG', `the data is larger than ${maxWrite} bytes`);
       return run(p, async () => {
         const r = await resolveReal(c, true, platform);
-        await authorize('fs.write', r.target, p);
+        await authorize('fs.write', r.target, p, false, r.stat);
         await afterCheck('writeBytes', p, r.target);
         if (r.stat?.isSymbolicLink()) throw notFollowed(p);
         if (r.stat?.isDirectory()) throw errno('EISDIR');
@@ -291,7 +294,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       const c = canonical(p);
       return run(p, async () => {
         const r = await resolveReal(c, true, platform);
-        await authorize('fs.read', r.target, p);
+        await authorize('fs.read', r.target, p, false, r.stat);
         await afterCheck('list', p, r.target);
         requireExisting(r);
         if (!r.stat.isDirectory()) throw errno('ENOTDIR');
@@ -311,7 +314,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       const c = canonical(p);
       return run(p, async () => {
         const r = await resolveReal(c, true, platform);
-        await authorize('fs.read', r.target, p);
+        await authorize('fs.read', r.target, p, false, r.stat);
         await afterCheck('stat', p, r.target);
         requireExisting(r);
         const s = await withAnchor(openParent(r), async (dir) => {
@@ -331,7 +334,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       return run(p, async () => {
         if (opts.recursive) {
           const r = await resolveReal(c, true, platform);
-          await authorize('fs.write', r.target, p);
+          await authorize('fs.write', r.target, p, false, r.stat);
           // Every folder this call creates is a write: each is asked about, before any is made.
           for (let k = 1; k < r.missing.length; k++) {
             await authorize('fs.write', P.join(r.existing.real, ...r.missing.slice(0, k)), p);
@@ -361,7 +364,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
           return;
         }
         const r = await resolveReal(c, false, platform);
-        await authorize('fs.write', r.target, p);
+        await authorize('fs.write', r.target, p, false, r.stat);
         await afterCheck('mkdir', p, r.target);
         if (r.stat) throw errno('EEXIST');
         if (!r.parent || r.missing.length !== 1) throw r.error ?? errno('ENOENT');
@@ -379,7 +382,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       if (c.segments.length === 0) throw new WardenError('EINVAL', `a root folder cannot be removed: ${p}`);
       return run(p, async () => {
         const r = await resolveReal(c, false, platform);
-        await authorize('fs.write', r.target, p, true);
+        await authorize('fs.write', r.target, p, true, r.stat);
         await afterCheck('remove', p, r.target);
         if (!r.stat || !r.parent) throw r.error ?? errno('ENOENT');
         const checked = r.stat;
