@@ -177,8 +177,26 @@ export function createBehaviourEngine(options: BehaviourEngineOptions = {}): Beh
     st.baseline = quantile([...st.days.values()], 0.99, settings.rate.minActiveMinutes);
   }
 
-  function rate(p: Profile, t: number, cap: string, metric: RateMetric, v: number, learned: boolean, out: Finding[]) {
-    const key = `${cap}|${metric}`;
+  const rateKeys = new Map<string, string[]>();
+  const rateKeysOf = (cap: string): string[] => {
+    let keys = rateKeys.get(cap);
+    if (!keys) {
+      keys = METRICS.map((m) => `${cap}|${m}`);
+      if (rateKeys.size < 256) rateKeys.set(cap, keys);
+    }
+    return keys;
+  };
+
+  function rate(
+    p: Profile,
+    t: number,
+    cap: string,
+    metric: RateMetric,
+    key: string,
+    v: number,
+    learned: boolean,
+    out: Finding[],
+  ) {
     const minute = Math.floor(t / MINUTE);
     let st = p.rates.get(key);
     if (!st) p.rates.set(key, (st = { minute, value: 0, flagged: 0, days: new Map() }));
@@ -199,21 +217,44 @@ export function createBehaviourEngine(options: BehaviourEngineOptions = {}): Beh
     emit(p, t, verdict, { capability: cap }, out);
   }
 
-  function novelty(p: Profile, t: number, e: BehaviourEvent, learned: boolean, out: Finding[]) {
-    const terms: Array<[NoveltyKind, string, string]> = [['cap', e.cap, `use of ${e.cap}`]];
+  // Targets repeat (a few hosts, a few folders): their terms are worked out once. Bounded; a
+  // flood of distinct targets only clears the cache, it never grows it past the cap.
+  type TermSpec = { kind: NoveltyKind; value: string; label: string; key: string };
+  const termCache = new Map<string, { terms: TermSpec[]; domain: string | undefined }>();
+  const spec = (kind: NoveltyKind, value: string, label: string): TermSpec => ({
+    kind,
+    value,
+    label,
+    key: `${kind}:${value}`,
+  });
+  function termsOf(e: BehaviourEvent): { terms: TermSpec[]; domain: string | undefined } {
+    const cacheKey = `${e.cap}\u0000${e.target ?? ''}\u0000${e.root ?? ''}`;
+    const hit = termCache.get(cacheKey);
+    if (hit) return hit;
+    const terms = [spec('cap', e.cap, `use of ${e.cap}`)];
     let domain: string | undefined;
     if (e.cap === 'net' || e.cap.startsWith('net.')) {
       const d = destinationOf(e.target);
       if (d) {
         domain = d.domain;
-        terms.push(['domain', d.domain, `contact with ${d.domain}`], ['host', d.host, `contact with ${d.host}`]);
+        terms.push(
+          spec('domain', d.domain, `contact with ${d.domain}`),
+          spec('host', d.host, `contact with ${d.host}`),
+        );
       }
     } else if (e.cap.startsWith('fs.') && e.target) {
       const prefix = pathPrefix(e.target, e.root, settings.pathDepth);
-      terms.push(['path', `${e.cap}:${prefix}`, `${e.cap} under ${prefix || '/'}`]);
+      terms.push(spec('path', `${e.cap}:${prefix}`, `${e.cap} under ${prefix || '/'}`));
     }
-    for (const [kind, value, label] of terms) {
-      const key = `${kind}:${value}`;
+    if (termCache.size >= 2048) termCache.clear();
+    const entry = { terms, domain };
+    termCache.set(cacheKey, entry);
+    return entry;
+  }
+
+  function novelty(p: Profile, t: number, e: BehaviourEvent, learned: boolean, out: Finding[]) {
+    const { terms, domain } = termsOf(e);
+    for (const { kind, value, label, key } of terms) {
       if (!touchTerm(p, key, t) || !learned) continue;
       if (kind === 'domain' && afterUpdate(p, settings, t)) p.newDestinationBytes.set(value, 0);
       if (p.accepted.has(key)) continue;
@@ -286,8 +327,10 @@ export function createBehaviourEngine(options: BehaviourEngineOptions = {}): Beh
       }
       const learned = learnedNow(p, t);
       // Every call of a capability updates all three metrics, so "never uploads" is a baseline too.
-      const values = [1, e.bytesIn ?? 0, e.bytesOut ?? 0];
-      for (let i = 0; i < METRICS.length; i++) rate(p, t, e.cap, METRICS[i]!, values[i]!, learned, out);
+      const keys = rateKeysOf(e.cap);
+      rate(p, t, e.cap, 'calls', keys[0]!, 1, learned, out);
+      rate(p, t, e.cap, 'bytesIn', keys[1]!, e.bytesIn ?? 0, learned, out);
+      rate(p, t, e.cap, 'bytesOut', keys[2]!, e.bytesOut ?? 0, learned, out);
       novelty(p, t, e, learned, out);
       return out;
     },

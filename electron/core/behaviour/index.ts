@@ -3,6 +3,7 @@ export { createBehaviourEngine, type BehaviourEngine, type ProfileSummary, type 
 export { createBehaviourStore, type BehaviourStore } from './store';
 export { buildIncident, incidentMarkdown, type Incident, type IncidentRecord } from './incident';
 export { approvedTerms } from './approved';
+export { serialiseProfile, deserialiseProfile, type Profile } from './profile';
 export {
   behaviourSettingsSchema,
   parseBehaviourSettings,
