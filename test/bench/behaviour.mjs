@@ -39,7 +39,10 @@ export async function benchBehaviour({ core, log = () => {} }) {
   };
   // Learn a month of it first (the steady state the host runs in).
   engine.event({ t, ext, version: '1.0.0', cap: 'command', target: 'reader.sync' });
-  for (let i = 0; i < 30 * 24 * 60 * 4; i += 37) (engine.event(eventAt(i)), (t += 60_000 * 6));
+  for (let i = 0; i < 30 * 24 * 60 * 4; i += 37) {
+    engine.event(eventAt(i));
+    t += 60_000 * 6;
+  }
   const profileBytes = JSON.stringify(serialiseProfile(engine.profile(ext))).length;
 
   const BATCH = 20_000;
