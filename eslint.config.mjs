@@ -20,6 +20,12 @@ const siblings = (names, why) => ({
   message: why,
 });
 
+/** Outside electron/core, the core is imported only through its front door, electron/core/index.ts. */
+const coreFrontDoor = {
+  group: ['../core/*', '../../core/*', '../../electron/core/*', '../../../electron/core/*', '**/electron/core/*'],
+  message: 'Import electron/core only through electron/core/index.ts (its public surface).',
+};
+
 /** A runtime's import rule: never `electron`, plus the extra patterns that folder may not import. */
 const runtimeImports = (...extra) => ({
   'no-restricted-imports': ['error', { ...electronBan, patterns: [...electronBan.patterns, ...extra] }],
@@ -70,6 +76,7 @@ export default tseslint.config(
     files: ['electron/web/**'],
     rules: runtimeImports(
       siblings(['sandbox', 'main', 'preload'], 'Headless mode uses the core, never the sandbox or Electron adapters.'),
+      coreFrontDoor,
     ),
   },
   {
@@ -90,8 +97,16 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
+    files: ['extensions/sdk/**'],
+    rules: runtimeImports(coreFrontDoor),
+  },
+  {
     files: ['electron/main/**', 'electron/preload/**'],
     rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['electron/main/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [coreFrontDoor] }] },
   },
   {
     // Example extensions and fixtures are guest code: CommonJS with the sandbox's globals.

@@ -48,10 +48,34 @@ const { buildExamples } = await import(path.join(root, 'scripts', 'build-example
 await buildExamples(root);
 if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');
 
+// electron/main takes a few utilities (logger, launcher helpers) from the core's front door,
+// electron/core/index.ts, and loads the core itself at run time from dist/core. The core's modules
+// do nothing when imported, so saying so lets esbuild drop what main does not use instead of
+// bundling a second copy of the core (with undici, tar, acorn) into it.
+const coreDir = path.join(root, 'electron', 'core') + path.sep;
+const coreHasNoSideEffects = {
+  name: 'core-has-no-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const { resolveDir, kind, importer } = args;
+      const r = await b.resolve(args.path, { resolveDir, kind, importer, pluginData: 'resolving' });
+      if (r.errors.length || !r.path.startsWith(coreDir)) return undefined;
+      return { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 // The Electron app: the main process and the preload, `electron` left to the runtime. The
 // preload must stay one file: a sandboxed preload can load `electron` and nothing of ours.
 await Promise.all([
-  build({ ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: ['electron/main/index.ts'],
+    outfile: 'dist/main/index.cjs',
+    external: ['electron'],
+    plugins: [coreHasNoSideEffects],
+  }),
   build({
     ...common,
     entryPoints: ['electron/preload/index.ts'],

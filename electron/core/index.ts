@@ -1,17 +1,71 @@
-/** The host core's public surface, for the CLI, headless mode, the Electron app and benchmarks. */
-export { createSupervisor, type Supervisor, type SupervisorOptions, type ExtensionStatus } from './supervisor';
-export { createForkLauncher, minimalEnv } from './fork-launcher';
-export type { Launcher, ExtensionChild, LaunchSpec } from './launcher';
-export { loadExtensionFolder, type LoadedExtension } from './extension-loader';
-export { ExtensionProcess, LoadError, DEFAULT_TIMEOUTS } from './extension-process';
-export { createLogger, silentLogger, memorySink } from './logger';
-export { createWarmPool, type WarmPool } from './warm-pool';
-export { createDefaultServices, servicePaths, type HostServices, type ServiceOptions } from './host-services';
+/**
+ * The host core's public surface: the only import path into electron/core for electron/main,
+ * electron/web, the SDK (CLI) and benchmarks (lint enforces it; tests may reach deeper).
+ */
+// app/: the host behind the desktop panel and headless mode.
+export { createAppHost, type AppHost, type AppHostOptions } from './app/app-host';
+// supervision/: running extensions.
+export {
+  createSupervisor,
+  type Supervisor,
+  type SupervisorEvent,
+  type SupervisorOptions,
+  type ExtensionStatus,
+} from './supervision/supervisor';
+export { loadExtensionFolder, type LoadedExtension } from './supervision/extension-loader';
+// process/: one extension process and how it is launched.
+export { createForkLauncher, minimalEnv } from './process/fork-launcher';
+export type { Launcher, ExtensionChild, LaunchSpec, ExitInfo } from './process/launcher';
+export { ExtensionProcess, LoadError, DEFAULT_TIMEOUTS } from './process/extension-process';
+export { createWarmPool, type WarmPool } from './process/warm-pool';
+export { createLineReader } from './process/line-reader';
+// bundle/: preparing an extension's bundle for the sandbox.
+export { evadeCensorship, isCensored } from './bundle/source-transform';
+export { locateSyntaxError } from './bundle/syntax-locate';
+// host-api/: the host side of `host.*`, and the services it runs on.
+export { createDefaultServices, servicePaths, type HostServices, type ServiceOptions } from './host-api/services';
+// permissions/: broker, grants, policy, prompts.
 export { createBroker, type Broker, type BrokerOptions, type ExtensionAuthorizer } from './permissions/broker';
 export { createGrantStore, type Grant, type GrantStore, type Scope } from './permissions/grants';
-export { EMPTY_POLICY, parsePolicy, type Policy } from './permissions/policy';
-export { createDenyAllPrompter, createScriptedPrompter, type Prompter } from './permissions/prompter';
-export { targetMatches } from './permissions/patterns';
-export { createAuditLog, type AuditLog } from './audit-log';
-export { createAppHost, type AppHost, type AppHostOptions } from './app-host';
+export { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './permissions/policy';
+export {
+  createDenyAllPrompter,
+  createScriptedPrompter,
+  parseScriptedRule,
+  type Prompter,
+  type ScriptedRule,
+} from './permissions/prompter';
+export { createTerminalPrompter } from './permissions/terminal-prompter';
+export { targetMatches, expandHome } from './permissions/patterns';
+// gateways/ and governance/: what hosts plug in (a picker, OS readings) and the strike book.
+export type { Picker } from './gateways/types';
+export type { ProcSample, ProcSampler } from './governance/proc-stats';
+export { createStrikeBook } from './governance/strikes';
+// platform/: logging, files, audit, notifications, secrets.
+export { createLogger, silentLogger, memorySink, type Logger, type LogEntry } from './platform/logger';
+export { writeFileAtomic } from './platform/atomic-write';
+export { createAuditLog, type AuditLog, type AuditRecord } from './platform/audit-log';
+export { createStreamNotifier, type Notifier } from './platform/notifier';
+export { createFileSecretStore, type SecretStore } from './platform/secret-store';
+// packages/: install, update, trust, catalogs.
 export * as packages from './packages';
+export {
+  buildCatalog,
+  createPackageRegistry,
+  describePermissions,
+  extractPackage,
+  loadInstalled,
+  packExtension,
+  PackageError,
+  readCatalogConfig,
+  readPrivateKey,
+  readPublicKey,
+  recover,
+  verifyPackage,
+  writeKeyPair,
+  type Catalog,
+  type CatalogBlock,
+  type InstallOutcome,
+  type PackageRegistry,
+  type PermissionWidening,
+} from './packages';

@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Shell } from 'electron';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core';
 import type { AppHostFactory, AppHostLike } from './bridge-host';
 import { createAppMetricsSampler } from './app-metrics';
 import { confirmOpenExternal, createDialogPicker, type MessageDialog, type OpenDialog } from './dialogs';

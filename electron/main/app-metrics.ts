@@ -10,7 +10,7 @@
  * (→ bytes). Only `Utility` processes match: an extension is never a renderer or the GPU process.
  */
 import type { App, ProcessMetric } from 'electron';
-import type { ProcSample, ProcSampler } from '../core/governance/proc-stats';
+import type { ProcSample, ProcSampler } from '../core';
 
 export interface AppMetricsSamplerOptions {
   /** How long one `getAppMetrics()` result is reused (ms). */

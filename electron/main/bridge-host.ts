@@ -1,14 +1,10 @@
 /**
  * What the Electron adapters need from the host core: answer a bridge method, push events, and
- * shut down. `createAppHost` (electron/core/app-host.ts) returns an object of this shape; the IPC
+ * shut down. `createAppHost` (electron/core/app/app-host.ts) returns an object of this shape; the IPC
  * layer and the app lifecycle see only this interface, so they are tested with a fake.
  */
 import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
-import type { Launcher } from '../core/launcher';
-import type { Logger } from '../core/logger';
-import type { ProcSampler } from '../core/governance/proc-stats';
-import type { SecretStore } from '../core/secret-store';
-import type { Picker } from '../core/gateways/types';
+import type { Launcher, Logger, ProcSampler, SecretStore, Picker } from '../core';
 
 export interface BridgeHost {
   /**

@@ -11,7 +11,7 @@ import type {
   OpenDialogReturnValue,
   Shell,
 } from 'electron';
-import type { Picker } from '../core/gateways/types';
+import type { Picker } from '../core';
 
 export interface OpenDialog {
   showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;

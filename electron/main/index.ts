@@ -9,7 +9,7 @@
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell, utilityProcess } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLogger, type LogEntry } from '../core/logger';
+import { createLogger, type LogEntry } from '../core';
 import type { AppHostFactory, AppHostLike, ElectronHostOptions } from './bridge-host';
 import { startWardenApp } from './app-lifecycle';
 

@@ -24,7 +24,7 @@ import type { ErrorData } from '../common/error-schema';
 import { MAX_ERROR_MESSAGE, toErrorData, truncate } from '../common/errors';
 import { formatIssues } from '../common/schema-issues';
 import type { BridgeHost } from './bridge-host';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core';
 
 /** The frame fields the sender check reads (a real `WebFrameMain`, or a fake in tests). */
 export type SenderFrame = Pick<WebFrameMain, 'url' | 'parent' | 'processId' | 'routingId' | 'detached'>;

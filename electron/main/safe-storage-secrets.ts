@@ -14,8 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
 import { WardenError } from '../common/errors';
-import { writeFileAtomic } from '../core/atomic-write';
-import type { SecretStore } from '../core/secret-store';
+import { writeFileAtomic, type SecretStore } from '../core';
 
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;

@@ -9,9 +9,14 @@
  * - Messages travel over `parentPort` (structured clone, validated by the owner like any other).
  */
 import type { ForkOptions, UtilityProcess } from 'electron';
-import type { ExitInfo, ExtensionChild, LaunchSpec, Launcher } from '../core/launcher';
-import { minimalEnv } from '../core/fork-launcher';
-import { createLineReader } from '../core/line-reader';
+import {
+  type ExitInfo,
+  type ExtensionChild,
+  type LaunchSpec,
+  type Launcher,
+  minimalEnv,
+  createLineReader,
+} from '../core';
 
 export type UtilityFork = (modulePath: string, args?: string[], options?: ForkOptions) => UtilityProcess;
 

@@ -3,12 +3,8 @@
  * processes, served to a browser on 127.0.0.1.
  */
 import path from 'node:path';
-import { createAppHost, type AppHost } from '../core/app-host';
-import { createForkLauncher } from '../core/fork-launcher';
-import { createWarmPool } from '../core/warm-pool';
+import { createAppHost, type AppHost, createForkLauncher, createWarmPool, type Logger, type Notifier } from '../core';
 import { DEFAULT_LIMITS } from '../common/limits';
-import type { Logger } from '../core/logger';
-import type { Notifier } from '../core/notifier';
 import { startHeadlessServer, type HeadlessServer } from './server';
 
 export interface ServeOptions {

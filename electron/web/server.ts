@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { WS_BRIDGE_PATH, WS_MAX_FRAME_BYTES } from '../common/bridge/ws-protocol';
-import { silentLogger, type Logger } from '../core/logger';
+import { silentLogger, type Logger } from '../core';
 import { checkAccess, newToken, tokenCookie } from './access';
 import { securityHeaders, serveStatic } from './static-files';
 import { serveBridge, type BridgeHostLike } from './ws-bridge';

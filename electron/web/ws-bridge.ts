@@ -6,7 +6,7 @@
 import type { WebSocket } from 'ws';
 import { WS_MAX_FRAME_BYTES, WsClientFrameSchema, isBridgeMethod } from '../common/bridge/ws-protocol';
 import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core';
 
 export interface BridgeHostLike {
   handle(method: string, params: unknown): Promise<BridgeResult<BridgeMethod>>;

@@ -1,4 +1,4 @@
-// The SES censorship-evading rewrite (electron/core/source-transform.ts) on real library bundles:
+// The SES censorship-evading rewrite (electron/core/bundle/source-transform.ts) on real library bundles:
 // it must change nothing a program can observe (checked node by node against the original's
 // syntax tree), and the host must apply it at load time to bundles that were not built by
 // `warden build`, caching the result by the source's SHA-256 under the data folder.
@@ -9,7 +9,7 @@ import { parse, type Node } from 'acorn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/sandbox';
 import { bundleOptions } from '../../extensions/sdk/cli/build';
-import { evadeCensorship, isCensored, TRANSFORM_VERSION } from '../../electron/core/source-transform';
+import { evadeCensorship, isCensored, TRANSFORM_VERSION } from '../../electron/core/bundle/source-transform';
 import { KNOWN, KNOWN_FAILURES, SANDBOX_DIFFERS } from './known-answers';
 
 const FIXTURES = path.join(__dirname, 'extensions');

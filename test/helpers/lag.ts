@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expect } from 'vitest';
-import type { SupervisorEvent, SupervisorOptions } from '../../electron/core/supervisor';
+import type { SupervisorEvent, SupervisorOptions } from '../../electron/core/supervision/supervisor';
 import { createTestHost, type FixtureSpec, type TestHost } from './sandbox';
 
 export const MiB = 1024 * 1024;

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import { createForkLauncher } from '../../electron/core/fork-launcher';
-import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../electron/core/supervisor';
-import { loadExtensionFolder, type LoadedExtension } from '../../electron/core/extension-loader';
-import { createLogger, memorySink } from '../../electron/core/logger';
+import { createForkLauncher } from '../../electron/core/process/fork-launcher';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../electron/core/supervision/supervisor';
+import { loadExtensionFolder, type LoadedExtension } from '../../electron/core/supervision/extension-loader';
+import { createLogger, memorySink } from '../../electron/core/platform/logger';
 import type { ManifestInput } from '../../electron/common/manifest';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -6,8 +6,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOTSTRAP, CODE_CACHE, tempDir, writeExtension } from '../helpers/sandbox';
-import { createAppHost, type AppHost } from '../../electron/core/app-host';
-import { createForkLauncher } from '../../electron/core/fork-launcher';
+import { createAppHost, type AppHost } from '../../electron/core/app/app-host';
+import { createForkLauncher } from '../../electron/core/process/fork-launcher';
 import { startHeadlessServer, type HeadlessServer } from '../../electron/web/server';
 
 let host: AppHost;

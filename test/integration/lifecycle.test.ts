@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestHost, type TestHost } from '../helpers/sandbox';
 import { WardenError } from '../../electron/common/errors';
-import type { Supervisor, SupervisorOptions } from '../../electron/core/supervisor';
+import type { Supervisor, SupervisorOptions } from '../../electron/core/supervision/supervisor';
 
 let host: TestHost | undefined;
 afterEach(async () => {

@@ -2,9 +2,9 @@
 // works; three unexpected exits soon after the update bring v1 back, reloaded and runnable.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createForkLauncher } from '../../electron/core/fork-launcher';
-import { createSupervisor } from '../../electron/core/supervisor';
-import { createAuditLog } from '../../electron/core/audit-log';
+import { createForkLauncher } from '../../electron/core/process/fork-launcher';
+import { createSupervisor } from '../../electron/core/supervision/supervisor';
+import { createAuditLog } from '../../electron/core/platform/audit-log';
 import {
   createPackageRegistry,
   generateKeyPair,

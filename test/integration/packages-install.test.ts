@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createForkLauncher } from '../../electron/core/fork-launcher';
-import { createSupervisor, type Supervisor } from '../../electron/core/supervisor';
+import { createForkLauncher } from '../../electron/core/process/fork-launcher';
+import { createSupervisor, type Supervisor } from '../../electron/core/supervision/supervisor';
 import {
   createPackageRegistry,
   generateKeyPair,

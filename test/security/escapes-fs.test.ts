@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { privateDataDir } from '../../electron/core/private-data';
+import { privateDataDir } from '../../electron/core/private-data/private-data';
 import { outcomesNotMatching, reportOf, useSecuritySuite } from './harness';
 
 const suite = useSecuritySuite();

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { privateDataDir } from '../../electron/core/private-data';
+import { privateDataDir } from '../../electron/core/private-data/private-data';
 import { jsonValue, outcomesNotMatching, useSecuritySuite } from './harness';
 
 const suite = useSecuritySuite();

@@ -15,8 +15,8 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createTestHost, ROOT, tempDir, type FixtureSpec, type TestHost } from '../helpers/sandbox';
 import { WardenError } from '../../electron/common/errors';
 import type { CommandResult } from '../../electron/common/command-result';
-import type { SupervisorOptions } from '../../electron/core/supervisor';
-import { privateDataDir } from '../../electron/core/private-data';
+import type { SupervisorOptions } from '../../electron/core/supervision/supervisor';
+import { privateDataDir } from '../../electron/core/private-data/private-data';
 
 export const CANARY_ENV = 'WARDEN_CANARY_SECRET';
 

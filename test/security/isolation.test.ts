@@ -4,7 +4,7 @@
 // answers again after the restart.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestHost, type TestHost } from '../helpers/sandbox';
-import type { SupervisorOptions } from '../../electron/core/supervisor';
+import type { SupervisorOptions } from '../../electron/core/supervision/supervisor';
 import { NEIGHBOUR_COMMANDS, NEIGHBOUR_SOURCE, whileNeighbourAnswers } from './neighbour';
 
 const NEIGHBOUR = 'good.neighbour';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHost, type TestHost } from '../helpers/sandbox';
 import { createStrikeBook } from '../../electron/core/governance/strikes';
-import type { SupervisorEvent } from '../../electron/core/supervisor';
+import type { SupervisorEvent } from '../../electron/core/supervision/supervisor';
 import {
   CASE_TIMEOUTS,
   describeCase,

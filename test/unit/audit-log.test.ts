@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAuditLog } from '../../electron/core/audit-log';
+import { createAuditLog } from '../../electron/core/platform/audit-log';
 
 let dir: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@ import { createBroker, type ExtensionAuthorizer } from '../../electron/core/perm
 import { createGrantStore, type GrantStore } from '../../electron/core/permissions/grants';
 import { EMPTY_POLICY, parsePolicy, type Policy } from '../../electron/core/permissions/policy';
 import type { Prompter, PromptAnswer, PromptRequest } from '../../electron/core/permissions/prompter';
-import { createAuditLog, type AuditLog } from '../../electron/core/audit-log';
+import { createAuditLog, type AuditLog } from '../../electron/core/platform/audit-log';
 import { parseManifest, type Manifest } from '../../electron/common/manifest';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDataFolder, dataPathSegments, isRelativeDataPath } from '../../electron/core/data-folder';
+import { createDataFolder, dataPathSegments, isRelativeDataPath } from '../../electron/core/private-data/data-folder';
 import { WardenError } from '../../electron/common/errors';
 import { tempDir } from '../helpers/sandbox';
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ipcChannel } from '../../electron/common/bridge/schemas';
 import { startWardenApp, type ElectronModules } from '../../electron/main/app-lifecycle';
 import type { AppHostLike, ElectronHostOptions } from '../../electron/main/bridge-host';
-import { createLogger, memorySink } from '../../electron/core/logger';
+import { createLogger, memorySink } from '../../electron/core/platform/logger';
 
 vi.mock('electron', () => {
   throw new Error('unit tests must not load electron');

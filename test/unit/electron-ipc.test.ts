@@ -12,7 +12,7 @@ import {
 import { WardenError } from '../../electron/common/errors';
 import { createSenderCheck, registerBridgeIpc, type SenderFrame } from '../../electron/main/ipc';
 import type { BridgeHost } from '../../electron/main/bridge-host';
-import { createLogger, memorySink } from '../../electron/core/logger';
+import { createLogger, memorySink } from '../../electron/core/platform/logger';
 
 vi.mock('electron', () => {
   throw new Error('unit tests must not load electron');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evadeCensorship, isCensored, prepareBundleSource } from '../../electron/core/source-transform';
+import { evadeCensorship, isCensored, prepareBundleSource } from '../../electron/core/bundle/source-transform';
 import { tempDir } from '../helpers/sandbox';
 
 // Built by concatenation so this file's own text stays plain.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExtensionStorage, type ExtensionStorage } from '../../electron/core/storage';
+import { createExtensionStorage, type ExtensionStorage } from '../../electron/core/private-data/storage';
 import { WardenError } from '../../electron/common/errors';
 import { tempDir } from '../helpers/sandbox';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateSyntaxError } from '../../electron/core/syntax-locate';
+import { locateSyntaxError } from '../../electron/core/bundle/syntax-locate';
 
 const NAME = 'dist/extension.js';
 

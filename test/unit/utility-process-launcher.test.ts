@@ -7,7 +7,7 @@ import {
   utilityForkOptions,
   type UtilityFork,
 } from '../../electron/main/utility-process-launcher';
-import type { ExitInfo } from '../../electron/core/launcher';
+import type { ExitInfo } from '../../electron/core/process/launcher';
 
 type ForkOptions = NonNullable<Parameters<UtilityFork>[2]>;
 

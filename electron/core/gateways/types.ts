@@ -1,5 +1,5 @@
 /** What the host-API handler needs from the I/O gateways (implemented in gateways/fs and gateways/net). */
-import type { DirEntry, FileStat } from '../data-folder';
+import type { DirEntry, FileStat } from '../private-data/data-folder';
 
 export interface FsGatewayLike {
   readBytes(p: string): Promise<Uint8Array>;

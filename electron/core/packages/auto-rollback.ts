@@ -4,7 +4,7 @@
  * supervisor (released from a quarantine its crashes caused) and the rollback is reported as an
  * event with a message fit for the activity log; the registry's audit log records it too.
  */
-import type { Supervisor, SupervisorEvent } from '../supervisor';
+import type { Supervisor, SupervisorEvent } from '../supervision/supervisor';
 import type { PackageRegistry } from './registry';
 
 export interface AutoRollbackOptions {

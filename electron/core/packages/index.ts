@@ -1,22 +1,9 @@
 /** Packages and trust (DESIGN §7): the registry API the desktop app, headless mode and the CLI use. */
 export { createPackageRegistry, type PackageRegistry } from './registry';
-export {
-  approveUpdate,
-  installPackage,
-  installUnsigned,
-  listInstalled,
-  loadInstalled,
-  recover,
-  rollbackExtension,
-  setEnabled,
-  uninstallExtension,
-  type InstallOptions,
-  type InstallOutcome,
-  type InstalledInfo,
-  type RecoveryReport,
-  type RegistryOptions,
-  type RollbackOutcome,
-} from './installer';
+export { recover, type RecoveryReport, type RegistryOptions } from './store';
+export { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
+export { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
+export { listInstalled, loadInstalled, type InstalledInfo } from './installed';
 export {
   buildCatalog,
   openCatalog,

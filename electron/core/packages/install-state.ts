@@ -13,7 +13,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomic } from '../platform/atomic-write';
 import { PackageError } from './format';
 import { pathProblem } from './paths';
 import { crashPoint } from './crash-hook';

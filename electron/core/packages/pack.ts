@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
-import { loadExtensionFolder } from '../extension-loader';
+import { loadExtensionFolder } from '../supervision/extension-loader';
 import { canonicalBytes } from './canonical-json';
 import { DEFAULT_LIMITS, PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';

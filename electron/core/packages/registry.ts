@@ -1,29 +1,16 @@
 /**
  * The package registry as one object bound to a data folder: what the desktop app, headless mode
- * and the CLI call. Every method is a thin wrapper over installer.ts / catalog.ts.
+ * and the CLI call. Every method is a thin wrapper over store.ts, install.ts, lifecycle.ts, installed.ts and catalog.ts.
  */
 import path from 'node:path';
-import type { LoadedExtension } from '../extension-loader';
+import type { LoadedExtension } from '../supervision/extension-loader';
 import { openCatalog, type Catalog, type CatalogReadOptions } from './catalog';
 import { PackageError } from './format';
 import { readState, type ExtensionRecord } from './install-state';
-import {
-  approveUpdate,
-  installPackage,
-  installUnsigned,
-  listInstalled,
-  loadInstalled,
-  recover,
-  rollbackExtension,
-  setEnabled,
-  uninstallExtension,
-  type InstallOptions,
-  type InstallOutcome,
-  type InstalledInfo,
-  type RecoveryReport,
-  type RegistryOptions,
-  type RollbackOutcome,
-} from './installer';
+import { recover, type RecoveryReport, type RegistryOptions } from './store';
+import { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
+import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
+import { listInstalled, loadInstalled, type InstalledInfo } from './installed';
 import semver from 'semver';
 
 export interface PackageRegistry {

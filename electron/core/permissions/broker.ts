@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Manifest } from '../../common/manifest';
 import type { Capability } from '../../common/protocol';
 import type { DenyReason } from '../../common/errors';
-import type { AuditLog } from '../audit-log';
+import type { AuditLog } from '../platform/audit-log';
 import type { GrantStore, Scope } from './grants';
 import { policyVerdict, type Policy } from './policy';
 import { targetMatches } from './patterns';

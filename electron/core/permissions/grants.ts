@@ -9,7 +9,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomic } from '../platform/atomic-write';
 import { compileFsPattern, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
 import { isInside } from '../gateways/fs/containment';
 

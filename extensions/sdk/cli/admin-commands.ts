@@ -6,11 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createGrantStore } from '../../../electron/core/permissions/grants';
-import { createAuditLog, type AuditRecord } from '../../../electron/core/audit-log';
-import { createFileSecretStore } from '../../../electron/core/secret-store';
-import { servicePaths } from '../../../electron/core/host-services';
-import { createStrikeBook } from '../../../electron/core/governance/strikes';
+import {
+  createGrantStore,
+  createAuditLog,
+  type AuditRecord,
+  createFileSecretStore,
+  servicePaths,
+  createStrikeBook,
+} from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';

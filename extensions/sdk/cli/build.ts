@@ -2,7 +2,7 @@
  * `warden build <dir>`: bundles the extension's source into one CommonJS file at the manifest's
  * `main`, the shape the sandbox evaluates. Dependencies from npm are bundled in; Node built-ins
  * are not available in the sandbox and fail the build with a clear message. The bundle then goes
- * through the SES censorship-evading rewrite (electron/core/source-transform.ts), so libraries
+ * through the SES censorship-evading rewrite (electron/core/bundle/source-transform.ts), so libraries
  * that merely mention `<!--`, `-->` or `import(` in strings, regexes and comments load as they are;
  * what the sandbox truly cannot run (a dynamic `import()`, a direct `eval(...)`) fails the build
  * here, naming the line and the module it came from.
@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
-import { evadeCensorship, isCensored } from '../../../electron/core/source-transform';
+import { evadeCensorship, isCensored } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import type { CliContext } from './run';
 

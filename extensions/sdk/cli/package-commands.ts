@@ -7,47 +7,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAuditLog } from '../../../electron/core/audit-log';
-import { servicePaths } from '../../../electron/core/host-services';
 import {
-  buildCatalog,
-  createPackageRegistry,
   describePermissions,
   extractPackage,
   packExtension,
-  PackageError,
-  readCatalogConfig,
   readPrivateKey,
-  readPublicKey,
   verifyPackage,
   writeKeyPair,
-  type Catalog,
-  type CatalogBlock,
   type InstallOutcome,
-  type PackageRegistry,
   type PermissionWidening,
-} from '../../../electron/core/packages';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
+} from '../../../electron/core';
+import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 import { formatTable } from './format-result';
-
-type Command = (argv: string[], ctx: CliContext) => Promise<number>;
-
-/** PackageError → one line; invalid or refused packages exit 2, a missing thing exits 1. */
-async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof PackageError) {
-      throw new CliError(err.message, allTwo || err.kind !== 'not-found' ? EXIT_USAGE : EXIT_FAILED);
-    }
-    throw err;
-  }
-}
-
-function registryFor(dataDir: string): PackageRegistry {
-  return createPackageRegistry(dataDir, { audit: createAuditLog({ file: servicePaths(dataDir).audit }) });
-}
+import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
+import { catalogCommand, searchCommand } from './catalog-commands';
 
 const short = (fpr: string | undefined) => (fpr ? `${fpr.slice(0, 16)}…` : 'none');
 
@@ -135,22 +109,6 @@ export const verifyCommand: Command = async (argv, ctx) => {
   }
   return EXIT_OK;
 };
-
-const CATALOG_OPTIONS = {
-  catalog: { type: 'string' },
-  'trust-catalog-key': { type: 'string', multiple: true },
-} as const;
-
-async function catalogFrom(
-  registry: PackageRegistry,
-  values: { catalog?: string; 'trust-catalog-key'?: string[] },
-): Promise<Catalog> {
-  const config = readCatalogConfig(registry.dataDir);
-  const source = values.catalog ?? config.catalog;
-  if (!source) throw new CliError('no catalog: pass --catalog <dir-or-url> (or set "catalog" in config.json)');
-  const keys = [...config.catalogKeys, ...(values['trust-catalog-key'] ?? []).map((k) => readPublicKey(k))];
-  return registry.openCatalog(source, { trustedKeys: keys });
-}
 
 function reportOutcome(ctx: CliContext, o: InstallOutcome): void {
   if (o.status === 'pending-approval') {
@@ -311,89 +269,6 @@ export const listCommand: Command = async (argv, ctx) => {
           .filter(Boolean)
           .join(', '),
         i.kept.join(', '),
-      ]),
-    )}\n`,
-  );
-  return EXIT_OK;
-};
-
-function parseBlock(spec: string): CatalogBlock {
-  const m = /^([^@\s]+)@([^:\s]+)(?::([0-9a-f]{64}))?$/.exec(spec);
-  if (!m) throw new CliError(`--block expects <id>@<version>[:<sha256>], got "${spec}"`);
-  return { id: m[1]!, version: m[2]!, ...(m[3] ? { sha256: m[3] } : {}) };
-}
-
-export const catalogCommand: Command = async (argv, ctx) => {
-  const [verb, ...rest] = argv;
-  if (verb !== 'build') throw new CliError('catalog takes: build <dir-of-wext-files> --key <file> [--out index.json]');
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      key: { type: 'string' },
-      out: { type: 'string' },
-      'index-version': { type: 'string' },
-      'expires-days': { type: 'string' },
-      block: { type: 'string', multiple: true },
-    },
-  });
-  if (positionals.length !== 1) throw new CliError('catalog build takes <dir-of-wext-files> --key <file>');
-  if (!values.key) throw new CliError('catalog build needs --key <private-key-file>');
-  const num = (s: string | undefined, name: string) => {
-    if (s === undefined) return undefined;
-    const n = Number(s);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(`${name} expects a positive whole number`);
-    return n;
-  };
-  const key = await guard(async () => readPrivateKey(path.resolve(values.key!)), true);
-  const { file, index } = await guard(
-    () =>
-      buildCatalog(path.resolve(positionals[0]!), key, {
-        ...(values.out ? { out: path.resolve(values.out) } : {}),
-        version: num(values['index-version'], '--index-version'),
-        expiresDays: num(values['expires-days'], '--expires-days'),
-        block: (values.block ?? []).map(parseBlock),
-      }),
-    true,
-  );
-  ctx.stdout(
-    `wrote ${file}: index version ${index.version}, ${index.packages.length} packages, ` +
-      `${index.blocklist.length} blocked, expires ${index.expires}\n`,
-  );
-  return EXIT_OK;
-};
-
-export const searchCommand: Command = async (argv, ctx) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, ...CATALOG_OPTIONS },
-  });
-  if (positionals.length > 1) throw new CliError('search takes one <text>');
-  const registry = registryFor(dataDirOf(values));
-  const catalog = await guard(() => catalogFrom(registry, values));
-  const found = catalog.search(positionals[0] ?? '');
-  if (values.json) {
-    ctx.stdout(
-      `${JSON.stringify(found.map((p) => ({ ...p, blocked: catalog.blocked(p.id, p.version, p.sha256) })))}\n`,
-    );
-    return EXIT_OK;
-  }
-  if (found.length === 0) {
-    ctx.stdout('no matching packages\n');
-    return EXIT_OK;
-  }
-  ctx.stdout(
-    `${formatTable(
-      ['id', 'version', 'name', 'publisher', 'note'],
-      found.map((p) => [
-        p.id,
-        p.version,
-        p.name ?? '',
-        p.publisher,
-        catalog.blocked(p.id, p.version, p.sha256) ? 'blocklisted' : '',
       ]),
     )}\n`,
   );

@@ -5,19 +5,22 @@
  */
 import readline from 'node:readline';
 import path from 'node:path';
-import { createDefaultServices, servicePaths, type HostServices } from '../../../electron/core/host-services';
 import {
+  createDefaultServices,
+  servicePaths,
+  type HostServices,
   createDenyAllPrompter,
   createScriptedPrompter,
   parseScriptedRule,
   type Prompter,
   type ScriptedRule,
-} from '../../../electron/core/permissions/prompter';
-import { createTerminalPrompter } from '../../../electron/core/permissions/terminal-prompter';
-import { targetMatches, expandHome } from '../../../electron/core/permissions/patterns';
-import { loadPolicyFile } from '../../../electron/core/permissions/policy';
-import { createStreamNotifier } from '../../../electron/core/notifier';
-import type { Picker } from '../../../electron/core/gateways/types';
+  createTerminalPrompter,
+  targetMatches,
+  expandHome,
+  loadPolicyFile,
+  createStreamNotifier,
+  type Picker,
+} from '../../../electron/core';
 import { CliError } from './usage';
 
 export const PERMISSION_OPTIONS = {

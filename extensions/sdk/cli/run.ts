@@ -4,12 +4,18 @@ import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WardenError, type ErrorData } from '../../../electron/common/errors';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor } from '../../../electron/core/supervisor';
-import { createLogger, type LogEntry } from '../../../electron/core/logger';
-import { loadExtensionFolder, type LoadedExtension } from '../../../electron/core/extension-loader';
-import { LoadError } from '../../../electron/core/extension-process';
-import { loadInstalled, PackageError, recover } from '../../../electron/core/packages';
+import {
+  createForkLauncher,
+  createSupervisor,
+  createLogger,
+  type LogEntry,
+  loadExtensionFolder,
+  type LoadedExtension,
+  LoadError,
+  loadInstalled,
+  PackageError,
+  recover,
+} from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { serveHeadless } from '../../../electron/web/serve';
-import { createLogger } from '../../../electron/core/logger';
-import { createStreamNotifier } from '../../../electron/core/notifier';
+import { createLogger, createStreamNotifier } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, type CliContext } from './run';
 

@@ -5,10 +5,13 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createForkLauncher } from '../../../electron/core/fork-launcher';
-import { createSupervisor, type Supervisor } from '../../../electron/core/supervisor';
-import { createLogger } from '../../../electron/core/logger';
-import { loadExtensionFolder } from '../../../electron/core/extension-loader';
+import {
+  createForkLauncher,
+  createSupervisor,
+  type Supervisor,
+  createLogger,
+  loadExtensionFolder,
+} from '../../../electron/core';
 import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
 import { dataDirOf, wardenRoot, type CliContext } from './run';

@@ -2,8 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadExtensionFolder } from '../../../electron/core/extension-loader';
-import { locateSyntaxError } from '../../../electron/core/syntax-locate';
+import { loadExtensionFolder, locateSyntaxError } from '../../../electron/core';
 import { CliError, EXIT_OK, EXIT_USAGE } from './usage';
 import type { CliContext } from './run';
 

@@ -14,7 +14,7 @@
  *
  * Messages name only the path as the extension gave it, never the real path.
  */
-import type { DirEntry, FileStat } from '../../data-folder';
+import type { DirEntry, FileStat } from '../../private-data/data-folder';
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';

@@ -33,7 +33,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse, type Comment, type Node } from 'acorn';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../platform/atomic-write';
 
 /** Bumped whenever the transform's output changes, so stale cache entries are never used. */
 export const TRANSFORM_VERSION = 1;

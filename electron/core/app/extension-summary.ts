@@ -1,7 +1,7 @@
 /** What the panel shows of one extension, assembled from the manifest, the registry and the supervisor. */
-import type { Manifest } from '../common/manifest';
-import type { CommandInfo, ExtensionSummary, ParamSpec } from '../common/bridge/schemas';
-import type { ExtensionStatus } from './supervisor';
+import type { Manifest } from '../../common/manifest';
+import type { CommandInfo, ExtensionSummary, ParamSpec } from '../../common/bridge/schemas';
+import type { ExtensionStatus } from '../supervision/supervisor';
 
 export interface SummarySource {
   manifest: Manifest;

@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
 import os from 'node:os';
-import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
-import { MAX_MESSAGE_BYTES } from '../common/protocol';
+import { createFrameDecoder, encodeFrame } from '../../common/frame-codec';
+import { MAX_MESSAGE_BYTES } from '../../common/protocol';
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
 import { createLineReader } from './line-reader';
 

@@ -4,35 +4,34 @@
  * contract of electron/common/bridge/schemas.ts. The Electron main process and the headless
  * server are thin transports over `handle` and `subscribe`.
  */
-import path from 'node:path';
-import { WardenError, toErrorData } from '../common/errors';
+import { WardenError, toErrorData } from '../../common/errors';
 import {
   BRIDGE_METHODS,
   type BridgeEvent,
   type BridgeEventPayload,
   type BridgeMethod,
   type BridgeResult,
-} from '../common/bridge/schemas';
-import { formatIssues } from '../common/schema-issues';
-import type { Launcher } from './launcher';
-import { silentLogger, type Logger } from './logger';
-import { createSupervisor, type Supervisor } from './supervisor';
-import { createDefaultServices, servicePaths, type HostServices } from './host-services';
-import { loadPolicyFile, type Policy } from './permissions/policy';
-import { createUiPrompter, type UiPrompter } from './permissions/ui-prompter';
-import type { ProcSampler } from './governance/proc-stats';
-import type { SecretStore } from './secret-store';
-import type { Notifier } from './notifier';
-import type { Picker } from './gateways/types';
+} from '../../common/bridge/schemas';
+import { formatIssues } from '../../common/schema-issues';
+import type { Launcher } from '../process/launcher';
+import { silentLogger, type Logger } from '../platform/logger';
+import { createSupervisor, type Supervisor } from '../supervision/supervisor';
+import { createDefaultServices, servicePaths, type HostServices } from '../host-api/services';
+import { loadPolicyFile, type Policy } from '../permissions/policy';
+import { createUiPrompter, type UiPrompter } from '../permissions/ui-prompter';
+import type { ProcSampler } from '../governance/proc-stats';
+import type { SecretStore } from '../platform/secret-store';
+import type { Notifier } from '../platform/notifier';
+import type { Picker } from '../gateways/types';
 import {
   createPackageRegistry,
   watchForAutoRollback,
   type PackageRegistry,
   type AutoRollbackWatcher,
-} from './packages';
-import { loadExtensionFolder, type LoadedExtension } from './extension-loader';
-import { createHandlers, type Known } from './app-host-handlers';
-import { forDisplay } from './display-target';
+} from '../packages';
+import { createHandlers } from './handlers';
+import { createKnownExtensions } from './known-extensions';
+import { forDisplay } from '../permissions/display';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -114,7 +113,6 @@ export function createAppHost(options: AppHostOptions): AppHost {
     governance: options.sample === undefined ? {} : { sample: options.sample },
   });
   const registry = createPackageRegistry(options.dataDir, { audit: services.audit });
-  const known = new Map<string, Known>();
   let rollbackWatcher: AutoRollbackWatcher | undefined;
 
   let changeTimer: NodeJS.Timeout | undefined;
@@ -127,6 +125,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     }, 50);
   };
 
+  const known = createKnownExtensions({ supervisor, registry, logger, changed });
   const handlers = createHandlers({
     options,
     supervisor,
@@ -148,11 +147,6 @@ export function createAppHost(options: AppHostOptions): AppHost {
       ? services.audit.subscribe((r) => emit('activity.record', forDisplay(r) as BridgeEventPayload<'activity.record'>))
       : () => {},
   ];
-
-  function addLoaded(ext: LoadedExtension, src: Known): void {
-    known.set(ext.manifest.id, src);
-    if (src.enabled && !src.blocked) supervisor.add(ext);
-  }
 
   return {
     supervisor,
@@ -182,31 +176,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     },
     async start() {
       await registry.recover({ ifIdle: true });
-      for (const info of await registry.list()) {
-        try {
-          const ext = await registry.loadInstalled(info.id);
-          addLoaded(ext, {
-            source: 'installed',
-            enabled: info.enabled,
-            blocked: info.blocked,
-            manifest: ext.manifest,
-          });
-        } catch (err) {
-          logger.warn(`installed extension ${info.id} cannot be loaded: ${(err as Error).message}`);
-        }
-      }
-      for (const dir of options.devFolders ?? []) {
-        const r = await loadExtensionFolder(path.resolve(dir));
-        if (!r.ok) {
-          logger.warn(`developer folder ${dir} is not a valid extension: ${r.errors[0]}`);
-          continue;
-        }
-        if (known.has(r.extension.manifest.id)) continue; // an installed package wins
-        addLoaded(
-          { ...r.extension, unsigned: true },
-          { source: 'dev', enabled: true, manifest: r.extension.manifest, dir: r.extension.dir },
-        );
-      }
+      await known.loadAll(options.devFolders ?? []);
       rollbackWatcher = watchForAutoRollback(supervisor, registry);
       rollbackWatcher.onEvent((e) => {
         logger.warn(e.message);

@@ -2,7 +2,7 @@
  * How an extension process is made, hidden behind one interface: `child_process` under plain
  * Node (tests, CLI, headless mode), `utilityProcess.fork` in the Electron app (electron/main).
  */
-import type { HostMessage } from '../common/protocol';
+import type { HostMessage } from '../../common/protocol';
 
 export interface LaunchSpec {
   /** Extension id, for process names (`ext:<id>`) and logs. */

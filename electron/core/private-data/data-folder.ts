@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import path from 'node:path';
-import { WardenError } from '../common/errors';
+import { WardenError } from '../../common/errors';
 
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 

@@ -5,8 +5,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
-import { parseManifest, type Manifest } from '../common/manifest';
-import { WARDEN_API_VERSION } from '../common/version';
+import { parseManifest, type Manifest } from '../../common/manifest';
+import { WARDEN_API_VERSION } from '../../common/version';
 
 /** Larger bundles cannot travel in one channel message; 16 MiB is far above real extensions. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;

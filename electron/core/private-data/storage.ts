@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { WardenError } from '../common/errors';
-import type { DataValue } from '../common/data-value';
-import { writeFileAtomic } from './atomic-write';
+import { WardenError } from '../../common/errors';
+import type { DataValue } from '../../common/data-value';
+import { writeFileAtomic } from '../platform/atomic-write';
 
 export interface ExtensionStorage {
   get(key: string): Promise<DataValue | undefined>;

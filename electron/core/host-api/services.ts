@@ -4,19 +4,19 @@
  * server, Electron app) and passed to the supervisor.
  */
 import path from 'node:path';
-import type { Manifest } from '../common/manifest';
-import { createAuditLog, type AuditLog } from './audit-log';
-import { createBroker, type Broker } from './permissions/broker';
-import { createGrantStore, type GrantStore } from './permissions/grants';
-import { EMPTY_POLICY, type Policy } from './permissions/policy';
-import { createDenyAllPrompter, type Prompter } from './permissions/prompter';
-import type { Authorizer } from './permissions/types';
-import { createFileSecretStore, type SecretStore } from './secret-store';
-import type { Notifier } from './notifier';
-import type { FsGatewayLike, NetGatewayLike, Picker } from './gateways/types';
-import { createFsGateway } from './gateways/fs/fs-gateway';
-import { createNetGateway } from './gateways/net/net-gateway';
-import { compileNetPattern, patternNamesHost } from './gateways/net/url-policy';
+import type { Manifest } from '../../common/manifest';
+import { createAuditLog, type AuditLog } from '../platform/audit-log';
+import { createBroker, type Broker } from '../permissions/broker';
+import { createGrantStore, type GrantStore } from '../permissions/grants';
+import { EMPTY_POLICY, type Policy } from '../permissions/policy';
+import { createDenyAllPrompter, type Prompter } from '../permissions/prompter';
+import type { Authorizer } from '../permissions/types';
+import { createFileSecretStore, type SecretStore } from '../platform/secret-store';
+import type { Notifier } from '../platform/notifier';
+import type { FsGatewayLike, NetGatewayLike, Picker } from '../gateways/types';
+import { createFsGateway } from '../gateways/fs/fs-gateway';
+import { createNetGateway } from '../gateways/net/net-gateway';
+import { compileNetPattern, patternNamesHost } from '../gateways/net/url-policy';
 import os from 'node:os';
 
 export interface HostServices {

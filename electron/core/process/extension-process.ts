@@ -6,80 +6,27 @@
  * dropped, logged and counted; past a threshold the process is killed. The child's identity is
  * this object (the channel the message came on), never anything the message says.
  */
-import { ChildMessageSchema, type ChildMessage, type HostMethod } from '../common/protocol';
-import { normalizeCommandResult, type CommandResult } from '../common/command-result';
-import { WardenError, toErrorData, type ErrorCode, type ErrorData } from '../common/errors';
-import type { DataValue } from '../common/data-value';
-import type { ChannelViolation, ExitInfo, ExtensionChild, Launcher } from './launcher';
-import type { Logger } from './logger';
-import {
-  createGovernor,
-  type Governor,
-  type GovernorEvent,
-  type GovernorLimits,
-  type GovernorTiming,
-} from './governance/governor';
-import type { ProcSampler } from './governance/proc-stats';
-import { createTokenBucket, type BudgetMeter } from './governance/token-bucket';
+import { ChildMessageSchema, type ChildMessage } from '../../common/protocol';
+import { normalizeCommandResult, type CommandResult } from '../../common/command-result';
+import { WardenError, type ErrorCode } from '../../common/errors';
+import type { DataValue } from '../../common/data-value';
+import type { ChannelViolation, ExitInfo, ExtensionChild } from './launcher';
+import type { Logger } from '../platform/logger';
+import { createGovernor, type Governor } from '../governance/governor';
+import { createTokenBucket } from '../governance/token-bucket';
+import { createHostCallGate, type HostCallGate } from './host-calls';
+import { LoadError, type ExtensionProcessOptions, type InvokeOptions, type ProcessStats } from './process-types';
 
-export interface ProcessTimeouts {
-  /** Launch → `ready` (lockdown, evaluate, activate). */
-  startMs: number;
-  /** `stop` → `stopped` before the forced kill. */
-  stopMs: number;
-  heartbeatMs: number;
-  /** No heartbeat for this long → the event loop is blocked → kill. */
-  hangMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: ProcessTimeouts = { startMs: 10_000, stopMs: 3_000, heartbeatMs: 250, hangMs: 5_000 };
-
-export interface ProcessStats {
-  pid: number | undefined;
-  startedAt: number;
-  /** OS readings (0 until the first sample, or where the platform gives none). */
-  cpuPercent: number;
-  rssBytes: number;
-  throttled: boolean;
-  sampled: boolean;
-  commands: number;
-  violations: number;
-  messages: number;
-  /** Well-formed messages dropped for exceeding the rate the host accepts. */
-  dropped: number;
-  hostCalls: number;
-  heapUsed: number;
-  timers: number;
-  lastHeartbeat: number;
-}
-
-export type HostCallHandler = (method: HostMethod, args: unknown[]) => Promise<DataValue | undefined>;
-
-export interface ExtensionProcessOptions {
-  launcher: Launcher;
-  extension: { id: string; version: string; name: string; commands: string[] };
-  source: string;
-  sourceUrl: string;
-  memoryMb: number;
-  timeouts: ProcessTimeouts;
-  handleCall: HostCallHandler;
-  logger: Logger;
-  /** Called once when the process is gone; `expected` is false for crashes and kills. */
-  onExit(outcome: ProcessExit): void;
-  maxViolations?: number;
-  maxPendingHostCalls?: number;
-  /** Resource limits watched from outside the process (memory, CPU). */
-  governor?: {
-    sample: ProcSampler;
-    limits: GovernorLimits;
-    timing?: Partial<GovernorTiming>;
-    onEvent?(e: GovernorEvent): void;
-  };
-  /** Host-call budget: over it, a call is refused with ERATE and has no effect. */
-  budget?: BudgetMeter;
-  /** Commands of this extension running at once; more are refused with ERATE. */
-  maxPendingInvokes?: number;
-}
+export {
+  DEFAULT_TIMEOUTS,
+  LoadError,
+  type ExtensionProcessOptions,
+  type HostCallHandler,
+  type InvokeOptions,
+  type ProcessExit,
+  type ProcessStats,
+  type ProcessTimeouts,
+} from './process-types';
 
 const MAX_PENDING_INVOKES = 256;
 
@@ -91,29 +38,6 @@ function cheapError(code: ErrorCode, message: string): WardenError {
     return new WardenError(code, message);
   } finally {
     Error.stackTraceLimit = limit;
-  }
-}
-
-export interface ProcessExit {
-  expected: boolean;
-  reason: string;
-  info: ExitInfo;
-}
-
-export interface InvokeOptions {
-  timeoutMs: number;
-  signal?: AbortSignal;
-  onProgress?(fraction: number | null, message?: string): void;
-}
-
-/** A start failure reported by the sandbox; `syntax` lets callers locate the error in the file. */
-export class LoadError extends WardenError {
-  constructor(
-    data: ErrorData,
-    readonly phase: 'evaluate' | 'activate',
-    readonly syntax: boolean,
-  ) {
-    super(data.code, data.message, { reason: data.reason, location: data.location });
   }
 }
 
@@ -133,10 +57,10 @@ export class ExtensionProcess {
   readonly #pending = new Map<number, PendingInvoke>();
   readonly #stats: ProcessStats;
   readonly #ready: Promise<void>;
+  readonly #hostCalls: HostCallGate;
   #state: State = 'starting';
   #nextId = 1;
   #fullError: WardenError | undefined;
-  #hostCallsInFlight = 0;
   #watchdog: NodeJS.Timeout | undefined;
   #startTimer: NodeJS.Timeout | undefined;
   #stopTimer: NodeJS.Timeout | undefined;
@@ -160,6 +84,13 @@ export class ExtensionProcess {
     });
     this.#ready.catch(() => {}); // observed by start(); never an unhandled rejection
     this.#child = options.launcher.launch({ extensionId: options.extension.id, memoryMb: options.memoryMb });
+    this.#hostCalls = createHostCallGate({
+      handleCall: options.handleCall,
+      send: (m) => this.#child.send(m),
+      log: this.#log,
+      budget: options.budget,
+      maxPending: options.maxPendingHostCalls,
+    });
     this.#stats = {
       pid: this.#child.pid,
       startedAt: Date.now(),
@@ -373,42 +304,12 @@ export class ExtensionProcess {
         return;
       }
       case 'call':
-        return void this.#hostCall(m.id, m.method, m.args);
+        this.#stats.hostCalls++;
+        return void this.#hostCalls.handle(m.id, m.method, m.args);
       case 'stopped':
         clearTimeout(this.#stopTimer);
         this.#child.kill();
         return;
-    }
-  }
-
-  async #hostCall(id: number, method: HostMethod, args: unknown[]): Promise<void> {
-    this.#stats.hostCalls++;
-    if (this.#o.budget && !this.#o.budget.call()) {
-      return this.#child.send({
-        t: 'reply',
-        id,
-        ok: false,
-        error: { code: 'ERATE', message: 'host call rate limit exceeded' },
-      });
-    }
-    const max = this.#o.maxPendingHostCalls ?? 256;
-    if (this.#hostCallsInFlight >= max) {
-      return this.#child.send({
-        t: 'reply',
-        id,
-        ok: false,
-        error: { code: 'ERATE', message: `more than ${max} host calls in flight` },
-      });
-    }
-    this.#hostCallsInFlight++;
-    try {
-      const value = await this.#o.handleCall(method, args);
-      this.#child.send(value === undefined ? { t: 'reply', id, ok: true } : { t: 'reply', id, ok: true, value });
-    } catch (err) {
-      if (!(err instanceof WardenError)) this.#log.error(`host call ${method} failed`, { error: String(err) });
-      this.#child.send({ t: 'reply', id, ok: false, error: toErrorData(err) });
-    } finally {
-      this.#hostCallsInFlight--;
     }
   }
 

@@ -1,0 +1,34 @@
+/** What every group of app-host bridge handlers is given, and the shape each group returns. */
+import type {
+  BridgeEvent,
+  BridgeEventPayload,
+  BridgeMethod,
+  BridgeParams,
+  BridgeValue,
+} from '../../../common/bridge/schemas';
+import type { Logger } from '../../platform/logger';
+import type { Supervisor } from '../../supervision/supervisor';
+import type { HostServices } from '../../host-api/services';
+import type { Policy } from '../../permissions/policy';
+import type { UiPrompter } from '../../permissions/ui-prompter';
+import type { PackageRegistry } from '../../packages';
+import type { AppHostOptions } from '../app-host';
+import type { KnownExtensions } from '../known-extensions';
+
+export interface HandlerDeps {
+  options: AppHostOptions;
+  supervisor: Supervisor;
+  services: HostServices;
+  registry: PackageRegistry;
+  prompter: UiPrompter;
+  known: KnownExtensions;
+  policy: Policy;
+  policyFile: string;
+  emit<E extends BridgeEvent>(event: E, payload: BridgeEventPayload<E>): void;
+  changed(): void;
+  logger: Logger;
+}
+
+export type Handler<M extends BridgeMethod> = (params: BridgeParams<M>) => Promise<BridgeValue<M>>;
+/** The handlers of some bridge methods. */
+export type Handlers<K extends BridgeMethod> = { [M in K]: Handler<M> };

@@ -1,0 +1,28 @@
+/** `host.secrets.get`: a declared, granted secret name, read from the host's secret store. */
+import { WardenError } from '../../common/errors';
+import type { HostApiDeps, HostMethodImpls } from './context';
+import type { Metering } from './metering';
+
+export function createSecretMethods(deps: HostApiDeps, m: Metering): HostMethodImpls<'secrets.get'> {
+  const extId = deps.manifest.id;
+  return {
+    'secrets.get': async ([name]) => {
+      await m.require({ capability: 'secrets', target: name });
+      return m.audited(
+        'secrets.get',
+        name,
+        async () => {
+          const value = await deps.secrets?.get(extId, name);
+          if (value === undefined) {
+            throw new WardenError(
+              'ENOENT',
+              `secret ${name} has not been set (the user can set it with: warden secrets set ${extId} ${name})`,
+            );
+          }
+          return value;
+        },
+        () => 0,
+      );
+    },
+  };
+}

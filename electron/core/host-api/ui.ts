@@ -1,0 +1,22 @@
+/** `host.ui.notify`: a granted, rate-limited notification under the extension's name. */
+import { z } from 'zod';
+import { WardenError } from '../../common/errors';
+import type { HostApiDeps, HostMethodImpls } from './context';
+import type { Metering } from './metering';
+import { parseOr } from './parse-options';
+
+const NotifySchema = z.strictObject({ level: z.enum(['info', 'warning', 'error']).optional() });
+
+export function createUiMethods(deps: HostApiDeps, m: Metering): HostMethodImpls<'ui.notify'> {
+  return {
+    'ui.notify': async ([message, rawOptions]) => {
+      const { level } = parseOr(NotifySchema, rawOptions, 'host.ui.notify: options');
+      await m.require({ capability: 'notifications', target: '*' }, 'notify');
+      if (!deps.notifier) throw new WardenError('EPERM', 'notifications are not available here', { reason: 'denied' });
+      if (deps.budget && !deps.budget.notification()) {
+        throw new WardenError('ERATE', 'host.ui.notify: too many notifications (at most a few a minute)');
+      }
+      await m.audited('ui.notify', '*', () => deps.notifier!.notify(deps.manifest.name, message, level ?? 'info'));
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * The on-disk store of installed packages under `<dataDir>/extensions/`, and the steps every
+ * change is made of (install.ts, lifecycle.ts; read by installed.ts):
+ *
+ *   state.json                  which version of each id is active, kept, pending; pinned keys
+ *   <id>/<version>/             a verified package, exactly the signed files + its signature
+ *   .staging-<random>/          an extraction in progress (never referenced by state.json)
+ *
+ * Every change: extract to staging → verify (signature, every hash, engine, trust) → rename into
+ * `<id>/<version>` → write state.json atomically (the commit point) → delete what the new state
+ * no longer references. `recover()` deletes staging leftovers and unreferenced folders, so a crash
+ * at any instant leaves the old state or the new one. All writers hold the install lock.
+ *
+ * Trust (DESIGN §7): the first install of an id pins its publisher key; an update must carry the
+ * same key and a version above any installed before (no replays); rollback goes only to a version
+ * kept locally; an update that widens permissions waits, the old version active, for approval.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import type { AuditLog } from '../platform/audit-log';
+import { loadExtensionFolder } from '../supervision/extension-loader';
+import type { Manifest } from '../../common/manifest';
+import { crashPoint } from './crash-hook';
+import { PackageError } from './format';
+import type { VerifiedPackage } from './verify';
+import {
+  acquireLock,
+  extensionsRoot,
+  fsyncDir,
+  lockHolder,
+  readState,
+  type ExtensionRecord,
+  type InstallState,
+  type VersionRecord,
+} from './install-state';
+
+export interface RegistryOptions {
+  /** Lifecycle records (installed, updated, rolled back…) go here when given. */
+  audit?: AuditLog;
+  now?: () => number;
+  /** fsync extracted files (default true). */
+  fsync?: boolean;
+  lockTimeoutMs?: number;
+}
+
+export interface RecoveryReport {
+  removed: string[];
+  /** Set when another live process held the lock and recovery was left to it. */
+  skipped?: boolean;
+}
+
+export const KEEP = 2;
+
+export function audit(opts: RegistryOptions, id: string, detail: string): void {
+  opts.audit?.write({ ext: id, kind: 'lifecycle', detail });
+}
+
+export async function withLock<T>(
+  dataDir: string,
+  opts: RegistryOptions,
+  fn: (state: InstallState) => Promise<T>,
+): Promise<T> {
+  const lock = await acquireLock(dataDir, opts.lockTimeoutMs);
+  crashPoint('lock acquired');
+  try {
+    const state = await readState(dataDir);
+    await sweep(dataDir, state);
+    return await fn(state);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Folder names each id's state references. */
+export function referenced(rec: ExtensionRecord): Set<string> {
+  const dirs = new Set(rec.kept.map((k) => k.dir));
+  if (rec.pending) dirs.add(rec.pending.dir);
+  return dirs;
+}
+
+/** Deletes everything under extensions/ that the state does not reference. Lock held. */
+export async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
+  const root = extensionsRoot(dataDir);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await fsp.readdir(root);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (name === 'state.json' || name === '.lock') continue;
+    const full = path.join(root, name);
+    const rec = Object.hasOwn(state.extensions, name) ? state.extensions[name] : undefined;
+    if (rec) {
+      const keep = referenced(rec);
+      let subs: string[] = [];
+      try {
+        subs = await fsp.readdir(full);
+      } catch {
+        continue;
+      }
+      for (const sub of subs) {
+        if (keep.has(sub)) continue;
+        await fsp.rm(path.join(full, sub), { recursive: true, force: true });
+        removed.push(`${name}/${sub}`);
+      }
+      continue;
+    }
+    await fsp.rm(full, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/**
+ * Call before anything else reads installed extensions (CLI start, app start): removes staging
+ * leftovers and unreferenced folders. Waits for the lock unless `ifIdle`, in which case a live
+ * holder means recovery is its business and this returns at once.
+ */
+export async function recover(
+  dataDir: string,
+  opts: RegistryOptions & { ifIdle?: boolean } = {},
+): Promise<RecoveryReport> {
+  if (!fs.existsSync(extensionsRoot(dataDir))) return { removed: [] };
+  if (opts.ifIdle && lockHolder(dataDir) !== undefined) return { removed: [], skipped: true };
+  const lock = await acquireLock(dataDir, opts.lockTimeoutMs);
+  try {
+    const state = await readState(dataDir);
+    return { removed: await sweep(dataDir, state) };
+  } finally {
+    await lock.release();
+  }
+}
+
+export async function makeStaging(dataDir: string): Promise<string> {
+  const root = extensionsRoot(dataDir);
+  await fsp.mkdir(root, { recursive: true, mode: 0o700 });
+  const dir = path.join(root, `.staging-${crypto.randomBytes(8).toString('hex')}`);
+  await fsp.mkdir(dir, { mode: 0o755 });
+  crashPoint('staging created');
+  return dir;
+}
+
+/** Renames a verified staging folder to `<id>/<dir>`. */
+export async function moveIntoPlace(
+  dataDir: string,
+  staging: string,
+  id: string,
+  dir: string,
+  sync = true,
+): Promise<void> {
+  const idDir = path.join(extensionsRoot(dataDir), id);
+  await fsp.mkdir(idDir, { recursive: true, mode: 0o755 });
+  crashPoint('id folder ready');
+  const target = path.join(idDir, dir);
+  if (fs.existsSync(target)) throw new PackageError(`${id}/${dir} already exists`, 'refused');
+  await fsp.rename(staging, target);
+  crashPoint('renamed into place');
+  if (sync) await fsyncDir(idDir);
+}
+
+export async function removeUnreferenced(
+  dataDir: string,
+  id: string,
+  before: ExtensionRecord | undefined,
+  after: ExtensionRecord | undefined,
+) {
+  if (!before) return;
+  const keep = after ? referenced(after) : new Set<string>();
+  for (const dir of referenced(before)) {
+    if (keep.has(dir)) continue;
+    await fsp.rm(path.join(extensionsRoot(dataDir), id, dir), { recursive: true, force: true });
+    crashPoint(`removed ${id}/${dir}`);
+  }
+}
+
+export function recordOf(pkg: VerifiedPackage, dir: string, now: number, packageSha256?: string): VersionRecord {
+  return {
+    version: pkg.version,
+    dir,
+    installedAt: now,
+    mainSha256: pkg.mainSha256,
+    manifestSha256: pkg.files['manifest.json']!,
+    ...(packageSha256 ? { packageSha256 } : {}),
+  };
+}
+
+export function activeRecord(rec: ExtensionRecord): VersionRecord {
+  const r = rec.kept.find((k) => k.version === rec.active);
+  if (!r)
+    throw new PackageError(`state.json: the active version ${rec.active} is not among the kept versions`, 'refused');
+  return r;
+}
+
+/** Makes `next` the active version, keeping the previous active one for rollback. */
+export function activate(rec: ExtensionRecord, next: VersionRecord, now: number): ExtensionRecord {
+  const prev = activeRecord(rec);
+  const { widening: _w, ...plain } = next as VersionRecord & { widening?: unknown };
+  const pending =
+    rec.pending && rec.pending.version !== next.version && semver.gt(rec.pending.version, next.version)
+      ? rec.pending
+      : undefined;
+  return {
+    ...rec,
+    active: plain.version,
+    kept: [plain, prev].slice(0, KEEP),
+    pending,
+    activatedAt: now,
+    updatedFrom: prev.version,
+    highestVersion: semver.gt(plain.version, rec.highestVersion) ? plain.version : rec.highestVersion,
+  };
+}
+
+export async function readManifestOf(dir: string): Promise<Manifest> {
+  const loaded = await loadExtensionFolder(dir);
+  if (!loaded.ok) throw new PackageError(`installed copy in ${dir} is invalid: ${loaded.errors[0]}`, 'refused');
+  return loaded.extension.manifest;
+}
+
+export function requireRecord(state: InstallState, id: string): ExtensionRecord {
+  const rec = Object.hasOwn(state.extensions, id) ? state.extensions[id] : undefined;
+  if (!rec) throw new PackageError(`${id} is not installed`, 'not-found');
+  return rec;
+}

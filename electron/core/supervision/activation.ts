@@ -1,0 +1,99 @@
+/**
+ * Starts one extension's process: read the bundle → check its integrity (installed packages) →
+ * rewrite what SES would refuse → launch the process → wait for `ready`, locating syntax errors.
+ */
+import fs from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { WardenError } from '../../common/errors';
+import { DEFAULT_LIMITS } from '../../common/limits';
+import type { Launcher } from '../process/launcher';
+import type { Logger } from '../platform/logger';
+import type { AuditLog } from '../platform/audit-log';
+import { ExtensionProcess, LoadError, type ProcessExit, type ProcessTimeouts } from '../process/extension-process';
+import type { ProcSampler } from '../governance/proc-stats';
+import type { GovernorEvent } from '../governance/governor';
+import { locateSyntaxError } from '../bundle/syntax-locate';
+import { prepareBundleSource } from '../bundle/source-transform';
+import type { Entry, ExtensionState, GovernanceOptions } from './types';
+
+export interface ActivationDeps {
+  launcher: Launcher;
+  dataDir: string;
+  logger: Logger;
+  timeouts: ProcessTimeouts;
+  audit?: AuditLog;
+  sample: ProcSampler | null;
+  governance: GovernanceOptions;
+  setState(e: Entry, state: ExtensionState, reason?: string): void;
+  onResource(id: string, event: GovernorEvent): void;
+  onExit(e: Entry, proc: ExtensionProcess, outcome: ProcessExit): void;
+}
+
+/** Launches `e`'s process and resolves once it is ready (its state set to running). */
+export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionProcess> {
+  const m = e.ext.manifest;
+  d.setState(e, 'starting');
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(e.ext.mainPath);
+  } catch {
+    d.setState(e, 'failed', `${m.main} cannot be read`);
+    throw new WardenError('EINVAL', `${m.main} cannot be read`);
+  }
+  // An installed package's bundle is re-checked at every activation: a file changed on disk
+  // after install (by malware, a sync tool, a user) must not run under the package's trust.
+  const expected = e.ext.integrity?.mainSha256;
+  if (expected && createHash('sha256').update(bytes).digest('hex') !== expected) {
+    const reason = `${m.main} does not match the signed package (changed after install); reinstall it`;
+    d.setState(e, 'failed', reason);
+    d.audit?.write({ ext: m.id, kind: 'violation', detail: `integrity: ${reason}` });
+    d.logger.error(`refusing to run ${m.id}: ${reason}`, { ext: m.id });
+    throw new WardenError('EPERM', reason, { reason: 'policy' });
+  }
+  const source = bytes.toString('utf8');
+  // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
+  // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
+  // `source` stays the file's text for error locations; line numbers are the same in both.
+  const sandboxSource = await prepareBundleSource(source, {
+    cacheDir: path.join(d.dataDir, 'cache', 'bundles'),
+  });
+  const gov = d.governance;
+  const proc = new ExtensionProcess({
+    launcher: d.launcher,
+    extension: { id: m.id, version: m.version, name: m.name, commands: m.contributes.commands.map((c) => c.id) },
+    source: sandboxSource,
+    sourceUrl: `ext://${m.id}/${m.main}`,
+    memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    timeouts: d.timeouts,
+    handleCall: e.handleCall,
+    logger: d.logger.child({ ext: m.id }),
+    budget: e.context.budget,
+    governor: d.sample
+      ? {
+          sample: d.sample,
+          limits: {
+            rssLimitBytes: ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
+            cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
+          },
+          timing: gov.timing,
+          onEvent: (event) => d.onResource(m.id, event),
+        }
+      : undefined,
+    onExit: (outcome) => d.onExit(e, proc, outcome),
+  });
+  e.proc = proc;
+  e.startedAt = Date.now();
+  try {
+    await proc.ready();
+  } catch (err) {
+    if (err instanceof LoadError && err.syntax) {
+      const located = locateSyntaxError(source, m.main);
+      if (located) throw new LoadError({ code: 'EINVAL', message: located }, err.phase, true);
+    }
+    if (err instanceof LoadError) d.setState(e, 'failed', err.message);
+    throw err;
+  }
+  d.setState(e, 'running');
+  return proc;
+}

@@ -1,0 +1,284 @@
+/**
+ * Runs extensions: starts one on its first command (or at once for `activation: onStartup`),
+ * dispatches calls, notices crashes and restarts with exponential backoff, stops cleanly. Its
+ * parts: activation.ts (start one process), violations.ts (strikes and quarantine),
+ * usage-sampler.ts (metrics), host-api/context.ts (what an extension's calls run against).
+ */
+import path from 'node:path';
+import { WardenError } from '../../common/errors';
+import { copyDataValue, type DataValue } from '../../common/data-value';
+import type { CommandResult } from '../../common/command-result';
+import { DEFAULT_LIMITS } from '../../common/limits';
+import { silentLogger } from '../platform/logger';
+import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
+import { createHostApiHandler } from '../host-api/dispatch';
+import { createDefaultServices } from '../host-api/services';
+import { createExtensionContext } from '../host-api/context';
+import { readProcStats } from '../governance/proc-stats';
+import { createStrikeBook, type QuarantineEntry } from '../governance/strikes';
+import { createMetricsStore } from '../governance/metrics';
+import { DEFAULT_BUDGETS, type Budgets } from '../governance/token-bucket';
+import { activate } from './activation';
+import { createViolations } from './violations';
+import { createUsageSampler } from './usage-sampler';
+import type {
+  Entry,
+  ExtensionState,
+  InvokeOptions,
+  RestartPolicy,
+  Supervisor,
+  SupervisorEvent,
+  SupervisorOptions,
+} from './types';
+
+export type {
+  ExtensionState,
+  ExtensionStatus,
+  GovernanceOptions,
+  InvokeOptions,
+  RestartPolicy,
+  Supervisor,
+  SupervisorEvent,
+  SupervisorOptions,
+} from './types';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const timeouts: ProcessTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const restart: RestartPolicy = { baseMs: 250, maxMs: 30_000, stableMs: 60_000, ...options.restart };
+  const logger = options.logger ?? silentLogger;
+  const entries = new Map<string, Entry>();
+  const listeners = new Set<(e: SupervisorEvent) => void>();
+  const services = options.services ?? createDefaultServices(options.dataDir);
+  const gov = options.governance ?? {};
+  const sample = gov.sample === undefined ? readProcStats : gov.sample;
+  const strikes = gov.strikes ?? createStrikeBook({ file: path.join(options.dataDir, 'quarantine.json') });
+  const budgets: Budgets = { ...DEFAULT_BUDGETS, ...gov.budgets };
+  const metrics = createMetricsStore();
+  const emit = (e: SupervisorEvent) => listeners.forEach((l) => l(e));
+
+  const entry = (id: string): Entry => {
+    const e = entries.get(id);
+    if (!e) throw new WardenError('EINVAL', `no extension "${id}" is loaded`);
+    return e;
+  };
+  const setState = (e: Entry, state: ExtensionState, reason?: string) => {
+    e.state = state;
+    emit({ type: 'state', id: e.ext.manifest.id, state, ...(reason ? { reason } : {}) });
+  };
+  const backoff = (e: Entry) => (e.crashes === 0 ? 0 : Math.min(restart.maxMs, restart.baseMs * 2 ** (e.crashes - 1)));
+
+  function quarantineError(id: string, q: QuarantineEntry): WardenError {
+    return new WardenError('EPERM', `${id} is quarantined (${q.reason}); release it to let it run again`, {
+      reason: 'denied',
+    });
+  }
+
+  const discipline = createViolations({
+    strikes,
+    audit: services.audit,
+    logger,
+    emit,
+    quarantined: (e, reason) => {
+      clearTimeout(e.restartTimer);
+      setState(e, 'quarantined', reason);
+      if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
+    },
+  });
+  const sampler = createUsageSampler({
+    metrics,
+    strikes,
+    entries: () => entries,
+    intervalMs: gov.metricsIntervalMs ?? 1000,
+  });
+
+  async function launch(e: Entry): Promise<ExtensionProcess> {
+    const m = e.ext.manifest;
+    const q = strikes.quarantined(m.id);
+    if (q) {
+      setState(e, 'quarantined', q.reason);
+      throw quarantineError(m.id, q);
+    }
+    const wait = e.lastCrashAt + backoff(e) - Date.now();
+    if (wait > 0) await sleep(wait);
+    return activate(e, {
+      launcher: options.launcher,
+      dataDir: options.dataDir,
+      logger,
+      timeouts,
+      audit: services.audit,
+      sample,
+      governance: gov,
+      setState,
+      onResource: (id, event) => emit({ type: 'resource', id, event }),
+      onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
+    });
+  }
+
+  function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
+    if (e.proc !== proc) return;
+    settleExit(e, expected, reason);
+    // The panel and `warden top` show the process gone at once (its state, no CPU or memory),
+    // not its last live sample until the next tick.
+    sampler.sampleOne(e.ext.manifest.id, e, Date.now());
+  }
+
+  function settleExit(e: Entry, expected: boolean, reason: string): void {
+    e.proc = undefined;
+    e.lastExit = { reason, at: Date.now(), expected };
+    emit({ type: 'exit', id: e.ext.manifest.id, expected, reason });
+    if (expected || e.stopping) {
+      if (e.state !== 'failed') setState(e, 'idle');
+      return;
+    }
+    if (Date.now() - e.startedAt > restart.stableMs) e.crashes = 0;
+    e.crashes++;
+    e.lastCrashAt = Date.now();
+    logger.warn(`extension ${reason}`, { ext: e.ext.manifest.id, crashes: e.crashes });
+    setState(e, 'crashed', reason);
+    discipline.strike(e, reason);
+    if (e.state === 'quarantined') return;
+    if (e.ext.manifest.activation === 'onStartup') {
+      e.restartTimer = setTimeout(() => {
+        ensureStarted(e).catch(() => {}); // counts the restart (the entry is 'crashed')
+      }, backoff(e));
+      e.restartTimer.unref();
+    }
+  }
+
+  const declares = (e: Entry, command: string) => e.ext.manifest.contributes.commands.some((c) => c.id === command);
+
+  async function invokeChecked(
+    id: string,
+    command: string,
+    args: unknown,
+    opts: InvokeOptions,
+  ): Promise<CommandResult> {
+    const e = entry(id);
+    if (!declares(e, command)) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
+    const copy = copyDataValue(args);
+    if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
+    // A running process takes the call in this turn (no await), so the in-flight count is
+    // current for the next call of a burst and the refusal above can apply to it.
+    const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
+    const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
+    return proc.invoke(command, copy.value as DataValue, {
+      timeoutMs,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
+  }
+
+  function ensureStarted(e: Entry): Promise<ExtensionProcess> {
+    if (e.proc && e.proc.state === 'ready') return Promise.resolve(e.proc);
+    if (e.starting) return e.starting;
+    e.stopping = false;
+    if (e.state === 'crashed') e.restarts++;
+    e.starting = launch(e).finally(() => {
+      e.starting = undefined;
+    });
+    return e.starting;
+  }
+
+  async function stopEntry(e: Entry): Promise<void> {
+    e.stopping = true;
+    clearTimeout(e.restartTimer);
+    await e.starting?.catch(() => {});
+    if (!e.proc) return;
+    setState(e, 'stopping');
+    await e.proc.stop();
+  }
+
+  return {
+    add(ext) {
+      const id = ext.manifest.id;
+      if (entries.has(id)) throw new WardenError('EEXIST', `extension "${id}" is already loaded`);
+      // The context's violation callback refers to the entry it is part of (called later only).
+      const context = createExtensionContext({
+        manifest: ext.manifest,
+        publisherKey: ext.publisherKey,
+        dataDir: options.dataDir,
+        services,
+        budgets,
+        onViolation: (detail) => discipline.violation(e, detail),
+      });
+      const e: Entry = {
+        violations: [],
+        ext,
+        context,
+        handleCall: createHostApiHandler(context),
+        state: 'idle',
+        crashes: 0,
+        restarts: 0,
+        lastCrashAt: 0,
+        startedAt: 0,
+        stopping: false,
+      };
+      entries.set(id, e);
+      const q = strikes.quarantined(id);
+      if (q) e.state = 'quarantined';
+      else if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
+    },
+
+    invoke(id, command, args = {}, opts = {}) {
+      // Past the in-flight cap a call is refused here, without an async frame, a throw or a copy
+      // of its arguments: a burst of thousands costs the host's loop one check per refused call.
+      const e = entries.get(id);
+      const full = e?.proc?.refusal();
+      if (full && declares(e!, command)) return Promise.reject(full);
+      return invokeChecked(id, command, args, opts);
+    },
+
+    async start(id) {
+      await ensureStarted(entry(id));
+    },
+    async remove(id) {
+      const e = entries.get(id);
+      if (!e) return;
+      await stopEntry(e);
+      entries.delete(id);
+      emit({ type: 'state', id, state: 'idle', reason: 'removed' });
+    },
+    stop: (id) => stopEntry(entry(id)),
+    async stopAll() {
+      await Promise.all([...entries.values()].map(stopEntry));
+    },
+    status(id) {
+      const e = entry(id);
+      const quarantine = strikes.quarantined(id);
+      return {
+        id,
+        state: e.state,
+        crashes: e.crashes,
+        restarts: e.restarts,
+        ...(e.lastExit ? { lastExit: e.lastExit } : {}),
+        ...(e.proc ? { stats: e.proc.stats } : {}),
+        strikes: strikes.strikes(id),
+        ...(quarantine ? { quarantine } : {}),
+      };
+    },
+    list() {
+      return [...entries.keys()].map((id) => this.status(id));
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    release(id) {
+      const e = entry(id);
+      const released = strikes.release(id);
+      if (released) {
+        e.crashes = 0;
+        services.audit?.write({ ext: id, kind: 'lifecycle', detail: 'released from quarantine' });
+        setState(e, 'idle');
+        if (e.ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
+      }
+      return released;
+    },
+    metrics,
+    close() {
+      sampler.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/** The supervisor's public types, and the per-extension record its parts share. */
+import type { CommandResult } from '../../common/command-result';
+import type { Launcher } from '../process/launcher';
+import type { Logger } from '../platform/logger';
+import type { ExtensionProcess, ProcessStats, ProcessTimeouts } from '../process/extension-process';
+import type { LoadedExtension } from './extension-loader';
+import type { HostServices } from '../host-api/services';
+import type { HostCallHandler } from '../process/extension-process';
+import type { ExtensionContext } from '../host-api/context';
+import type { ProcSampler } from '../governance/proc-stats';
+import type { QuarantineEntry, StrikeBook } from '../governance/strikes';
+import type { MetricsStore } from '../governance/metrics';
+import type { Budgets } from '../governance/token-bucket';
+import type { GovernorEvent, GovernorTiming } from '../governance/governor';
+
+export type ExtensionState = 'idle' | 'starting' | 'running' | 'stopping' | 'crashed' | 'failed' | 'quarantined';
+
+export interface ExtensionStatus {
+  id: string;
+  state: ExtensionState;
+  /** Consecutive crashes (reset after a stable run); drives the restart backoff. */
+  crashes: number;
+  restarts: number;
+  lastExit?: { reason: string; at: number; expected: boolean };
+  stats?: Readonly<ProcessStats>;
+  strikes: Array<{ at: number; reason: string }>;
+  quarantine?: QuarantineEntry;
+}
+
+export type SupervisorEvent =
+  | { type: 'state'; id: string; state: ExtensionState; reason?: string }
+  | { type: 'exit'; id: string; expected: boolean; reason: string }
+  | { type: 'strike'; id: string; reason: string }
+  | { type: 'quarantine'; id: string; reason: string }
+  | { type: 'resource'; id: string; event: GovernorEvent };
+
+export interface RestartPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** A run longer than this resets the crash streak. */
+  stableMs: number;
+}
+
+export interface SupervisorOptions {
+  launcher: Launcher;
+  dataDir: string;
+  logger?: Logger;
+  timeouts?: Partial<ProcessTimeouts>;
+  restart?: Partial<RestartPolicy>;
+  /** Broker, gateways, secrets, notifier, picker; defaults deny every prompt. */
+  services?: HostServices;
+  governance?: GovernanceOptions;
+}
+
+export interface GovernanceOptions {
+  /** OS readings of a child (default: /proc on Linux); null turns memory/CPU watching off. */
+  sample?: ProcSampler | null;
+  strikes?: StrikeBook;
+  budgets?: Partial<Budgets>;
+  timing?: Partial<GovernorTiming>;
+  /** Resident memory allowed above the heap cap, for the runtime itself and buffers. */
+  rssOverheadMb?: number;
+  metricsIntervalMs?: number;
+}
+
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  onProgress?(fraction: number | null, message?: string): void;
+  /** Overrides the manifest's `limits.callTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+export interface Supervisor {
+  add(extension: LoadedExtension): void;
+  /** Stops the extension (if running) and forgets it: after uninstall, or before re-adding a new version. */
+  remove(id: string): Promise<void>;
+  invoke(id: string, command: string, args?: unknown, options?: InvokeOptions): Promise<CommandResult>;
+  start(id: string): Promise<void>;
+  stop(id: string): Promise<void>;
+  stopAll(): Promise<void>;
+  status(id: string): ExtensionStatus;
+  list(): ExtensionStatus[];
+  onEvent(listener: (e: SupervisorEvent) => void): () => void;
+  /** Lets a quarantined extension run again. */
+  release(id: string): boolean;
+  readonly metrics: MetricsStore;
+  /** Stops sampling metrics (after stopAll, for a host that is shutting down). */
+  close(): void;
+}
+
+/** One extension the supervisor knows: its context, its process (if any) and its run history. */
+export interface Entry {
+  ext: LoadedExtension;
+  context: ExtensionContext;
+  handleCall: HostCallHandler;
+  proc?: ExtensionProcess;
+  starting?: Promise<ExtensionProcess>;
+  state: ExtensionState;
+  crashes: number;
+  restarts: number;
+  lastCrashAt: number;
+  startedAt: number;
+  restartTimer?: NodeJS.Timeout;
+  lastExit?: ExtensionStatus['lastExit'];
+  stopping: boolean;
+  lastSample?: { at: number; commands: number; hostCalls: number; fsBytes: number; netBytes: number };
+  violations: number[];
+}
