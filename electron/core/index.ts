@@ -68,4 +68,7 @@ export {
   type InstallOutcome,
   type PackageRegistry,
   type PermissionWidening,
+  rollbackExtension,
 } from './packages';
+// behaviour/: baselines of what each extension normally does, deviations, incidents.
+export * as behaviour from './behaviour';

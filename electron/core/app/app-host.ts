@@ -111,6 +111,18 @@ export function createAppHost(options: AppHostOptions): AppHost {
     logger,
     services,
     governance: options.sample === undefined ? {} : { sample: options.sample },
+    // A contained deviation right after an update goes back to the last version it matched.
+    onContained: (id, finding) => {
+      if (!finding.rollbackTo) return;
+      registry
+        .rollback(id, {
+          to: finding.rollbackTo,
+          reason: `unusual behaviour: ${finding.why}`,
+          onlyIfActive: finding.version,
+        })
+        .then(() => known.reload(id))
+        .then(changed, (err: unknown) => logger.warn(`behaviour rollback of ${id} failed: ${String(err)}`));
+    },
   });
   const registry = createPackageRegistry(options.dataDir, { audit: services.audit });
   let rollbackWatcher: AutoRollbackWatcher | undefined;
@@ -190,6 +202,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
       prompter.closeAll();
       await supervisor.stopAll();
       supervisor.close();
+      services.behaviour?.close();
       for (const off of offs) off();
     },
   };

@@ -61,7 +61,9 @@ export function buildIncident(
     if (r.kind !== 'operation' || !r.target) continue;
     const bytes = r.bytes ?? 0;
     totalBytes += bytes;
-    const bucket = r.capability?.startsWith('net') ? dest : r.capability?.startsWith('fs') ? paths : undefined;
+    // Operation records name their method (`net.fetch`, `fs.readText`); decisions their capability.
+    const cap = r.capability ?? r.method ?? '';
+    const bucket = cap.startsWith('net') ? dest : cap.startsWith('fs') ? paths : undefined;
     if (!bucket) continue;
     let key = r.target;
     if (bucket === dest) {

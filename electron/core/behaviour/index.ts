@@ -1,6 +1,7 @@
 /** Behaviour baselines: learn what each extension normally does, notice and contain deviations. */
 export { createBehaviourEngine, type BehaviourEngine, type ProfileSummary, type LearningStatus } from './engine';
-export { createBehaviourStore, type BehaviourStore } from './store';
+export { createBehaviourStore, acceptStoredFinding, type BehaviourStore } from './store';
+export { createBehaviourMonitor, type BehaviourMonitor, type BehaviourActions } from './monitor';
 export { buildIncident, incidentMarkdown, type Incident, type IncidentRecord } from './incident';
 export { approvedTerms } from './approved';
 export { serialiseProfile, deserialiseProfile, type Profile } from './profile';

@@ -58,6 +58,8 @@ export interface Profile {
   updatedAt?: number;
   commands: number;
   learnedAt?: number;
+  /** The permission patterns the running version declares (`capability pattern`), to diff updates. */
+  patterns?: string[];
   /** Targets the user approved explicitly with the last update's permission diff. */
   approved: Set<string>;
   terms: Map<string, Term>;
@@ -125,6 +127,7 @@ const profileFileSchema = z.strictObject({
   updatedAt: finite.optional(),
   commands: z.number().int().nonnegative(),
   learnedAt: finite.optional(),
+  patterns: z.array(z.string().max(2048)).max(512).optional(),
   approved: z.array(z.string().max(2048)).max(512),
   terms: z.array(z.tuple([z.string().max(2048), finite, finite, z.number().int().nonnegative()])).max(MAX_TERMS * 2),
   rates: z
@@ -169,6 +172,7 @@ export function serialiseProfile(p: Profile): ProfileFile {
     ...(p.updatedAt !== undefined ? { updatedAt: p.updatedAt } : {}),
     commands: p.commands,
     ...(p.learnedAt !== undefined ? { learnedAt: p.learnedAt } : {}),
+    ...(p.patterns ? { patterns: p.patterns } : {}),
     approved: [...p.approved],
     terms: [...p.terms].map(([k, t]) => [k, t.first, t.last, t.count]),
     rates: [...p.rates].map(([key, r]) => ({
@@ -205,6 +209,7 @@ export function deserialiseProfile(data: unknown): Profile {
     ...(f.updatedAt !== undefined ? { updatedAt: f.updatedAt } : {}),
     commands: f.commands,
     ...(f.learnedAt !== undefined ? { learnedAt: f.learnedAt } : {}),
+    ...(f.patterns ? { patterns: f.patterns } : {}),
     approved: new Set(f.approved),
     terms: new Map(f.terms.map(([k, first, last, count]) => [k, { first, last, count }])),
     rates: new Map(

@@ -29,6 +29,28 @@ const safeName = (ext: string): string => {
   return ext;
 };
 
+/**
+ * "This is expected", from outside a running host (the CLI, or the panel after a restart): the
+ * finding's feature joins the stored profile's baseline, and its version counts as good again
+ * when no other open medium or high finding remains for it.
+ */
+export function acceptStoredFinding(store: BehaviourStore, id: string): Finding | undefined {
+  const finding = store.readFindings().find((f) => f.id === id);
+  if (!finding || finding.state === 'accepted') return finding;
+  const profile = store.load(finding.ext);
+  if (profile) {
+    profile.accepted.add(finding.feature);
+    const stillOpen = store
+      .readFindings(finding.ext)
+      .some((f) => f.id !== id && f.version === finding.version && f.state === 'open' && f.severity !== 'low');
+    const rec = profile.versions.find((v) => v.version === finding.version);
+    if (rec && !stillOpen) rec.clean = true;
+    store.save(profile);
+  }
+  store.markAccepted(finding.ext, id);
+  return { ...finding, state: 'accepted' };
+}
+
 export function createBehaviourStore(dataDir: string): BehaviourStore {
   const dir = path.join(dataDir, 'behaviour');
   const setAside: string[] = [];

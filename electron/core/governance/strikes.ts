@@ -29,6 +29,8 @@ export interface StrikeBook {
   strike(extensionId: string, reason: string): QuarantineEntry | undefined;
   strikes(extensionId: string): Strike[];
   quarantined(extensionId: string): QuarantineEntry | undefined;
+  /** Quarantines at once (a contained behaviour deviation), with its reason; no strike counted. */
+  quarantine(extensionId: string, reason: string): QuarantineEntry;
   release(extensionId: string): boolean;
   list(): Array<{ id: string } & QuarantineEntry>;
 }
@@ -67,6 +69,14 @@ export function createStrikeBook(options: { file?: string; policy?: StrikePolicy
     }
   };
   return {
+    quarantine(id, reason) {
+      const existing = quarantine[id];
+      if (existing) return existing;
+      const entry: QuarantineEntry = { since: now(), reason, strikes: recent.get(id) ?? [] };
+      quarantine[id] = entry;
+      persist();
+      return entry;
+    },
     strike(id, reason) {
       const t = now();
       const list = (recent.get(id) ?? []).filter((s) => t - s.at < policy.windowMs);

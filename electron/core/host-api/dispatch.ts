@@ -41,6 +41,14 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
         : 'arguments';
       throw new WardenError('EINVAL', `host.${method}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`);
     }
-    return fn(parsed.data);
+    const result = await fn(parsed.data);
+    if (deps.observe) {
+      try {
+        deps.observe(method, parsed.data as readonly unknown[], result);
+      } catch {
+        // Behaviour learning never fails a call that succeeded.
+      }
+    }
+    return result;
   };
 }

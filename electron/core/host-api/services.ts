@@ -18,6 +18,8 @@ import { createFsGateway } from '../gateways/fs/fs-gateway';
 import { createNetGateway } from '../gateways/net/net-gateway';
 import { compileNetPattern, patternNamesHost } from '../gateways/net/url-policy';
 import os from 'node:os';
+import { createBehaviourMonitor, type BehaviourMonitor } from '../behaviour/monitor';
+import { DEFAULT_BEHAVIOUR_SETTINGS } from '../behaviour/settings';
 
 export interface HostServices {
   broker: Broker;
@@ -28,6 +30,8 @@ export interface HostServices {
   picker?: Picker;
   fsGateway?(authorizer: Authorizer): FsGatewayLike;
   netGateway?(authorizer: Authorizer, manifest: Manifest): NetGatewayLike;
+  /** Behaviour baselines (absent when the policy turns them off). */
+  behaviour?: BehaviourMonitor;
 }
 
 export interface ServiceOptions {
@@ -57,7 +61,11 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
   const paths = servicePaths(dataDir);
   const grants = createGrantStore(paths.grants);
   const audit = createAuditLog({ file: paths.audit });
+  const behaviourSettings = options.policy?.behaviour ?? DEFAULT_BEHAVIOUR_SETTINGS;
   return {
+    ...(behaviourSettings.enabled
+      ? { behaviour: createBehaviourMonitor({ dataDir, settings: behaviourSettings, audit }) }
+      : {}),
     grants,
     audit,
     broker: createBroker({

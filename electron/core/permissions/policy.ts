@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { behaviourSettingsSchema } from '../behaviour/settings';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
@@ -39,6 +40,8 @@ export const PolicySchema = z.strictObject({
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
+  /** Behaviour baselines: learning phase, thresholds and the response per severity (docs/behaviour.md). */
+  behaviour: behaviourSettingsSchema.optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 export interface AuditRecord {
   time: number;
   ext: string;
-  kind: 'decision' | 'operation' | 'violation' | 'lifecycle';
+  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly';
   capability?: string;
   target?: string;
   decision?: 'allow' | 'deny';

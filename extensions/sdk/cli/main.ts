@@ -6,6 +6,7 @@ import { initCommand } from './init';
 import { validateCommand } from './validate';
 import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
 import { topCommand } from './top';
+import { anomaliesCommand } from './anomalies';
 import { serveCommand } from './serve';
 import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
@@ -21,6 +22,7 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['quarantine', quarantineCommand],
   ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
   ['top', topCommand],
+  ['anomalies', anomaliesCommand],
   ['serve', serveCommand],
   ...PACKAGE_COMMANDS,
 ]);

@@ -15,6 +15,7 @@ import {
   loadInstalled,
   PackageError,
   recover,
+  rollbackExtension,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
@@ -95,11 +96,28 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: ctx.stdinIsTTY },
     [wardenRoot(ctx)],
   );
+  // A behaviour deviation contained during this run of an installed extension rolls its update
+  // back (to the last version whose profile it matched) before the CLI exits.
+  let containment: Promise<void> | undefined;
   const supervisor = createSupervisor({
     services,
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
     dataDir,
     logger: createLogger(printLog),
+    onContained: (id, finding) => {
+      ctx.stderr(`warden: ${id} stopped and quarantined: unusual behaviour: ${finding.why}\n`);
+      if (!finding.rollbackTo || ext.unsigned) return;
+      containment = rollbackExtension(dataDir, id, {
+        to: finding.rollbackTo,
+        reason: `unusual behaviour: ${finding.why}`,
+        onlyIfActive: finding.version,
+        audit: services.audit,
+      }).then(
+        (r) =>
+          ctx.stderr(`warden: ${id} rolled back ${r.from} → ${r.to}; \`warden release ${id}\` lets it run again\n`),
+        (err: unknown) => ctx.stderr(`warden: ${id} could not be rolled back: ${(err as Error).message}\n`),
+      );
+    },
   });
   supervisor.add(ext);
 
@@ -139,6 +157,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   } finally {
     process.off('SIGINT', onSigint);
     await supervisor.stopAll();
+    supervisor.close();
+    await containment;
+    services.behaviour?.close();
   }
 }
 
