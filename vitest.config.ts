@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Tiers (DESIGN §9, house rule 8): unit (in-process), integration (real processes, files,
+// Tiers (house rule 8): unit (in-process), integration (real processes, files,
 // sockets), security (hostile extensions against the real sandbox), compat (npm libraries
 // unmodified in the sandbox). e2e and bench run apart.
 export default defineConfig({

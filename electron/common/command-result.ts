@@ -1,7 +1,8 @@
 /**
- * What a command handler may return (DESIGN §4): a string, or one of the typed shapes. A plain
- * value without a `type` is shown as JSON; a value that names a `type` but breaks its shape is
- * an error, so a typo in `columns` is reported rather than silently rendered as JSON.
+ * What a command handler may return (extensions/sdk/api.d.ts `CommandResult`): a string, or one
+ * of the typed shapes. A plain value without a `type` is shown as JSON; a value that names a
+ * `type` but breaks its shape is an error, so a typo in `columns` is reported rather than
+ * silently rendered as JSON.
  */
 import { z } from 'zod';
 import type { DataValue } from './data-value';

@@ -4,7 +4,7 @@
  */
 import type { ErrorData } from './error-schema';
 
-/** Codes a `host` API call may reject with (DESIGN §4). */
+/** Codes a `host` API call may reject with (extensions/sdk/api.d.ts `WardenErrorCode`). */
 export const HOST_ERROR_CODES = [
   'EPERM',
   'ENOENT',
@@ -29,7 +29,7 @@ export const ERROR_CODES = [...HOST_ERROR_CODES, 'EEXTENSION'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
-/** Why a permission was refused (DESIGN §4: `EPERM` carries one of these). */
+/** Why a permission was refused (`EPERM` carries one of these; see electron/core/permissions/denial.ts). */
 export const DENY_REASONS = ['undeclared', 'denied', 'policy', 'timeout'] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 

@@ -1,11 +1,13 @@
 /**
- * The `manifest.json` contract (DESIGN §4). Unknown keys are rejected at every level so a typo
- * (`"permisions"`) fails loudly instead of silently granting nothing or everything.
+ * The `manifest.json` contract (with README.md "Write an extension"). Unknown keys are rejected
+ * at every level so a typo (`"permisions"`) fails loudly instead of silently granting nothing or
+ * everything.
  */
 import { z } from 'zod';
 import semver from 'semver';
 import { MAX_LIMITS, MIN_LIMITS } from './limits';
 import { formatIssues } from './schema-issues';
+import { CONTROL_OR_BIDI } from './plain-text';
 
 const ID_PART = '[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?';
 const ID_RE = new RegExp(`^${ID_PART}(?:\\.${ID_PART})+$`);
@@ -13,15 +15,13 @@ const PUBLISHER_RE = new RegExp(`^${ID_PART}$`);
 const COMMAND_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const SECRET_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const PARAM_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const plainText = (max: number) =>
   z
     .string()
     .min(1, 'expected a non-empty string')
     .max(max, `expected at most ${max} characters`)
-    .refine((s) => !CONTROL_RE.test(s), 'must not contain control or bidi-override characters');
+    .refine((s) => !CONTROL_OR_BIDI.test(s), 'must not contain control or bidi-override characters');
 
 /** A file inside the extension folder: relative, forward slashes, no `..`, no NUL. */
 const relativeFile = z

@@ -47,20 +47,18 @@ export { writeFileAtomic } from './platform/atomic-write';
 export { createAuditLog, type AuditLog, type AuditRecord } from './platform/audit-log';
 export { createStreamNotifier, type Notifier } from './platform/notifier';
 export { createFileSecretStore, type SecretStore } from './platform/secret-store';
-// packages/: install, update, trust, catalogs.
-export * as packages from './packages';
+// packages/: install, update, trust, catalogs. Installed extensions are reached through the
+// registry only (createPackageRegistry), never through the free functions it wraps.
 export {
   buildCatalog,
   createPackageRegistry,
   describePermissions,
   extractPackage,
-  loadInstalled,
   packExtension,
   PackageError,
   readCatalogConfig,
   readPrivateKey,
   readPublicKey,
-  recover,
   verifyPackage,
   writeKeyPair,
   type Catalog,
@@ -68,7 +66,6 @@ export {
   type InstallOutcome,
   type PackageRegistry,
   type PermissionWidening,
-  rollbackExtension,
 } from './packages';
 // behaviour/: baselines of what each extension normally does, deviations, incidents.
 export * as behaviour from './behaviour';

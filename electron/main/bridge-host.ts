@@ -3,18 +3,10 @@
  * shut down. `createAppHost` (electron/core/app/app-host.ts) returns an object of this shape; the IPC
  * layer and the app lifecycle see only this interface, so they are tested with a fake.
  */
-import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
+import type { BridgeHost } from '../common/bridge/bridge-host';
 import type { Launcher, Logger, ProcSampler, SecretStore, Picker } from '../core';
 
-export interface BridgeHost {
-  /**
-   * Answers one bridge method. `params` has passed the method's schema (the IPC layer checks it
-   * first). Failures come back as `{ ok: false, error }`; a rejection is turned into `EINTERNAL`.
-   */
-  handle(method: BridgeMethod, params: unknown): Promise<BridgeResult<BridgeMethod>>;
-  /** Every host event, for the window; returns the unsubscribe function. */
-  subscribe(listener: (event: BridgeEvent, payload: unknown) => void): () => void;
-}
+export type { BridgeHost };
 
 /** The host as the app owns it: a bridge host that stops every extension on `close()`. */
 export interface AppHostLike extends BridgeHost {

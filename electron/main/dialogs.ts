@@ -12,6 +12,7 @@ import type {
   Shell,
 } from 'electron';
 import type { Picker } from '../core';
+import { stripUnsafe } from '../common/plain-text';
 
 export interface OpenDialog {
   showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
@@ -31,9 +32,7 @@ export type ParentWindow = () => BaseWindow | null | undefined;
  * characters (which could reorder or hide what the user reads), and a bounded length.
  */
 export function dialogText(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '');
-  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+  return stripUnsafe(text, max);
 }
 
 /**

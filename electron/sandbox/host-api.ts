@@ -4,6 +4,7 @@
  * channel or mutable state is reachable from it.
  */
 import type { HostMethod } from '../common/protocol';
+import type { FetchResult, Host } from '../common/guest-api';
 import type { LogLevel } from '../common/protocol-limits';
 import type { RpcClient } from './rpc-client';
 
@@ -17,15 +18,22 @@ export interface HostApiDeps {
   log(level: LogLevel, args: unknown[]): void;
 }
 
-export function createHostApi(deps: HostApiDeps): object {
+/** The `host` member a protocol method implements: `fs.readText` → `Host['fs']['readText']`. */
+type MemberOf<M extends HostMethod> = M extends `${infer NS extends keyof Host}.${infer F}`
+  ? F extends keyof Host[NS]
+    ? Host[NS][F]
+    : never
+  : never;
+
+export function createHostApi(deps: HostApiDeps): Host {
   const { rpc } = deps;
-  const call =
-    (method: HostMethod, arity: number) =>
-    (...args: unknown[]) => {
+  // Typed as the member it implements (the host validates arguments and shapes results).
+  const call = <M extends HostMethod>(method: M, arity: number): MemberOf<M> =>
+    ((...args: unknown[]) => {
       const used = args.slice(0, arity);
       while (used.length > 0 && used[used.length - 1] === undefined) used.pop();
       return rpc.call(method, used);
-    };
+    }) as MemberOf<M>;
 
   const register = (id: unknown, handler: unknown) => {
     if (typeof id !== 'string' || !deps.declaredCommands.has(id)) {
@@ -40,13 +48,7 @@ export function createHostApi(deps: HostApiDeps): object {
   };
 
   const fetch = async (url: unknown, init?: unknown) => {
-    const raw = (await rpc.call('net.fetch', init === undefined ? [url] : [url, init])) as {
-      status: number;
-      statusText: string;
-      url: string;
-      headers: Record<string, string>;
-      body: Uint8Array;
-    };
+    const raw = (await rpc.call('net.fetch', init === undefined ? [url] : [url, init])) as FetchResult;
     const body = raw.body;
     return {
       status: raw.status,
@@ -91,5 +93,5 @@ export function createHostApi(deps: HostApiDeps): object {
     ui: { notify: call('ui.notify', 2) },
     permissions: { query: call('permissions.query', 2), request: call('permissions.request', 3) },
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
-  });
+  } satisfies Host);
 }

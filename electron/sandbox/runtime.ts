@@ -113,7 +113,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
     });
     const g = compartment.globalThis as Record<string, unknown>;
     Object.defineProperty(g, 'host', { value: host, enumerable: true, writable: false, configurable: false });
-    // Libraries find the global object through these names (DESIGN §4, "globalThis aliases").
+    // Libraries find the global object through these names (extensions/sdk/COMPATIBILITY.md).
     g.global = g;
     g.self = g;
 

@@ -84,7 +84,7 @@ export interface WebGlobalsOptions {
 /** The documented endowments beyond `host`, `console` and timers (see extensions/sdk/api.d.ts). */
 export function createWebGlobals(opts: WebGlobalsOptions): Record<string, unknown> {
   return {
-    // Working clock and randomness (DESIGN §4). The start compartment's Date/Math are the
+    // Working clock and randomness (extensions/sdk/api.d.ts, endowments). The start compartment's Date/Math are the
     // original, frozen-by-lockdown ones; the timing channel is accepted because one process
     // holds one extension, so there is no other guest to observe.
     Date,

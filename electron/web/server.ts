@@ -8,10 +8,11 @@ import { WS_BRIDGE_PATH, WS_MAX_FRAME_BYTES } from '../common/bridge/ws-protocol
 import { silentLogger, type Logger } from '../core';
 import { checkAccess, newToken, tokenCookie } from './access';
 import { securityHeaders, serveStatic } from './static-files';
-import { serveBridge, type BridgeHostLike } from './ws-bridge';
+import { serveBridge } from './ws-bridge';
+import type { BridgeHost } from '../common/bridge/bridge-host';
 
 export interface HeadlessServerOptions {
-  host: BridgeHostLike;
+  host: BridgeHost;
   rendererDir: string;
   /** 0 = any free port. */
   port?: number;

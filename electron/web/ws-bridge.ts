@@ -5,13 +5,8 @@
  */
 import type { WebSocket } from 'ws';
 import { WS_MAX_FRAME_BYTES, WsClientFrameSchema, isBridgeMethod } from '../common/bridge/ws-protocol';
-import type { BridgeEvent, BridgeMethod, BridgeResult } from '../common/bridge/schemas';
+import type { BridgeHost } from '../common/bridge/bridge-host';
 import type { Logger } from '../core';
-
-export interface BridgeHostLike {
-  handle(method: string, params: unknown): Promise<BridgeResult<BridgeMethod>>;
-  subscribe(listener: (event: BridgeEvent, payload: unknown) => void): () => void;
-}
 
 const MAX_IN_FLIGHT = 64;
 const MAX_BAD_FRAMES = 20;
@@ -21,7 +16,7 @@ function encode(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v));
 }
 
-export function serveBridge(socket: WebSocket, host: BridgeHostLike, logger: Logger): void {
+export function serveBridge(socket: WebSocket, host: BridgeHost, logger: Logger): void {
   let inFlight = 0;
   let bad = 0;
   const send = (frame: unknown) => {

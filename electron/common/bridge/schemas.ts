@@ -1,5 +1,5 @@
 /**
- * The renderer ⇄ host contract (DESIGN §2): every method's parameters and result, and every event,
+ * The renderer ⇄ host contract (served by electron/core/app/app-host.ts): every method's parameters and result, and every event,
  * as zod schemas. The host validates parameters it receives (ipcMain / WebSocket); the renderer
  * validates results and events it receives. Types are derived from the schemas.
  */

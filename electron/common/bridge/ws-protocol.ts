@@ -1,5 +1,5 @@
 /**
- * The headless-mode WebSocket bridge (DESIGN §2): the same `WardenBridge` contract as the Electron
+ * The headless-mode WebSocket bridge (served by electron/web/server.ts): the same `WardenBridge` contract as the Electron
  * preload, carried as JSON text frames on `ws://<host>/bridge?token=<token>`.
  *
  *   client → server  `{ t: 'call', id, method, params }`

@@ -13,6 +13,7 @@ import {
   type BridgeResult,
 } from '../../common/bridge/schemas';
 import { formatIssues } from '../../common/schema-issues';
+import type { BridgeHost } from '../../common/bridge/bridge-host';
 import type { Launcher } from '../process/launcher';
 import { silentLogger, type Logger } from '../platform/logger';
 import { createSupervisor, type Supervisor } from '../supervision/supervisor';
@@ -57,9 +58,7 @@ export interface AppHostOptions {
   note?: string;
 }
 
-export interface AppHost {
-  handle(method: string, params: unknown): Promise<BridgeResult<BridgeMethod>>;
-  subscribe(listener: <E extends BridgeEvent>(event: E, payload: BridgeEventPayload<E>) => void): () => void;
+export interface AppHost extends BridgeHost {
   readonly supervisor: Supervisor;
   readonly services: HostServices;
   readonly registry: PackageRegistry;

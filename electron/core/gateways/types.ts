@@ -1,5 +1,7 @@
 /** What the host-API handler needs from the I/O gateways (implemented in gateways/fs and gateways/net). */
-import type { DirEntry, FileStat } from '../private-data/data-folder';
+import type { DirEntry, FetchInit, FetchResult, FileStat } from '../../common/guest-api';
+
+export type { FetchInit, FetchResult };
 
 export interface FsGatewayLike {
   readBytes(p: string): Promise<Uint8Array>;
@@ -10,21 +12,6 @@ export interface FsGatewayLike {
   remove(p: string, options: { recursive: boolean }): Promise<void>;
   /** True for a real path among Warden's own files, which no grant reaches (optional for fakes). */
   protects?(realPath: string): boolean;
-}
-
-export interface FetchInit {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  timeoutMs?: number;
-}
-
-export interface FetchResult {
-  status: number;
-  statusText: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Uint8Array;
 }
 
 export interface NetGatewayLike {

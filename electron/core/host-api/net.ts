@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { WardenError } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
+import type { FetchInit } from '../../common/guest-api';
 import type { HostApiDeps, HostMethodImpls } from './context';
 import type { Metering } from './metering';
 import { parseOr } from './parse-options';
@@ -15,14 +16,14 @@ const FetchInitSchema = z.strictObject({
   headers: z.record(z.string().max(256), z.string().max(8192)).optional(),
   body: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
-});
+}) satisfies z.ZodType<FetchInit>;
 
 export function createNetMethods(deps: HostApiDeps, m: Metering): HostMethodImpls<'net.fetch'> {
   return {
     'net.fetch': async ([url, rawInit]) => {
       const init = parseOr(FetchInitSchema, rawInit, 'host.net.fetch: init');
       if (!deps.net) {
-        await m.require({ capability: 'net', target: canonicalTarget('net', url) }, url);
+        await m.require({ capability: 'net', target: await canonicalTarget('net', url) }, url);
         throw new WardenError('EPERM', `net ${url}: network access is not available here`, { reason: 'denied' });
       }
       return m.audited(

@@ -1,13 +1,16 @@
 /** `host.permissions.query/request`, and the canonical target a permission check is about. */
-import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { WardenError } from '../../common/errors';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { isRelativeDataPath } from '../private-data/data-folder';
 import { expandHome } from '../permissions/patterns';
 import type { HostApiDeps, HostMethodImpls } from './context';
 
-/** The canonical target of a request for `query`/`request` (gateways canonicalise their own). */
-export function canonicalTarget(capability: Capability, target: string | undefined): string {
+/**
+ * The canonical target of a request for `query`/`request` (gateways canonicalise their own):
+ * the real path (asynchronously: never blocking the host's loop on a slow disk), a normalised URL.
+ */
+export async function canonicalTarget(capability: Capability, target: string | undefined): Promise<string> {
   switch (capability) {
     case 'fs.read':
     case 'fs.write': {
@@ -15,7 +18,7 @@ export function canonicalTarget(capability: Capability, target: string | undefin
         throw new WardenError('EINVAL', `${capability} needs a target: the path it is about`);
       const abs = expandHome(target);
       try {
-        return fs.realpathSync(abs);
+        return await fsp.realpath(abs);
       } catch {
         return abs;
       }
@@ -48,13 +51,13 @@ export function createPermissionMethods(
    * The target permissions.query/request ask the broker about, or the answer that needs no broker:
    * the private data folder is always granted, Warden's own files never (as every operation does).
    */
-  const permissionTarget = (
+  const permissionTarget = async (
     cap: Capability,
     target: string | undefined,
-  ): { answer: 'granted' | 'denied' } | { canonical: string } => {
+  ): Promise<{ answer: 'granted' | 'denied' } | { canonical: string }> => {
     const fsCap = cap === 'fs.read' || cap === 'fs.write';
     if (fsCap && target !== undefined && isRelativeDataPath(target)) return { answer: 'granted' };
-    const canonical = canonicalTarget(cap, target);
+    const canonical = await canonicalTarget(cap, target);
     if (fsCap && deps.fs?.protects?.(canonical)) return { answer: 'denied' };
     return { canonical };
   };
@@ -62,12 +65,12 @@ export function createPermissionMethods(
   return {
     'permissions.query': async ([capability, target]) => {
       const cap = checkCapability(capability);
-      const t = permissionTarget(cap, target);
+      const t = await permissionTarget(cap, target);
       return 'answer' in t ? t.answer : deps.authorizer.query(cap, t.canonical);
     },
     'permissions.request': async ([capability, target, reason]) => {
       const cap = checkCapability(capability);
-      const t = permissionTarget(cap, target);
+      const t = await permissionTarget(cap, target);
       if ('answer' in t) return t.answer; // never asked
       const d = await deps.authorizer.authorize({ capability: cap, target: t.canonical, reason });
       return d.allow ? 'granted' : 'denied';

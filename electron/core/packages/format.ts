@@ -1,5 +1,5 @@
 /**
- * The `.wext` package format (DESIGN §7), its limits and its one error type.
+ * The `.wext` package format (written by pack.ts, read by extract.ts and verify.ts), its limits and its one error type.
  *
  * A `.wext` is a ustar archive (plain by default, gzip'd with `warden pack --gzip`; both are
  * read) of the extension's shipped files plus

@@ -1,4 +1,8 @@
-/** Packages and trust (DESIGN §7): the registry API the desktop app, headless mode and the CLI use. */
+/**
+ * Packages and trust (the rules: store.ts and install.ts). Hosts (the desktop app, headless mode,
+ * the CLI) use the registry, `createPackageRegistry`, which electron/core/index.ts exports; the
+ * free functions it wraps are exported below for the registry's tests and the package benchmark.
+ */
 export { createPackageRegistry, type PackageRegistry } from './registry';
 export { recover, type RecoveryReport, type RegistryOptions } from './store';
 export { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';

@@ -2,7 +2,7 @@
  * Installs (or updates) from a signed `.wext` file, and installs unsigned developer folders:
  * extract to staging → verify → rename into place → write state.json (store.ts).
  *
- * Trust (DESIGN §7): the first install of an id pins its publisher key; an update must carry the
+ * Trust: the first install of an id pins its publisher key; an update must carry the
  * same key and a version above any installed before (no replays); an update that widens
  * permissions waits, the old version active, for approval (lifecycle.ts approves it).
  */

@@ -1,14 +1,12 @@
 /** Which names may appear in a package: relative, forward slashes, no `..`, nothing odd. */
+import { CONTROL_OR_BIDI } from '../../common/plain-text';
 import { MAX_PATH_LENGTH } from './format';
-
-// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `p` is not an acceptable file name inside a package, or undefined if it is. */
 export function pathProblem(p: string): string | undefined {
   if (p.length === 0) return 'empty name';
   if (p.length > MAX_PATH_LENGTH) return `name longer than ${MAX_PATH_LENGTH} characters`;
-  if (CONTROL.test(p)) return 'control character in name';
+  if (CONTROL_OR_BIDI.test(p)) return 'control character in name';
   if (p.startsWith('/') || p.startsWith('\\')) return 'absolute path';
   if (/^[A-Za-z]:/.test(p)) return 'drive-letter path';
   if (p.includes('\\')) return 'backslash in name';

@@ -1,4 +1,4 @@
-/** What an update adds to the manifest's permission ceiling (DESIGN §5: widening needs approval). */
+/** What an update adds to the manifest's permission ceiling (widening needs approval: install.ts). */
 import type { Permissions } from '../../common/manifest';
 
 export interface PermissionWidening {

@@ -11,7 +11,7 @@
  * no longer references. `recover()` deletes staging leftovers and unreferenced folders, so a crash
  * at any instant leaves the old state or the new one. All writers hold the install lock.
  *
- * Trust (DESIGN §7): the first install of an id pins its publisher key; an update must carry the
+ * Trust (install.ts, lifecycle.ts): the first install of an id pins its publisher key; an update must carry the
  * same key and a version above any installed before (no replays); rollback goes only to a version
  * kept locally; an update that widens permissions waits, the old version active, for approval.
  */
@@ -82,7 +82,7 @@ export function referenced(rec: ExtensionRecord): Set<string> {
 }
 
 /** Deletes everything under extensions/ that the state does not reference. Lock held. */
-export async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
+async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
   const root = extensionsRoot(dataDir);
   const removed: string[] = [];
   let names: string[];

@@ -12,6 +12,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { homeRelative } from './display';
 import type { Manifest } from '../../common/manifest';
 import type { Capability } from '../../common/protocol';
 import type { DenyReason } from '../../common/errors';
@@ -128,10 +129,7 @@ export function createBroker(options: BrokerOptions): Broker {
       };
 
       const display = (capability: Capability, target: string) =>
-        (capability === 'fs.read' || capability === 'fs.write') &&
-        (target === home || target.startsWith(home + path.sep))
-          ? `~${target.slice(home.length)}`
-          : target;
+        capability === 'fs.read' || capability === 'fs.write' ? homeRelative(target, home) : target;
 
       const ask = async (req: PermissionRequest, declared: string): Promise<Decision> => {
         // An answer to an earlier prompt ("always allow this folder") may already cover this one.

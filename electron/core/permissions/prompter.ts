@@ -6,6 +6,7 @@
  * dialog implements the same interface.
  */
 import type { Capability } from '../../common/protocol';
+import { plainLine } from '../../common/plain-text';
 
 export const MAX_REASON_LENGTH = 200;
 
@@ -35,15 +36,10 @@ export interface Prompter {
   prompt(request: PromptRequest, signal: AbortSignal): Promise<PromptAnswer>;
 }
 
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-
 /** Plain, single-line, capped text from an extension for a prompt. */
 export function sanitizeReason(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return undefined;
-  const clean = reason.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
-  if (!clean) return undefined;
-  return clean.length > MAX_REASON_LENGTH ? `${clean.slice(0, MAX_REASON_LENGTH - 1)}…` : clean;
+  return plainLine(reason, MAX_REASON_LENGTH) || undefined;
 }
 
 export function createDenyAllPrompter(): Prompter {

@@ -8,19 +8,13 @@ import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import path from 'node:path';
 import { WardenError } from '../../common/errors';
+import type { DirEntry, FileStat } from '../../common/guest-api';
+// One errno → WardenError mapping for every file operation an extension causes.
+import { mapFsError } from '../gateways/fs/errors';
 
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
-export interface DirEntry {
-  name: string;
-  kind: 'file' | 'directory' | 'other';
-  size: number;
-}
-export interface FileStat {
-  kind: 'file' | 'directory' | 'other';
-  size: number;
-  mtimeMs: number;
-}
+export type { DirEntry, FileStat };
 
 export interface DataFolder {
   readBytes(rel: string): Promise<Uint8Array>;
@@ -61,28 +55,6 @@ export function dataPathSegments(rel: string): string[] {
 
 const kindOf = (s: { isFile(): boolean; isDirectory(): boolean }) =>
   s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
-
-function mapFsError(err: unknown, rel: string): WardenError {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return new WardenError('ENOENT', `no such file or directory: ${rel}`);
-    case 'EEXIST':
-      return new WardenError('EEXIST', `already exists: ${rel}`);
-    case 'EISDIR':
-      return new WardenError('EISDIR', `is a directory: ${rel}`);
-    case 'ENOTDIR':
-      return new WardenError('ENOTDIR', `not a directory: ${rel}`);
-    case 'ENOTEMPTY':
-      return new WardenError('EINVAL', `directory not empty: ${rel} (pass { recursive: true })`);
-    case 'ELOOP':
-    case 'EMLINK':
-      return new WardenError('EPERM', `symbolic links are not followed: ${rel}`, { reason: 'denied' });
-    default:
-      if (err instanceof WardenError) return err;
-      return new WardenError('EINTERNAL', `file operation failed: ${rel}`);
-  }
-}
 
 export function createDataFolder(options: DataFolderOptions): DataFolder {
   let usage: number | undefined;

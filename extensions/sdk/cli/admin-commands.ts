@@ -15,7 +15,7 @@ import {
   createStrikeBook,
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 
 export async function grantsCommand(argv: string[], ctx: CliContext): Promise<number> {

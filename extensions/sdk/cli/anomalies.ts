@@ -14,7 +14,7 @@ import {
   type Policy,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import path from 'node:path';
 
 const when = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { evadeCensorship, isCensored } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCatalog, readPrivateKey, type CatalogBlock } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf } from './run';
+import { dataDirOf } from './context';
 import { formatTable } from './format-result';
 import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
 

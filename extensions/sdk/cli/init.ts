@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { WARDEN_API_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 /** Folder names become the id's name part: lowercase letters, digits and "-". */
 function slug(text: string): string {

@@ -1,6 +1,7 @@
 /** The `warden` command line: dispatches sub-commands and turns every failure into one line. */
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
-import { runCommand, type CliContext } from './run';
+import { runCommand } from './run';
+import type { CliContext } from './context';
 import { buildCommand } from './build';
 import { initCommand } from './init';
 import { validateCommand } from './validate';

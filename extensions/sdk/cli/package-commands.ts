@@ -18,7 +18,7 @@ import {
   type PermissionWidening,
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 import { CATALOG_OPTIONS, catalogFrom, guard, registryFor, type Command } from './package-support';
 import { catalogCommand, searchCommand } from './catalog-commands';

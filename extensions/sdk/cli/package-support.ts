@@ -10,7 +10,7 @@ import {
   type PackageRegistry,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './usage';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 export type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 

@@ -1,7 +1,6 @@
 /** `warden run <dir> <command-id>`: runs one command in the real sandbox and prints the result. */
 import fs from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WardenError, type ErrorData } from '../../../electron/common/errors';
 import {
@@ -12,37 +11,13 @@ import {
   loadExtensionFolder,
   type LoadedExtension,
   LoadError,
-  loadInstalled,
+  createPackageRegistry,
   PackageError,
-  recover,
-  rollbackExtension,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
-
-export interface CliContext {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  isTTY: boolean;
-  /** Whether a person can answer prompts on stdin. */
-  stdinIsTTY: boolean;
-  bootstrapPath: string;
-  /** The SDK folder (api.d.ts), for `warden init`; absent where the SDK is not shipped. */
-  sdkDir?: string;
-}
-
-/** The Warden folder the CLI runs from (dist/sandbox/bootstrap.cjs → its root): the sandbox's code. */
-export const wardenRoot = (ctx: Pick<CliContext, 'bootstrapPath'>): string =>
-  path.resolve(ctx.bootstrapPath, '..', '..', '..');
-
-export function defaultDataDir(): string {
-  return process.env.WARDEN_HOME || path.join(os.homedir(), '.warden');
-}
-
-/** The data folder a command works on: `--data-dir`, else $WARDEN_HOME or ~/.warden. */
-export const dataDirOf = (values: { 'data-dir'?: string }): string =>
-  path.resolve(values['data-dir'] ?? defaultDataDir());
+import { dataDirOf, wardenRoot, type CliContext } from './context';
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -107,16 +82,17 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     onContained: (id, finding) => {
       ctx.stderr(`warden: ${id} stopped and quarantined: unusual behaviour: ${finding.why}\n`);
       if (!finding.rollbackTo || ext.unsigned) return;
-      containment = rollbackExtension(dataDir, id, {
-        to: finding.rollbackTo,
-        reason: `unusual behaviour: ${finding.why}`,
-        onlyIfActive: finding.version,
-        audit: services.audit,
-      }).then(
-        (r) =>
-          ctx.stderr(`warden: ${id} rolled back ${r.from} → ${r.to}; \`warden release ${id}\` lets it run again\n`),
-        (err: unknown) => ctx.stderr(`warden: ${id} could not be rolled back: ${(err as Error).message}\n`),
-      );
+      containment = createPackageRegistry(dataDir, { audit: services.audit })
+        .rollback(id, {
+          to: finding.rollbackTo,
+          reason: `unusual behaviour: ${finding.why}`,
+          onlyIfActive: finding.version,
+        })
+        .then(
+          (r) =>
+            ctx.stderr(`warden: ${id} rolled back ${r.from} → ${r.to}; \`warden release ${id}\` lets it run again\n`),
+          (err: unknown) => ctx.stderr(`warden: ${id} could not be rolled back: ${(err as Error).message}\n`),
+        );
     },
   });
   supervisor.add(ext);
@@ -178,8 +154,9 @@ async function resolveExtension(target: string, dataDir: string, ctx: CliContext
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(target))
     throw new CliError(`${target} is not an extension folder or an installed id`);
   try {
-    await recover(dataDir, { ifIdle: true });
-    return await loadInstalled(dataDir, target);
+    const registry = createPackageRegistry(dataDir);
+    await registry.recover({ ifIdle: true });
+    return await registry.loadInstalled(target);
   } catch (err) {
     if (err instanceof PackageError) {
       throw new CliError(

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { serveHeadless } from '../../../electron/web/serve';
 import { createLogger, createStreamNotifier } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, type CliContext } from './run';
+import { dataDirOf, type CliContext } from './context';
 
 /** Opens the address in the desktop's browser when there is one; otherwise the user copies it. */
 function tryOpen(url: string): boolean {

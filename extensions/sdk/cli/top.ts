@@ -14,7 +14,7 @@ import {
 } from '../../../electron/core';
 import { WardenError } from '../../../electron/common/errors';
 import { CliError, EXIT_OK } from './usage';
-import { dataDirOf, wardenRoot, type CliContext } from './run';
+import { dataDirOf, wardenRoot, type CliContext } from './context';
 import { formatTable } from './format-result';
 import { PERMISSION_OPTIONS, servicesFromFlags } from './permission-flags';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExtensionFolder, locateSyntaxError } from '../../../electron/core';
 import { CliError, EXIT_OK, EXIT_USAGE } from './usage';
-import type { CliContext } from './run';
+import type { CliContext } from './context';
 
 export async function validateExtension(dir: string): Promise<{ ok: boolean; problems: string[]; id?: string }> {
   const loaded = await loadExtensionFolder(dir);

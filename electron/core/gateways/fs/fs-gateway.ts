@@ -14,7 +14,7 @@
  *
  * Messages name only the path as the extension gave it, never the real path.
  */
-import type { DirEntry, FileStat } from '../../private-data/data-folder';
+import type { DirEntry, FileStat } from '../../../common/guest-api';
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -46,8 +46,6 @@ export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
 
 /** The same shapes the private data folder returns (what `host.fs.list` / `stat` promise). */
-export type FsDirEntry = DirEntry;
-export type FsStat = FileStat;
 
 export type FsOperation = 'readBytes' | 'writeBytes' | 'list' | 'stat' | 'mkdir' | 'remove';
 
@@ -79,15 +77,15 @@ export interface FsGatewayOptions {
 export interface FsGateway {
   readBytes(p: string): Promise<Uint8Array>;
   writeBytes(p: string, bytes: Uint8Array): Promise<void>;
-  list(p: string): Promise<FsDirEntry[]>;
-  stat(p: string): Promise<FsStat>;
+  list(p: string): Promise<DirEntry[]>;
+  stat(p: string): Promise<FileStat>;
   mkdir(p: string, options?: { recursive?: boolean }): Promise<void>;
   remove(p: string, options?: { recursive?: boolean }): Promise<void>;
   /** True for a real path inside Warden's own files (what every operation refuses). */
   protects(realPath: string): boolean;
 }
 
-const kindOf = (s: Stats): FsDirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
+const kindOf = (s: Stats): DirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
 
 export function createFsGateway(options: FsGatewayOptions): FsGateway {
   const platform = options.platform ?? process.platform;
@@ -298,7 +296,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
         requireExisting(r);
         if (!r.stat.isDirectory()) throw errno('ENOTDIR');
         return withAnchor(openDirAnchor(r.target, r.target, r.stat, anchorOptions), async (dir) => {
-          const out: FsDirEntry[] = [];
+          const out: DirEntry[] = [];
           for (const name of await fs.readdir(dir.self)) {
             const s = await fs.lstat(dir.at(name)).catch(() => undefined);
             out.push({ name, kind: s ? kindOf(s) : 'other', size: s?.isFile() ? s.size : 0 });

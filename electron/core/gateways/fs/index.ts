@@ -1,14 +1,12 @@
-/** The fs gateway for `~/…` and absolute paths (DESIGN §5): see fs-gateway.ts. */
+/** The fs gateway for `~/…` and absolute paths: see fs-gateway.ts. */
 export {
   createFsGateway,
   DEFAULT_MAX_READ_BYTES,
   DEFAULT_MAX_WRITE_BYTES,
-  type FsDirEntry,
   type FsGateway,
   type FsGatewayOptions,
   type FsGatewayTestHooks,
   type FsOperation,
-  type FsStat,
 } from './fs-gateway';
 export { canonicalisePath, type CanonicalPath } from './canonical-path';
 export { isInside, splitAbsolute } from './containment';

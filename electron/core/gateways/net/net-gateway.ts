@@ -1,5 +1,5 @@
 /**
- * The net gateway: performs `host.net.fetch` for one extension (DESIGN §5 "net").
+ * The net gateway: performs `host.net.fetch` for one extension (patterns: url-policy.ts; addresses: ip-ranges.ts).
  *
  * For the URL the extension names, and again for every redirect hop:
  *  1. parse and normalise with WHATWG URL (url-policy.ts): http/https, no userinfo, IDNA,

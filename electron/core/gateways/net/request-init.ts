@@ -16,12 +16,11 @@
  * option is ever taken from an extension.
  */
 import { WardenError } from '../../../common/errors';
+import type { FetchInit } from '../../../common/guest-api';
 
-export interface NetFetchInit {
-  method?: string;
-  headers?: Record<string, string> | Array<[string, string]>;
-  body?: string | Uint8Array;
-  timeoutMs?: number;
+/** The guest's `FetchInit`; in-host callers may also give headers as pairs. */
+export interface NetFetchInit extends Omit<FetchInit, 'headers'> {
+  headers?: FetchInit['headers'] | Array<[string, string]>;
 }
 
 export interface RequestLimits {

@@ -146,7 +146,7 @@ export function matchNetPattern(p: NetPattern, url: URL): boolean {
 
 /**
  * Does the pattern name this URL's host explicitly (an exact host, not a wildcard), with its
- * scheme and port? Only such a pattern may reach a loopback/private address (DESIGN §5); the
+ * scheme and port? Only such a pattern may reach a loopback/private address (namesPrivateHost in host-api/services.ts); the
  * lead computes `allowPrivate` with it.
  */
 export function patternNamesHost(p: NetPattern, url: URL): boolean {
