@@ -84,3 +84,5 @@ export {
   type PackageRegistry,
   type PermissionWidening,
 } from './packages';
+// behaviour/: baselines of what each extension normally does, deviations, incidents.
+export * as behaviour from './behaviour';

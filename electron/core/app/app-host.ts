@@ -123,6 +123,18 @@ export function createAppHost(options: AppHostOptions): AppHost {
     logger,
     services,
     governance: options.sample === undefined ? {} : { sample: options.sample },
+    // A contained deviation right after an update goes back to the last version it matched.
+    onContained: (id, finding) => {
+      if (!finding.rollbackTo) return;
+      registry
+        .rollback(id, {
+          to: finding.rollbackTo,
+          reason: `unusual behaviour: ${finding.why}`,
+          onlyIfActive: finding.version,
+        })
+        .then(() => known.reload(id))
+        .then(changed, (err: unknown) => logger.warn(`behaviour rollback of ${id} failed: ${String(err)}`));
+    },
   });
   const forbidden = (ext: { manifest: { id: string; publisher: string }; publisherKey?: string }) =>
     extensionForbidden(policy, {
@@ -268,6 +280,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
       prompter.closeAll();
       await supervisor.stopAll();
       supervisor.close();
+      services.behaviour?.close();
       for (const off of offs) off();
     },
   };

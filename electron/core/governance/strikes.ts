@@ -31,6 +31,8 @@ export interface StrikeBook {
   strike(extensionId: string, reason: string): QuarantineEntry | undefined;
   strikes(extensionId: string): Strike[];
   quarantined(extensionId: string): QuarantineEntry | undefined;
+  /** Quarantines at once (a contained behaviour deviation), with its reason; no strike counted. */
+  quarantine(extensionId: string, reason: string): QuarantineEntry;
   release(extensionId: string): boolean;
   list(): Array<{ id: string } & QuarantineEntry>;
 }
@@ -94,6 +96,15 @@ export function createStrikeBook(options: { file?: string; policy?: StrikePolicy
   };
   const inWindow = (list: Strike[] | undefined, t: number) => (list ?? []).filter((s) => t - s.at < policy.windowMs);
   return {
+    quarantine(id, reason) {
+      load();
+      const existing = quarantine[id];
+      if (existing) return existing;
+      const entry: QuarantineEntry = { since: now(), reason, strikes: recent[id] ?? [] };
+      quarantine[id] = entry;
+      persist();
+      return entry;
+    },
     strike(id, reason) {
       load();
       // A quarantined extension is not run: nothing it does then (or the kill that enforced the

@@ -30,6 +30,8 @@ export interface HostApiDeps {
   usage?: HostUsage;
   /** fs/net byte and request budgets; over budget a call fails with ERATE and has no effect. */
   budget?: BudgetMeter;
+  /** Sees every completed call (behaviour baselines); must not throw or delay the reply. */
+  observe?(method: string, args: readonly unknown[], result: unknown): void;
 }
 
 export interface HostUsage {
@@ -75,6 +77,9 @@ export function createExtensionContext(o: ExtensionContextOptions): ExtensionCon
     audit: services.audit,
     usage,
     budget: createBudgetMeter(o.budgets),
+    ...(services.behaviour
+      ? { observe: (method, args, result) => services.behaviour!.observe(manifest, method, args, result) }
+      : {}),
   };
 }
 

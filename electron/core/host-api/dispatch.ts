@@ -42,6 +42,14 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
         : 'arguments';
       throw new WardenError('EINVAL', `host.${method}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`);
     }
-    return metering.run(method, parsed.data, () => fn(parsed.data));
+    const result = await metering.run(method, parsed.data, () => fn(parsed.data));
+    if (deps.observe) {
+      try {
+        deps.observe(method, parsed.data as readonly unknown[], result);
+      } catch {
+        // Behaviour learning never fails a call that succeeded.
+      }
+    }
+    return result;
   };
 }

@@ -20,6 +20,8 @@ import { createFsGateway } from '../gateways/fs/fs-gateway';
 import { createNetGateway, type ResolvedAddress } from '../gateways/net/net-gateway';
 import { createLocalAccessRule } from '../gateways/net/local-access';
 import os from 'node:os';
+import { createBehaviourMonitor, type BehaviourMonitor } from '../behaviour/monitor';
+import { DEFAULT_BEHAVIOUR_SETTINGS } from '../behaviour/settings';
 
 export interface HostServices {
   broker: Broker;
@@ -36,6 +38,8 @@ export interface HostServices {
   policy?: Policy;
   /** The policy's minimum second wall: extensions below it are refused (docs/os-wall.md). */
   requireWall?: WallLevel;
+  /** Behaviour baselines (absent when the policy turns them off). */
+  behaviour?: BehaviourMonitor;
 }
 
 export interface ServiceOptions {
@@ -72,7 +76,11 @@ export function createDefaultServices(dataDir: string, options: ServiceOptions =
   const grants = createGrantStore(paths.grants);
   const redactor = createRedactor();
   const audit = createAuditLog({ file: paths.audit, redact: redactor.text });
+  const behaviourSettings = options.policy?.behaviour ?? DEFAULT_BEHAVIOUR_SETTINGS;
   return {
+    ...(behaviourSettings.enabled
+      ? { behaviour: createBehaviourMonitor({ dataDir, settings: behaviourSettings, audit }) }
+      : {}),
     grants,
     audit,
     policy: options.policy ?? EMPTY_POLICY,

@@ -55,6 +55,12 @@ export interface ExtensionAuthorizer extends Authorizer {
 
 export interface Broker {
   forExtension(identity: ExtensionIdentity): ExtensionAuthorizer;
+  /**
+   * Remembered "always allow" answers of one extension for one capability stop covering it until
+   * the user answers a prompt again (a behaviour deviation's "re-ask" response). Policy and
+   * picker choices still hold; stored denials still deny.
+   */
+  suspendRemembered(extensionId: string, capability: Capability): void;
 }
 
 export function declaredPatterns(manifest: Manifest, capability: Capability): string[] {
@@ -79,8 +85,13 @@ export function createBroker(options: BrokerOptions): Broker {
   const timeoutMs = options.promptTimeoutMs ?? 60_000;
   const maxQueued = options.maxQueuedPrompts ?? 32;
   const redact = options.redact ?? ((t: string) => t);
+  const suspended = new Set<string>();
+  const suspensionKey = (id: string, capability: Capability) => `${id}\u0000${capability}`;
 
   return {
+    suspendRemembered(extensionId, capability) {
+      suspended.add(suspensionKey(extensionId, capability));
+    },
     forExtension({ manifest, publisherKey }) {
       // Grants bind to the publisher key once there is one; policy rules see name and key.
       const ext = { extensionId: manifest.id, publisher: publisherKey ?? manifest.publisher };
@@ -109,9 +120,10 @@ export function createBroker(options: BrokerOptions): Broker {
         via,
       });
 
+      const reasking = (capability: Capability) => suspended.has(suspensionKey(manifest.id, capability));
       const stored = (req: PermissionRequest): Decision | undefined => {
         const g = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
-        if (!g) return undefined;
+        if (!g || (g.effect === 'allow' && reasking(req.capability))) return undefined;
         return g.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
       };
 
@@ -165,6 +177,9 @@ export function createBroker(options: BrokerOptions): Broker {
           controller.abort();
         }
         if (answer === 'timeout') return deny('timeout', 'prompt');
+        // The user has answered again: remembered answers cover this capability once more.
+        if (answer.kind === 'allow-once' || answer.kind === 'allow-always')
+          suspended.delete(suspensionKey(manifest.id, req.capability));
         switch (answer.kind) {
           case 'allow-once':
             return { allow: true, via: 'prompt' };
@@ -201,7 +216,8 @@ export function createBroker(options: BrokerOptions): Broker {
           return deny('undeclared', 'manifest');
         }
         if (verdict === 'allow') return { allow: true, via: 'policy' };
-        if (grant) return grant.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
+        if (grant && !(grant.effect === 'allow' && reasking(req.capability)))
+          return grant.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
         const key = `${req.capability}\u0000${req.target}`;
         const shared = pending.get(key);
         if (shared) return shared;

@@ -103,6 +103,8 @@ const MERGE: { [K in keyof Policy]-?: Merge<Policy[K]> } = {
       WALL_LEVELS.indexOf(a.requireWall) <= WALL_LEVELS.indexOf(b.requireWall) ? a.requireWall : b.requireWall,
   }),
   // Reaching the local network by name is a widening: only what every layer that says lists.
+  // Behaviour baselines are an administrator's setting: the machine layer's, when it has one.
+  behaviour: (a, b, aGiven) => (aGiven ? a : b),
   network: (a, b, aGiven, bGiven) => ({
     allowLocal: intersectionOf((s: string) => s)(a.allowLocal, b.allowLocal, aGiven, bGiven),
   }),

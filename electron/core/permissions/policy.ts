@@ -29,6 +29,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { behaviourSettingsSchema } from '../behaviour/settings';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { BUDGET_KEYS, MAX_LIMITS, MIN_LIMITS, type BudgetKey } from '../../common/limits';
 import { WALL_LEVELS } from '../../common/wall';
@@ -82,6 +83,8 @@ export const PolicySchema = z.strictObject({
    * pattern naming the address literal or `localhost` can.
    */
   network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
+  /** Behaviour baselines: learning phase, thresholds and the response per severity (docs/behaviour.md). */
+  behaviour: behaviourSettingsSchema.optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

@@ -11,7 +11,7 @@ import { redactFields } from './redaction';
 export interface AuditRecord {
   time: number;
   ext: string;
-  kind: 'decision' | 'operation' | 'violation' | 'lifecycle';
+  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly';
   capability?: string;
   target?: string;
   decision?: 'allow' | 'deny';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
 import type { CommandResult } from '../../common/command-result';
-import { MAX_CLOCK_ADVANCE_MS } from '../../common/protocol';
+import { MAX_CLOCK_ADVANCE_MS, type Capability } from '../../common/protocol';
 import { BUDGET_KEYS, DEFAULT_LIMITS, type BudgetKey } from '../../common/limits';
 import { silentLogger } from '../platform/logger';
 import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
@@ -43,6 +43,13 @@ export type {
   SupervisorEvent,
   SupervisorOptions,
 } from './types';
+
+/** The broker capability a behaviour finding is about (private data and storage have none). */
+function brokerCapability(cap: string | undefined): Capability | undefined {
+  if (cap === 'net' || cap === 'fs.read' || cap === 'fs.write' || cap === 'notifications') return cap;
+  if (cap === 'secrets.get') return 'secrets';
+  return undefined;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,6 +109,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setState(e, 'quarantined', reason);
       const id = e.ext.manifest.id;
       if (e.proc) e.proc.kill(`${id} is quarantined (${reason}); ${releaseHint(id)}`, 'EPERM', { logged: true });
+    },
+  });
+  // Behaviour baselines: commands and resource samples feed the profile; a contained deviation
+  // stops and quarantines at once (reported through the same events as any quarantine), and
+  // the host is told so it can roll an update back; "re-ask" suspends remembered answers.
+  const behaviour = services.behaviour;
+  const unsampleBehaviour = behaviour
+    ? metrics.subscribe((id, s) => {
+        if (s.sampled && s.state === 'running') behaviour.sample(id, s.cpuPercent, s.rssBytes);
+      })
+    : () => {};
+  behaviour?.attach({
+    contain(id, finding) {
+      const e = entries.get(id);
+      if (!e) return;
+      const reason = `unusual behaviour: ${finding.why}`;
+      strikes.quarantine(id, reason);
+      services.audit?.write({ ext: id, kind: 'lifecycle', detail: `quarantined: ${reason}` });
+      logger.warn(`quarantined: ${reason}; \`warden release ${id}\` lets it run again`, { ext: id });
+      clearTimeout(e.restartTimer);
+      setState(e, 'quarantined', reason);
+      emit({ type: 'quarantine', id, reason });
+      if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
+      options.onContained?.(id, finding);
+    },
+    reask(id, finding) {
+      const cap = brokerCapability(finding.capability);
+      if (cap) services.broker.suspendRemembered(id, cap);
     },
   });
   const sampler = createUsageSampler({
@@ -196,6 +231,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     // A running process takes the call in this turn (no await), so the in-flight count is
     // current for the next call of a burst and the refusal above can apply to it.
     const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
+    behaviour?.command(e.ext.manifest, command);
     const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
     return proc.invoke(command, copy.value as DataValue, {
       timeoutMs,
@@ -331,6 +367,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     metrics,
     close() {
       sampler.close();
+      unsampleBehaviour();
+      behaviour?.flush();
     },
   };
 }

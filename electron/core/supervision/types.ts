@@ -1,5 +1,6 @@
 /** The supervisor's public types, and the per-extension record its parts share. */
 import type { WallStatus } from '../../common/wall';
+import type { Finding } from '../behaviour/types';
 import type { CommandResult } from '../../common/command-result';
 import type { Launcher } from '../process/launcher';
 import type { Logger } from '../platform/logger';
@@ -45,6 +46,8 @@ export interface RestartPolicy {
 }
 
 export interface SupervisorOptions {
+  /** A behaviour deviation was contained (stopped + quarantined): the host may roll an update back. */
+  onContained?(id: string, finding: Finding): void;
   launcher: Launcher;
   dataDir: string;
   logger?: Logger;

@@ -8,6 +8,7 @@ import { validateCommand } from './validate';
 import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
 import { topCommand } from './top';
 import { devCommand } from './dev';
+import { anomaliesCommand } from './anomalies';
 import { serveCommand } from './serve';
 import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
   ['top', topCommand],
   ['dev', devCommand],
+  ['anomalies', anomaliesCommand],
   ['serve', serveCommand],
   ...PACKAGE_COMMANDS,
 ]);

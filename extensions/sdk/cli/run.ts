@@ -75,10 +75,28 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     bootstrapPath: ctx.bootstrapPath,
     codeCacheDir: path.join(dataDir, 'cache', 'v8'),
   });
+  // A behaviour deviation contained during this run of an installed extension rolls its update
+  // back (to the last version whose profile it matched) before the CLI exits.
+  let containment: Promise<void> | undefined;
+  const onContained = (id: string, finding: { why: string; rollbackTo?: string; version: string }) => {
+    ctx.stderr(`warden: ${id} stopped and quarantined: unusual behaviour: ${finding.why}\n`);
+    if (!finding.rollbackTo || ext.unsigned) return;
+    containment = createPackageRegistry(dataDir, { audit: services.audit })
+      .rollback(id, {
+        to: finding.rollbackTo,
+        reason: `unusual behaviour: ${finding.why}`,
+        onlyIfActive: finding.version,
+      })
+      .then(
+        (r) =>
+          ctx.stderr(`warden: ${id} rolled back ${r.from} → ${r.to}; \`warden release ${id}\` lets it run again\n`),
+        (err: unknown) => ctx.stderr(`warden: ${id} could not be rolled back: ${(err as Error).message}\n`),
+      );
+  };
   // Never silent about what confines the process (docs/os-wall.md).
   const wall = launcher.wall ?? wallStatus('none');
   if (values.verbose) ctx.stderr(`warden: walls: ${wall.label}${wall.detail ? ` (${wall.detail})` : ''}\n`);
-  const supervisor = createSupervisor({ services, launcher, dataDir, logger: createLogger(printLog) });
+  const supervisor = createSupervisor({ services, launcher, dataDir, logger: createLogger(printLog), onContained });
   supervisor.add(ext);
   // An installed update that crashes or fails to activate goes back to the version before it
   // (counted across runs in state.json); the command then runs once more, on that version.
@@ -140,6 +158,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     watcher?.stop();
     await supervisor.stopAll();
     services.closeInput();
+    supervisor.close();
+    await containment;
+    services.behaviour?.close();
   }
 }
 

@@ -269,6 +269,9 @@ Commands:
         blocklists is stopped at once and shown with the reason (roll it back or uninstall it).
   quarantine [list]      Show quarantined extensions (too many kills or violations).
   release <extension-id> Let a quarantined extension run again.
+  anomalies [list|accept <id>|incident <id>|profile <extension-id>] [--extension <id>] [--all] [--json]
+        What behaviour baselines noticed (findings), marking one expected, the timeline around one
+        (Markdown, or --json), and what was learnt of an extension.
   build <extension-dir> [--entry <file>]
         Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
   validate <extension-dir> [--json]
