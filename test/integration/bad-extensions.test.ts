@@ -258,10 +258,10 @@ describe('commands that fail (exit 1)', () => {
     expect(r.code).toBe(1);
     // The host also logs the crash as a warning; the last line is the verdict.
     const last = r.stderr.trimEnd().split('\n').at(-1);
-    expect(last).toMatch(/^warden: run failed: EINTERNAL: the extension (ran out of memory|process exited)/);
+    expect(last).toMatch(/^warden: run failed: EQUOTA: the extension (ran out of memory|process exited)/);
     expectCleanFailure(r, dir);
     const json = jsonFailure(await run(dir, 'run', '--json'));
-    expect(json.error.code).toBe('EINTERNAL');
+    expect(json.error.code).toBe('EQUOTA'); // heap OOM is a memory quota (issue 12 item 2)
   });
 
   it('reports a result that is not a valid result shape', async () => {

@@ -28,7 +28,7 @@ describe('versions', () => {
     });
     const r = await runCli(['run', dir, 'api', '--json', '--data-dir', path.join(work, 'home')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({
+    expect(JSON.parse(r.stdout)).toMatchObject({
       ok: true,
       result: { type: 'json', value: { api: WARDEN_API_VERSION, id: 'acme.version', frozen: true } },
     });

@@ -111,7 +111,7 @@ describe('publisher rules reach signed installs', () => {
     home = tempDir('warden-policy-home-');
     expect((await cli('install', shady)).code).toBe(0);
     const ok = await runRead('shady.reader');
-    expect(JSON.parse(ok.stdout), ok.stderr).toEqual({ ok: true, result: { type: 'text', text: 'hello' } });
+    expect(JSON.parse(ok.stdout), ok.stderr).toMatchObject({ ok: true, result: { type: 'text', text: 'hello' } });
 
     setPolicy({ version: 1, forbid: [{ capability: 'fs.read', publishers: ['shady'] }] });
     const byName = await runRead('shady.reader');

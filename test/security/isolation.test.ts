@@ -96,7 +96,9 @@ describe('one extension misbehaving', () => {
     // A launcher that reports the exit before the child's stderr is drained (Node's 'exit' event)
     // can show V8's out-of-memory abort as a bare SIGABRT; a resident-memory watchdog, where the
     // host has one, may get there first ("memory: …").
-    expect(exit?.reason).toMatch(/ran out of memory \(heap limit 32 MB\)|^memory: |signal SIGABRT/);
+    expect(exit?.reason).toMatch(
+      /ran out of memory \((heap limit|its JavaScript heap reached its limit of) 32 MB\)|^memory: |signal SIGABRT/,
+    );
     // Either way the cause is on record in the host log: V8's own fatal line, or the watchdog's.
     await vi.waitFor(
       () =>

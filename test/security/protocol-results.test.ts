@@ -28,8 +28,10 @@ afterAll(async () => {
 });
 
 async function addHostile(behaviour: string): Promise<string> {
+  // Beside the entry: under the OS wall a child reads nothing outside its bundle's folder.
   const entry = path.join(entries, `${behaviour}.cjs`);
-  fs.writeFileSync(entry, `require(${JSON.stringify(HOSTILE_CHILD)}).run(${JSON.stringify(behaviour)});\n`);
+  fs.copyFileSync(HOSTILE_CHILD, path.join(entries, 'hostile-child.cjs'));
+  fs.writeFileSync(entry, `require('./hostile-child.cjs').run(${JSON.stringify(behaviour)});\n`);
   const id = `hostile.${behaviour}`;
   routes.set(id, createForkLauncher({ bootstrapPath: entry }));
   await host.add({ id, source: '/* never evaluated */' });

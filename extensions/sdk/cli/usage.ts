@@ -25,6 +25,7 @@ const PERMISSION_HELP = `Permission answers (no terminal: everything not allowed
   --deny <cap>=<target>    answer matching prompts "deny" (repeatable)
   --deny-all               deny every prompt
   --prompt                 ask in the terminal (the default when stdin is a terminal)
+  --prompt-timeout <s>     deny a prompt nobody answers within this many seconds (default 60)
   --pick <path>            answer host.fs.pickFile/pickDirectory with this path (repeatable, in order)
   --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   Capabilities: fs.read, fs.write, net, secrets, notifications.`;
@@ -138,6 +139,7 @@ Options:
   --examples               load the bundled example extensions (unsigned developer folders)
   --dev <folder>           load an extension folder unsigned, in developer mode (repeatable)
   --catalog <dir|url>      the catalog the panel's Install searches
+  --catalog-refresh <s>    re-read the catalog (and its blocklist) this often (default 900)
   --policy <file>          the administrator policy (default: <data-dir>/policy.json)
   --prompt-timeout <ms>    deny a permission prompt nobody answers within this time
   --open                   open the address in the desktop's browser
@@ -175,6 +177,9 @@ Options:
   --dev, --unsigned        install a folder as an unsigned developer copy
   --catalog <dir-or-url>   install <catalog-id> from this catalog
   --trust-catalog-key <key>  trust this catalog key (base64 or a .pub file; repeatable)
+  --accept-new-key         accept a publisher key other than the one pinned for this id (a different
+                           signer: only when you know the publisher changed its key)
+  --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   --json                   print the outcome as JSON
 ${DATA_DIR_HELP}`,
   update: `Usage: warden update <id> <file.wext> [--approve]
@@ -186,6 +191,7 @@ Options:
   --approve                accept wider permissions now
   --catalog <dir-or-url>   update from this catalog
   --trust-catalog-key <key>  trust this catalog key (repeatable)
+  --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   --json                   print the outcome as JSON
 ${DATA_DIR_HELP}`,
   approve: `Usage: warden approve <id>
@@ -213,6 +219,7 @@ Installed extensions: version, state, unsigned/blocked flags, kept versions.
 
 Options:
   --json                   print the list as JSON
+  --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
 ${DATA_DIR_HELP}`,
   catalog: `Usage: warden catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
          [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
