@@ -10,7 +10,7 @@ import { ChildMessageSchema, type ChildMessage } from '../../common/protocol';
 import { normalizeCommandResult, type CommandResult } from '../../common/command-result';
 import { WardenError, type ErrorCode } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
-import type { ChannelViolation, ExitInfo, ExtensionChild } from './launcher';
+import type { ExitInfo, ExtensionChild } from './launcher';
 import type { Logger } from '../platform/logger';
 import { createGovernor, type Governor } from '../governance/governor';
 import { createTokenBucket } from '../governance/token-bucket';
@@ -30,18 +30,9 @@ export {
   type ProcessTimeouts,
 } from './process-types';
 
-const MAX_PENDING_INVOKES = 256;
+import { cheapError, crashReason, describeViolation } from './process-errors';
 
-/** A refusal without a captured stack (stack capture dominates when thousands are refused). */
-function cheapError(code: ErrorCode, message: string): WardenError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new WardenError(code, message);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
+const MAX_PENDING_INVOKES = 256;
 
 interface PendingInvoke {
   resolve(r: CommandResult): void;
@@ -431,14 +422,6 @@ export class ExtensionProcess {
   }
 
   #crashReason(info: ExitInfo): string {
-    if (this.#outOfMemory) {
-      return `ran out of memory (its JavaScript heap reached its limit of ${this.#o.memoryMb} MB)`;
-    }
-    if (info.signal === 'ESPAWN') return 'process could not be started';
-    return `process exited unexpectedly (${info.signal ? `signal ${info.signal}` : `code ${info.code}`})`;
+    return crashReason(info, this.#outOfMemory, this.#o.memoryMb);
   }
-}
-
-function describeViolation(v: ChannelViolation): string {
-  return v.kind === 'oversize' ? `oversized frame (${v.bytes} bytes)` : 'undecodable frame';
 }
