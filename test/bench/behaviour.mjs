@@ -25,7 +25,7 @@ export async function benchBehaviour({ core, log = () => {} }) {
   const engine = createBehaviourEngine({ settings });
   const ext = 'bench.reader';
   const hosts = ['https://api.example.com/v1/items', 'https://cdn.example.com/a.js', 'https://api.other.org/q'];
-  const files = Array.from({ length: 40 }, (_, i) => `~/Documents/${i % 2 ? 'work' : 'notes'}/f${i}.md`);
+  const files = Array.from({ length: 40 }, (_, i) => `~/Documents/${i % 2 ? 'projects' : 'notes'}/f${i}.md`);
   const t0 = Date.UTC(2026, 0, 5);
   let t = t0;
   const eventAt = (i) => {

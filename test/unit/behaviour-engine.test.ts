@@ -42,7 +42,7 @@ function learnt(engine: BehaviourEngine, version = '1.0.0'): number {
           ext: EXT,
           version,
           cap: 'fs.read',
-          target: '~/Documents/work/a.md',
+          target: '~/Documents/projects/a.md',
           root: '~/Documents',
           bytesIn: 500,
         });
@@ -127,7 +127,7 @@ describe('behaviour engine', () => {
           ext: EXT,
           version: '1.0.0',
           cap: 'fs.read',
-          target: '~/Documents/work/a.md',
+          target: '~/Documents/projects/a.md',
           root: '~/Documents',
         }),
       );
@@ -142,7 +142,7 @@ describe('behaviour engine', () => {
       ext: EXT,
       version: '1.0.0',
       cap: 'fs.read',
-      target: '~/Documents/work/a.md',
+      target: '~/Documents/projects/a.md',
     });
     expect(again.filter((f) => f.rule === 'rate')).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe('behaviour engine', () => {
     const found = [];
     for (let i = 0; i < 100; i++)
       found.push(
-        ...e.event({ t: t + i * 500, ext: EXT, version: '1.0.0', cap: 'fs.read', target: '~/Documents/work/a.md' }),
+        ...e.event({ t: t + i * 500, ext: EXT, version: '1.0.0', cap: 'fs.read', target: '~/Documents/projects/a.md' }),
       );
     expect(found.filter((f) => f.rule === 'rate')).toEqual([]);
   });
@@ -162,7 +162,14 @@ describe('behaviour engine', () => {
     const e = createBehaviourEngine({ settings: quick });
     const t = learnt(e);
     expect(
-      e.event({ t, ext: EXT, version: '1.0.0', cap: 'fs.read', target: '~/Documents/work/b.md', root: '~/Documents' }),
+      e.event({
+        t,
+        ext: EXT,
+        version: '1.0.0',
+        cap: 'fs.read',
+        target: '~/Documents/projects/b.md',
+        root: '~/Documents',
+      }),
     ).toEqual([]);
     const [f] = e.event({
       t,

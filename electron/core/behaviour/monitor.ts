@@ -111,9 +111,14 @@ export function createBehaviourMonitor(o: {
     const added = declaredPatterns(m).filter((x) => p.patterns && !before.has(`${x.capability} ${x.pattern}`));
     engine.noteUpdate(m.id, m.version, approvedTerms(added), now());
   };
+  // The declared patterns change only with the version: recorded once per version, not per call.
+  const remembered = new Map<string, string>();
   const remember = (m: Manifest) => {
+    if (remembered.get(m.id) === m.version) return;
     const p = engine.profile(m.id);
-    if (p && p.version === m.version) p.patterns = declaredPatterns(m).map((x) => `${x.capability} ${x.pattern}`);
+    if (!p || p.version !== m.version) return;
+    p.patterns = declaredPatterns(m).map((x) => `${x.capability} ${x.pattern}`);
+    remembered.set(m.id, m.version);
   };
 
   return {

@@ -30,7 +30,7 @@ const split = (p: string): string[] => p.split(/[\\/]+/).filter((s) => s.length 
 
 /**
  * The prefix of `target` at most `depth` segments below `root` (the grant's fixed part). Without a
- * root, the path's first `depth + 2` segments (`~/Documents/work` for depth 1 under a home path).
+ * root, the path's first `depth + 2` segments (`~/Documents/projects` for depth 1 under a home path).
  * The last segment is dropped when it is the target itself, so one folder's files share a prefix.
  */
 export function pathPrefix(target: string, root: string | undefined, depth: number): string {

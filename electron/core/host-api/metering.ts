@@ -115,27 +115,22 @@ export function createMetering(deps: HostApiDeps): Metering {
     },
     async audited(method, target, run, bytes) {
       const start = Date.now();
+      // One record whatever the outcome: bytes when it succeeded, the error code when it did not.
+      const record = (outcome: { bytes?: number; detail?: string }) =>
+        deps.audit?.write({
+          ext: extId,
+          kind: 'operation',
+          method,
+          target,
+          durationMs: Date.now() - start,
+          ...outcome,
+        });
       try {
         const result = await run();
-        deps.audit?.write({
-          ext: extId,
-          kind: 'operation',
-          method,
-          target,
-          durationMs: Date.now() - start,
-          ...(bytes ? { bytes: bytes(result) } : {}),
-        });
+        record(bytes ? { bytes: bytes(result) } : {});
         return result;
       } catch (err) {
-        const code = err instanceof WardenError ? err.code : 'EINTERNAL';
-        deps.audit?.write({
-          ext: extId,
-          kind: 'operation',
-          method,
-          target,
-          durationMs: Date.now() - start,
-          detail: code,
-        });
+        record({ detail: err instanceof WardenError ? err.code : 'EINTERNAL' });
         throw err;
       }
     },
