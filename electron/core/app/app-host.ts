@@ -93,6 +93,15 @@ export function createAppHost(options: AppHostOptions): AppHost {
     timeoutMs,
     onOpen: (p) => emit('prompts.opened', p),
     onClose: (promptId, answer) => emit('prompts.closed', { promptId, answer }),
+    // Clicking Allow on a prompt whose command has ended performs nothing; the log says so.
+    onLate: (request, answer, closedAs) =>
+      services.audit?.write({
+        ext: request.extensionId,
+        kind: 'decision',
+        capability: request.capability,
+        target: request.canonicalTarget,
+        detail: `late answer (${answer.kind}) to a prompt already ${closedAs === 'withdrawn' ? 'withdrawn' : 'timed out'}: nothing done`,
+      }),
   });
   const policyFile = options.policyFile ?? servicePaths(options.dataDir).policy;
   let policy: Policy;

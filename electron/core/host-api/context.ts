@@ -9,6 +9,7 @@ import type { DataValue } from '../../common/data-value';
 import { DEFAULT_LIMITS } from '../../common/limits';
 import { createPrivateData, type PrivateData } from '../private-data/private-data';
 import { observeAuthorizer, type ExtensionAuthorizer } from '../permissions/broker';
+import type { PromptHolds } from '../permissions/types';
 import type { AuditLog } from '../platform/audit-log';
 import type { SecretStore } from '../platform/secret-store';
 import type { Notifier } from '../platform/notifier';
@@ -55,16 +56,21 @@ export interface ExtensionContextOptions {
   budgets: Budgets;
   /** A request outside the manifest (refused and audited by the broker already). */
   onViolation(detail: string): void;
+  /** The extension's running calls, whose clocks a prompt holds (supervision/call-clocks.ts). */
+  calls?: PromptHolds;
 }
 
 export function createExtensionContext(o: ExtensionContextOptions): ExtensionContext {
   const { manifest, services } = o;
   const data = createPrivateData(o.dataDir, manifest.id, manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
   const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
-  const authorizer = observeAuthorizer(services.broker.forExtension({ manifest, publisherKey: o.publisherKey }), {
-    counts: usage,
-    onViolation: o.onViolation,
-  });
+  const authorizer = observeAuthorizer(
+    services.broker.forExtension({ manifest, publisherKey: o.publisherKey }, o.calls),
+    {
+      counts: usage,
+      onViolation: o.onViolation,
+    },
+  );
   return {
     manifest,
     data,

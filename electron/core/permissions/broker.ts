@@ -8,6 +8,10 @@
  *   5. otherwise ask the user        → one prompt at a time per extension, identical pending
  *                                      requests share one prompt, no answer in time → deny
  *
+ * While a request waits for the user, the clocks of the calls it is for stand still; once those
+ * calls have all ended the prompt is withdrawn (denied, audited "withdrawn"): an answer given
+ * afterwards performs nothing.
+ *
  * Deny by default: any exception anywhere in here is a denial. Every decision is audited.
  */
 import os from 'node:os';
@@ -17,11 +21,11 @@ import type { Manifest } from '../../common/manifest';
 import type { Capability } from '../../common/protocol';
 import type { DenyReason } from '../../common/errors';
 import type { AuditLog } from '../platform/audit-log';
-import type { GrantStore, Scope } from './grants';
+import type { Grant, GrantStore, Scope } from './grants';
 import { policyVerdict, type Policy } from './policy';
 import { targetMatches } from './patterns';
 import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
-import type { Authorizer, Decision, PermissionRequest } from './types';
+import type { Authorizer, Decision, PermissionRequest, PromptHolds } from './types';
 
 export interface BrokerOptions {
   grants: GrantStore;
@@ -54,7 +58,8 @@ export interface ExtensionAuthorizer extends Authorizer {
 }
 
 export interface Broker {
-  forExtension(identity: ExtensionIdentity): ExtensionAuthorizer;
+  /** `calls`: the extension's running calls, held while a prompt is open (none: never held). */
+  forExtension(identity: ExtensionIdentity, calls?: PromptHolds): ExtensionAuthorizer;
   /**
    * Remembered "always allow" answers of one extension for one capability stop covering it until
    * the user answers a prompt again (a behaviour deviation's "re-ask" response). Policy and
@@ -77,6 +82,18 @@ export function declaredPatterns(manifest: Manifest, capability: Capability): st
   }
 }
 
+/** Why an allowance was given, when the decision does not say more. */
+const ALLOW_REASON: Record<Extract<Decision, { allow: true }>['via'], string> = {
+  policy: 'allowed by the policy',
+  grant: 'granted',
+  prompt: 'allowed by the user',
+};
+
+/** How the prompt ended without an answer: its own timeout, or the calls it was for ended. */
+type PromptEnd = 'timeout' | 'withdrawn';
+
+const scopeText = (scope: Scope) => (scope.kind === 'tree' ? `${scope.value.replace(/\/+$/, '')}/**` : scope.value);
+
 /** What "this folder" means for an fs request: a folder itself, or the folder holding a file. */
 const folderOf = (req: PermissionRequest): string => (req.kind === 'directory' ? req.target : path.dirname(req.target));
 
@@ -92,7 +109,7 @@ export function createBroker(options: BrokerOptions): Broker {
     suspendRemembered(extensionId, capability) {
       suspended.add(suspensionKey(extensionId, capability));
     },
-    forExtension({ manifest, publisherKey }) {
+    forExtension({ manifest, publisherKey }, calls) {
       // Grants bind to the publisher key once there is one; policy rules see name and key.
       const ext = { extensionId: manifest.id, publisher: publisherKey ?? manifest.publisher };
       const who = { extensionId: manifest.id, publisher: manifest.publisher, fingerprint: publisherKey };
@@ -109,7 +126,7 @@ export function createBroker(options: BrokerOptions): Broker {
           capability: req.capability,
           target: req.target,
           decision: d.allow ? 'allow' : 'deny',
-          ...(d.allow ? {} : { reason: d.reason }),
+          reason: d.why ?? (d.allow ? ALLOW_REASON[d.via] : d.reason),
           via: d.via,
         });
         return d;
@@ -119,13 +136,27 @@ export function createBroker(options: BrokerOptions): Broker {
         reason,
         via,
       });
+      const withdrawn = (): Decision => ({ allow: false, reason: 'denied', via: 'prompt', why: 'withdrawn' });
+      /** A request sharing another's prompt holds its own calls' clocks while it waits. */
+      const held = async (shared: Promise<Decision>): Promise<Decision> => {
+        const hold = calls?.hold();
+        try {
+          return await shared;
+        } finally {
+          hold?.release();
+        }
+      };
 
       const reasking = (capability: Capability) => suspended.has(suspensionKey(manifest.id, capability));
-      const stored = (req: PermissionRequest): Decision | undefined => {
-        const g = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
-        if (!g || (g.effect === 'allow' && reasking(req.capability))) return undefined;
-        return g.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
+      /** A stored answer's decision, or undefined when there is none (or it is being re-asked). */
+      const fromGrant = (g: Grant | undefined, capability: Capability): Decision | undefined => {
+        if (!g || (g.effect === 'allow' && reasking(capability))) return undefined;
+        return g.effect === 'allow'
+          ? { allow: true, via: 'grant', why: `declared; granted always (${scopeText(g.scope)})` }
+          : deny('denied', 'grant');
       };
+      const stored = (req: PermissionRequest): Decision | undefined =>
+        fromGrant(options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target), req.capability);
 
       const scopeFor = (req: PermissionRequest, which: AllowScope, declared: string): Scope => {
         if (which === 'declared') return { kind: 'pattern', value: declared };
@@ -139,13 +170,17 @@ export function createBroker(options: BrokerOptions): Broker {
       const display = (capability: Capability, target: string) =>
         redact(capability === 'fs.read' || capability === 'fs.write' ? homeRelative(target, home) : target);
 
-      const ask = async (req: PermissionRequest, declared: string): Promise<Decision> => {
+      const ask = async (req: PermissionRequest, declared: string, ended?: AbortSignal): Promise<Decision> => {
+        if (ended?.aborted) return withdrawn();
         // An answer to an earlier prompt ("always allow this folder") may already cover this one.
         const again = stored(req);
         if (again) return again;
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
-        let answer: PromptAnswer | 'timeout';
+        const timer = setTimeout(() => controller.abort('timeout' satisfies PromptEnd), timeoutMs);
+        const onEnded = () => controller.abort('withdrawn' satisfies PromptEnd);
+        ended?.addEventListener('abort', onEnded, { once: true });
+        let answer: PromptAnswer | PromptEnd;
+        let end: PromptEnd | undefined;
         try {
           const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
           const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req) : req.target;
@@ -170,27 +205,31 @@ export function createBroker(options: BrokerOptions): Broker {
               },
               controller.signal,
             ),
-            new Promise<'timeout'>((resolve) => controller.signal.addEventListener('abort', () => resolve('timeout'))),
+            new Promise<PromptEnd>((resolve) =>
+              controller.signal.addEventListener('abort', () => resolve(controller.signal.reason as PromptEnd)),
+            ),
           ]);
+          // A prompter may settle (deny) as the abort reaches it: the abort's reason is what happened.
+          end = controller.signal.aborted ? (controller.signal.reason as PromptEnd) : undefined;
         } finally {
           clearTimeout(timer);
-          controller.abort();
+          ended?.removeEventListener('abort', onEnded);
+          controller.abort('timeout' satisfies PromptEnd);
         }
-        if (answer === 'timeout') return deny('timeout', 'prompt');
+        // The call ended while the user read: whatever they answer now performs nothing.
+        if (end === 'withdrawn' || answer === 'withdrawn' || ended?.aborted) return withdrawn();
+        if (end === 'timeout' || answer === 'timeout') return deny('timeout', 'prompt');
         // The user has answered again: remembered answers cover this capability once more.
         if (answer.kind === 'allow-once' || answer.kind === 'allow-always')
           suspended.delete(suspensionKey(manifest.id, req.capability));
         switch (answer.kind) {
           case 'allow-once':
-            return { allow: true, via: 'prompt' };
-          case 'allow-always':
-            await options.grants.add({
-              ...ext,
-              capability: req.capability,
-              effect: 'allow',
-              scope: scopeFor(req, answer.scope, declared),
-            });
-            return { allow: true, via: 'prompt' };
+            return { allow: true, via: 'prompt', why: 'declared; allowed once by the user' };
+          case 'allow-always': {
+            const scope = scopeFor(req, answer.scope, declared);
+            await options.grants.add({ ...ext, capability: req.capability, effect: 'allow', scope });
+            return { allow: true, via: 'prompt', why: `declared; allowed always by the user (${scopeText(scope)})` };
+          }
           case 'deny-always':
             await options.grants.add({
               ...ext,
@@ -209,25 +248,28 @@ export function createBroker(options: BrokerOptions): Broker {
         if (verdict === 'forbid') return deny('policy', 'policy');
         // One lookup serves both the picker check and the stored answer.
         const grant = options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target);
-        if (grant?.picked && grant.effect === 'allow') return { allow: true, via: 'grant' };
+        if (grant?.picked && grant.effect === 'allow') return { allow: true, via: 'grant', why: 'picked by the user' };
         const declared = declaredMatch(req.capability, req.target);
         if (declared === undefined) {
           options.onViolation?.(manifest.id, `${req.capability} ${req.target} is not declared`);
           return deny('undeclared', 'manifest');
         }
-        if (verdict === 'allow') return { allow: true, via: 'policy' };
-        if (grant && !(grant.effect === 'allow' && reasking(req.capability)))
-          return grant.effect === 'allow' ? { allow: true, via: 'grant' } : deny('denied', 'grant');
+        if (verdict === 'allow') return { allow: true, via: 'policy', why: 'declared; allowed by the policy' };
+        const remembered = fromGrant(grant, req.capability);
+        if (remembered) return remembered;
         const key = `${req.capability}\u0000${req.target}`;
         const shared = pending.get(key);
-        if (shared) return shared;
+        if (shared) return held(shared);
         if (pending.size >= maxQueued) return deny('denied', 'prompt');
-        const run = queue.then(() => ask(req, declared));
+        // Waiting in line for the prompt is waiting for the user too: the hold starts here.
+        const hold = calls?.hold();
+        const run = queue.then(() => ask(req, declared, hold?.ended));
         queue = run.catch(() => {});
         pending.set(key, run);
         try {
           return await run;
         } finally {
+          hold?.release();
           pending.delete(key);
         }
       };

@@ -106,7 +106,9 @@ export function createLineSource(input: NodeJS.ReadableStream): LineSource {
       ended = true;
       for (const w of waiters.splice(0)) w(null);
       rl?.close();
-      // readline pauses the stream on close; a paused pipe no longer holds the process open.
+      // readline pauses the stream on close, but a pipe that was read from stays referenced and
+      // would keep the CLI alive after its command while the writer holds the pipe open.
+      (input as NodeJS.ReadableStream & { unref?(): void }).unref?.();
     },
   };
 }
@@ -119,7 +121,13 @@ export function createTerminalPrompter(lines: LineSource, output: NodeJS.Writabl
     const line = await lines.next(signal);
     if (line !== null) return answerFromKey(line);
     // Withdrawn on screen: no answer in time, the call it was for has ended, or input ended.
-    output.write(signal.aborted ? '\n  (prompt withdrawn: denied)\n' : '\n  (no more input: denied)\n');
+    output.write(
+      !signal.aborted
+        ? '\n  (no more input: denied)\n'
+        : signal.reason === 'withdrawn'
+          ? '\n  (prompt withdrawn: the command it was for has ended)\n'
+          : '\n  (no answer in time: denied)\n',
+    );
     return { kind: 'deny' };
   };
   return {

@@ -26,11 +26,25 @@ export interface PermissionRequest {
   kind?: 'file' | 'directory';
 }
 
+/** `why`: what the audit log records as the reason (an allowance names its grounds too). */
 export type Decision =
-  | { allow: true; via: 'policy' | 'grant' | 'prompt' }
-  | { allow: false; reason: DenyReason; via: 'policy' | 'grant' | 'prompt' | 'manifest' | 'error' };
+  | { allow: true; via: 'policy' | 'grant' | 'prompt'; why?: string }
+  | { allow: false; reason: DenyReason; via: 'policy' | 'grant' | 'prompt' | 'manifest' | 'error'; why?: string };
 
 /** Decides one extension's requests (the extension is bound when the authorizer is made). */
 export interface Authorizer {
   authorize(request: PermissionRequest): Promise<Decision>;
+}
+
+/** A prompt's hold on the calls it was asked for (supervision/call-clocks.ts). */
+export interface PromptHold {
+  /** Aborts once every call the prompt was for has ended: the prompt is then withdrawn. */
+  readonly ended: AbortSignal;
+  /** The prompt is closed: the calls' clocks run again. */
+  release(): void;
+}
+
+/** Taken when a request starts waiting for the user; stops the clocks of the calls it is for. */
+export interface PromptHolds {
+  hold(): PromptHold;
 }

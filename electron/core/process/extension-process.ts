@@ -180,13 +180,22 @@ export class ExtensionProcess {
     const id = this.#nextId++;
     this.#stats.commands++;
     return new Promise<CommandResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#abandon(
+                id,
+                new WardenError('ETIMEDOUT', `command "${command}" did not finish within ${options.timeoutMs} ms`),
+              );
+            }, options.timeoutMs);
+      const onAbort = () => {
+        const why: unknown = options.signal?.reason;
         this.#abandon(
           id,
-          new WardenError('ETIMEDOUT', `command "${command}" did not finish within ${options.timeoutMs} ms`),
+          why instanceof WardenError ? why : new WardenError('ECANCELED', `command "${command}" was cancelled`),
         );
-      }, options.timeoutMs);
-      const onAbort = () => this.#abandon(id, new WardenError('ECANCELED', `command "${command}" was cancelled`));
+      };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, {
         resolve,

@@ -76,7 +76,8 @@ export interface ProcessExit {
 }
 
 export interface InvokeOptions {
-  timeoutMs: number;
+  /** Absent: the caller bounds the call with `signal` (whose WardenError reason it rejects with). */
+  timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?(fraction: number | null, message?: string): void;
 }

@@ -23,6 +23,7 @@ import { resolveBudgets } from '../governance/token-bucket';
 import { activate } from './activation';
 import { createViolations } from './violations';
 import { createUsageSampler } from './usage-sampler';
+import { createCallClocks } from './call-clocks';
 import type {
   Entry,
   ExtensionState,
@@ -177,6 +178,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function onExit(e: Entry, proc: ExtensionProcess, expected: boolean, reason: string): void {
     if (e.proc !== proc) return;
+    // Prompts asked from outside any command (activation, a timer) go with the process.
+    e.calls.endAll();
     // Every exit is recorded with its reason: a stop asked for, a kill by the host, a crash.
     const killed = proc.killReason;
     services.audit?.write({
@@ -233,11 +236,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
     behaviour?.command(e.ext.manifest, command);
     const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
-    return proc.invoke(command, copy.value as DataValue, {
-      timeoutMs,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-    });
+    // The supervisor keeps the call's clock: it stands still while a prompt waits for the user.
+    const clock = e.calls.start(command, timeoutMs, opts.signal);
+    try {
+      return await proc.invoke(command, copy.value as DataValue, { signal: clock.signal, onProgress: opts.onProgress });
+    } finally {
+      clock.end();
+    }
   }
 
   function ensureStarted(e: Entry): Promise<ExtensionProcess> {
@@ -274,7 +279,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           ext: id,
         });
       // The context's violation callback refers to the entry it is part of (called later only).
+      const calls = createCallClocks();
       const context = createExtensionContext({
+        calls,
         manifest: ext.manifest,
         publisherKey: ext.publisherKey,
         dataDir: options.dataDir,
@@ -287,6 +294,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ext,
         context,
         handleCall: createHostApiHandler(context),
+        calls,
         state: 'idle',
         crashes: 0,
         restarts: 0,

@@ -11,6 +11,7 @@ import type { HostCallHandler } from '../process/extension-process';
 import type { ExtensionContext } from '../host-api/context';
 import type { ProcSampler } from '../governance/proc-stats';
 import type { QuarantineEntry, StrikeBook } from '../governance/strikes';
+import type { CallClocks } from './call-clocks';
 import type { MetricsStore } from '../governance/metrics';
 import type { BudgetKey } from '../../common/limits';
 import type { GovernorEvent, GovernorTiming } from '../governance/governor';
@@ -110,6 +111,8 @@ export interface Entry {
   ext: LoadedExtension;
   context: ExtensionContext;
   handleCall: HostCallHandler;
+  /** Its command calls' timeout clocks, held while a permission prompt waits for the user. */
+  calls: CallClocks;
   proc?: ExtensionProcess;
   starting?: Promise<ExtensionProcess>;
   state: ExtensionState;

@@ -49,7 +49,7 @@ Exit codes: 0 success, 1 the command failed, 2 bad usage or an invalid extension
 Options:
   --args <json>            the command's arguments as a JSON object
   --json                   print {"ok":true,"result":…} or {"ok":false,"error":…}
-  --timeout <ms>           fail the command after this many milliseconds
+  --timeout <ms>           fail the command after this many milliseconds (waiting for a prompt's answer not counted)
   --verbose                also print debug log lines and the guest stack of a failure
 ${DATA_DIR_HELP}
 ${PERMISSION_HELP}`,
