@@ -56,6 +56,8 @@ export interface ExtensionContextOptions {
   budgets: Budgets;
   /** A request outside the manifest (refused and audited by the broker already). */
   onViolation(detail: string): void;
+  /** An unsigned developer folder (its grants bind to the folder's real path too). */
+  devFolder?: string;
   /** The extension's running calls, whose clocks a prompt holds (supervision/call-clocks.ts). */
   calls?: PromptHolds;
 }
@@ -65,7 +67,7 @@ export function createExtensionContext(o: ExtensionContextOptions): ExtensionCon
   const data = createPrivateData(o.dataDir, manifest.id, manifest.limits.storageMb ?? DEFAULT_LIMITS.storageMb);
   const usage: HostUsage = { fsBytes: 0, netBytes: 0, denials: 0, prompts: 0 };
   const authorizer = observeAuthorizer(
-    services.broker.forExtension({ manifest, publisherKey: o.publisherKey }, o.calls),
+    services.broker.forExtension({ manifest, publisherKey: o.publisherKey, devFolder: o.devFolder }, o.calls),
     {
       counts: usage,
       onViolation: o.onViolation,

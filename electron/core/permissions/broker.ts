@@ -14,6 +14,8 @@
  *
  * Deny by default: any exception anywhere in here is a denial. Every decision is audited.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { homeRelative } from './display';
@@ -45,6 +47,25 @@ export interface ExtensionIdentity {
   manifest: Manifest;
   /** Publisher identity grants are bound to (the pinned key fingerprint once packages land). */
   publisherKey?: string;
+  /**
+   * An unsigned developer folder: its id is only what the folder says about itself, so grants bind
+   * to the folder's real path as well; another folder declaring the same id inherits nothing.
+   */
+  devFolder?: string;
+}
+
+/** Who stored answers belong to: the signing key, or the publisher name plus the dev folder. */
+export function grantHolder({ manifest, publisherKey, devFolder }: ExtensionIdentity): string {
+  if (publisherKey) return publisherKey;
+  if (devFolder === undefined) return manifest.publisher;
+  let real: string;
+  try {
+    real = fs.realpathSync(devFolder);
+  } catch {
+    real = path.resolve(devFolder);
+  }
+  const hash = crypto.createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return `${manifest.publisher.slice(0, 64)} (folder ${hash})`;
 }
 
 export type PermissionState = 'granted' | 'prompt' | 'denied';
@@ -109,9 +130,10 @@ export function createBroker(options: BrokerOptions): Broker {
     suspendRemembered(extensionId, capability) {
       suspended.add(suspensionKey(extensionId, capability));
     },
-    forExtension({ manifest, publisherKey }, calls) {
-      // Grants bind to the publisher key once there is one; policy rules see name and key.
-      const ext = { extensionId: manifest.id, publisher: publisherKey ?? manifest.publisher };
+    forExtension(identity, calls) {
+      const { manifest, publisherKey } = identity;
+      // Grants bind to the publisher key (or a dev folder's real path); policy rules see name and key.
+      const ext = { extensionId: manifest.id, publisher: grantHolder(identity) };
       const who = { extensionId: manifest.id, publisher: manifest.publisher, fingerprint: publisherKey };
       const pending = new Map<string, Promise<Decision>>();
       let queue: Promise<unknown> = Promise.resolve();

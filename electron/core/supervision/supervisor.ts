@@ -284,6 +284,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         calls,
         manifest: ext.manifest,
         publisherKey: ext.publisherKey,
+        // A folder run as it is (not an unsigned install, whose id the registry keeps).
+        ...(ext.unsigned && !ext.integrity ? { devFolder: ext.dir } : {}),
         dataDir: options.dataDir,
         services,
         budgets,
