@@ -138,7 +138,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const cap = brokerCapability(finding.capability);
       if (cap) services.broker.suspendRemembered(id, cap);
     },
+    throttle(id, finding) {
+      const e = entries.get(id);
+      if (!e || e.context.budget.throttled()) return;
+      throttleEntry(e, `unusual behaviour: ${finding.why}`);
+    },
+    lift(id) {
+      const e = entries.get(id);
+      // Another open finding with a throttle response keeps it in force.
+      if (!e || !e.context.budget.throttled() || behaviour.throttledBy(id)) return;
+      e.context.budget.throttle(undefined);
+      services.audit?.write({ ext: id, kind: 'lifecycle', detail: 'throttle lifted (deviation marked expected)' });
+      logger.info('throttle lifted: its budgets are back to what its manifest asks', { ext: id });
+    },
   });
+  /** Tighter budgets for every call, fs and net byte until the finding is accepted ("this is expected"). */
+  function throttleEntry(e: Entry, reason: string): void {
+    const id = e.ext.manifest.id;
+    const factor = behaviour?.settings.throttleFactor ?? 10;
+    e.context.budget.throttle(factor);
+    services.audit?.write({
+      ext: id,
+      kind: 'lifecycle',
+      detail: `throttled: budgets divided by ${factor} (${reason})`,
+    });
+    logger.warn(`throttled: its budgets are divided by ${factor} (${reason}); \`warden anomalies\` shows why`, {
+      ext: id,
+    });
+  }
   const sampler = createUsageSampler({
     metrics,
     strikes,
@@ -295,6 +322,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         stopping: false,
       };
       entries.set(id, e);
+      const held = behaviour?.throttledBy(id);
+      if (held) throttleEntry(e, `unusual behaviour: ${held.why}`);
       const q = strikes.quarantined(id);
       if (q) e.state = 'quarantined';
       else if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});
