@@ -42,7 +42,9 @@ await Promise.all([
     ...common,
     entryPoints: ['extensions/sdk/cli/entry.ts'],
     outfile: 'dist/cli/warden.cjs',
-    external: ['esbuild'],
+    // The CycloneDX library (warden build's SBOM) stays a runtime dependency like esbuild: its
+    // optional validators and XML writers are plug-ins it loads only when present.
+    external: ['esbuild', '@cyclonedx/cyclonedx-library'],
   }),
   build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
   // `warden/testing` (package.json "exports"): the test host extension authors import.
@@ -50,7 +52,7 @@ await Promise.all([
     ...common,
     entryPoints: ['extensions/sdk/testing/index.ts'],
     outfile: 'dist/testing/index.cjs',
-    external: ['esbuild'],
+    external: ['esbuild', '@cyclonedx/cyclonedx-library'],
   }),
 ]);
 

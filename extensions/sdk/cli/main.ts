@@ -11,6 +11,7 @@ import { devCommand } from './dev';
 import { anomaliesCommand } from './anomalies';
 import { serveCommand } from './serve';
 import { PACKAGE_COMMANDS } from './package-commands';
+import { advisoriesCommand } from './advisories';
 import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
 
 const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
@@ -28,6 +29,7 @@ const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise
   ['anomalies', anomaliesCommand],
   ['serve', serveCommand],
   ...PACKAGE_COMMANDS,
+  ['advisories', advisoriesCommand],
 ]);
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
