@@ -44,10 +44,16 @@ beforeAll(async () => {
     path.join(lodash, 'index.js'),
     'exports.chunk = (a, n) => { const o = []; for (let i = 0; i < a.length; i += n) o.push(a.slice(i, i + n)); return o; };\n',
   );
-  fs.writeFileSync(path.join(lodash, 'LICENSE'), 'Copyright OpenJS Foundation and other contributors\n\nMIT licence text.\n');
+  fs.writeFileSync(
+    path.join(lodash, 'LICENSE'),
+    'Copyright OpenJS Foundation and other contributors\n\nMIT licence text.\n',
+  );
   // Installed but never imported: it must not appear in the SBOM.
   const leftPad = path.join(ext, 'node_modules', 'left-pad');
-  fs.writeFileSync(path.join(leftPad, 'package.json'), JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }));
+  fs.writeFileSync(
+    path.join(leftPad, 'package.json'),
+    JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }),
+  );
   fs.writeFileSync(path.join(leftPad, 'index.js'), 'module.exports = (s) => s;\n');
   fs.writeFileSync(
     path.join(ext, 'src', 'extension.js'),
@@ -95,14 +101,21 @@ describe('warden build / pack / verify: the bill of materials', () => {
     expect(v.stdout).toContain('bundled packages (sbom.cdx.json):\n  lodash@4.17.15 (MIT)\n');
     const j = JSON.parse((await runCli(['verify', wext, '--json'])).stdout);
     expect(j.sbom.components).toEqual([
-      expect.objectContaining({ name: 'lodash', version: '4.17.15', licenses: ['MIT'], purl: 'pkg:npm/lodash@4.17.15' }),
+      expect.objectContaining({
+        name: 'lodash',
+        version: '4.17.15',
+        licenses: ['MIT'],
+        purl: 'pkg:npm/lodash@4.17.15',
+      }),
     ]);
     // Someone hides the old lodash by editing the SBOM after signing.
     const forged = rewrite(
       wext,
       (files) =>
         files.map((f) =>
-          f.path === 'sbom.cdx.json' ? { ...f, data: Buffer.from(f.data.toString().replaceAll('4.17.15', '4.17.21')) } : f,
+          f.path === 'sbom.cdx.json'
+            ? { ...f, data: Buffer.from(f.data.toString().replaceAll('4.17.15', '4.17.21')) }
+            : f,
         ),
       path.join(work, 'forged.wext'),
     );
@@ -166,7 +179,10 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
   it('warden advisories [--json] lists what is installed against the kept feed (offline)', async () => {
     const h = home('user');
     // The kept feed is trusted through config.json from now on (no flag).
-    fs.writeFileSync(path.join(h, 'config.json'), JSON.stringify({ advisoryKeys: [fs.readFileSync(`${feedKey}.pub`, 'utf8').trim()] }));
+    fs.writeFileSync(
+      path.join(h, 'config.json'),
+      JSON.stringify({ advisoryKeys: [fs.readFileSync(`${feedKey}.pub`, 'utf8').trim()] }),
+    );
     const r = await runCli(['advisories', '--json', '--data-dir', h]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -194,7 +210,16 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     const r = await runCli(['advisories', '--feed', bad, '--data-dir', h]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('warden: bad advisory feed signature: the feed was changed after signing\n');
-    const i = await runCli(['install', wext, '--data-dir', home('bad-feed-home'), '--feed', bad, '--trust-feed-key', `${feedKey}.pub`]);
+    const i = await runCli([
+      'install',
+      wext,
+      '--data-dir',
+      home('bad-feed-home'),
+      '--feed',
+      bad,
+      '--trust-feed-key',
+      `${feedKey}.pub`,
+    ]);
     expect(i.code).toBe(2);
     expect(i.stderr).toMatch(/bad advisory feed signature/);
     expect((await runCli(['list', '--data-dir', home('bad-feed-home')])).stdout).toBe('no extensions installed\n');
@@ -202,7 +227,9 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     expect(untrusted.code).toBe(2);
     expect(untrusted.stderr).toMatch(/no trusted advisory keys/);
     const older = path.join(work, 'older-feed.json');
-    expect((await runCli(['advisories', 'sign', OSV, '--key', feedKey, '--out', older, '--feed-version', '1'])).code).toBe(0);
+    expect(
+      (await runCli(['advisories', 'sign', OSV, '--key', feedKey, '--out', older, '--feed-version', '1'])).code,
+    ).toBe(0);
     const rb = await runCli(['advisories', '--feed', older, '--data-dir', h]);
     expect(rb.code).toBe(2);
     expect(rb.stderr).toMatch(/older than version 2 already seen \(rollback\)/);
@@ -231,7 +258,18 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     expect((await runCli(['list', '--data-dir', h])).stdout).toBe('no extensions installed\n');
     // "critical" refuses only critical: the same package installs with warnings.
     fs.writeFileSync(policy, JSON.stringify({ version: 1, advisories: { refuseAtOrAbove: 'critical' } }));
-    const ok = await runCli(['install', wext, '--data-dir', h, '--policy', policy, '--feed', feed, '--trust-feed-key', `${feedKey}.pub`]);
+    const ok = await runCli([
+      'install',
+      wext,
+      '--data-dir',
+      h,
+      '--policy',
+      policy,
+      '--feed',
+      feed,
+      '--trust-feed-key',
+      `${feedKey}.pub`,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain('GHSA-p6mc-m468-83gw');
   });

@@ -48,7 +48,10 @@ const OsvRecordSchema = z.looseObject({
   aliases: z.array(str(100)).max(100).optional(),
   summary: str(1000).optional(),
   details: str(100_000).optional(),
-  severity: z.array(z.looseObject({ type: str(40), score: str(200) })).max(10).optional(),
+  severity: z
+    .array(z.looseObject({ type: str(40), score: str(200) }))
+    .max(10)
+    .optional(),
   affected: z
     .array(
       z.looseObject({
@@ -94,7 +97,9 @@ export function parseOsvRecords(text: string): OsvRecord[] {
   const json = parseStrictJson(text);
   const parsed = z
     .union([z.array(OsvRecordSchema), OsvRecordSchema.transform((r) => [r])])
-    .safeParse(Array.isArray(json) || typeof json !== 'object' || json === null || !('records' in json) ? json : json.records);
+    .safeParse(
+      Array.isArray(json) || typeof json !== 'object' || json === null || !('records' in json) ? json : json.records,
+    );
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new PackageError(`not OSV records (${i ? `${i.path.join('.')}: ${i.message}` : '?'})`);
@@ -121,7 +126,10 @@ export function signAdvisoryFeed(
 }
 
 /** Parses and verifies feed bytes against the trusted keys and the clock (no state involved). */
-export function verifyAdvisoryFeed(bytes: Uint8Array, opts: { trustedKeys: string[]; now?: () => number }): AdvisoryFeed {
+export function verifyAdvisoryFeed(
+  bytes: Uint8Array,
+  opts: { trustedKeys: string[]; now?: () => number },
+): AdvisoryFeed {
   if (bytes.length > MAX_FEED_BYTES) throw new PackageError(`advisory feed is larger than ${MAX_FEED_BYTES} bytes`);
   let json: unknown;
   try {
@@ -244,8 +252,7 @@ export function matchAdvisories(
   components: readonly SbomComponent[],
   feed: AdvisoryFeed | OsvRecord[] | Map<string, OsvRecord[]>,
 ): AdvisoryFinding[] {
-  const index =
-    feed instanceof Map ? feed : indexAdvisories(Array.isArray(feed) ? feed : feed.signed.records);
+  const index = feed instanceof Map ? feed : indexAdvisories(Array.isArray(feed) ? feed : feed.signed.records);
   const out: AdvisoryFinding[] = [];
   for (const c of components) {
     const name = npmName(c);

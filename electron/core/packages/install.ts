@@ -184,7 +184,8 @@ export async function installPackage(
             ? `updated ${outcome.from} → ${pkg.version}`
             : `update ${pkg.version} staged: wider permissions await approval`,
       );
-      for (const f of advisories) audit(opts, pkg.id, `${pkg.version} bundles a package with an advisory: ${describeFinding(f)}`);
+      for (const f of advisories)
+        audit(opts, pkg.id, `${pkg.version} bundles a package with an advisory: ${describeFinding(f)}`);
       return { ...outcome, sbom, ...(advisories.length ? { advisories } : {}) };
     } finally {
       await fsp.rm(staging, { recursive: true, force: true });

@@ -25,15 +25,7 @@ import { writeTar, type TarFile } from './tar-write';
 import { LICENSES_FILE, parseSbom, SBOM_FILE } from './sbom';
 
 // The SBOM and third-party licence texts `warden build` writes ship too, signed like the rest.
-const OPTIONAL_FILES = [
-  'README.md',
-  'LICENSE',
-  'LICENSE.md',
-  'LICENSE.txt',
-  'CHANGELOG.md',
-  SBOM_FILE,
-  LICENSES_FILE,
-];
+const OPTIONAL_FILES = ['README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', SBOM_FILE, LICENSES_FILE];
 
 export interface PackResult {
   bytes: Buffer;

@@ -31,7 +31,10 @@ const ComponentSchema = z.object({
   version: z.string().max(256).optional(),
   purl: z.string().max(2048).optional(),
   licenses: z.array(LicenseChoiceSchema).max(50).optional(),
-  hashes: z.array(z.object({ alg: z.string().max(20), content: z.string().max(200) })).max(10).optional(),
+  hashes: z
+    .array(z.object({ alg: z.string().max(20), content: z.string().max(200) }))
+    .max(10)
+    .optional(),
 });
 
 const SbomSchema = z.object({

@@ -41,7 +41,10 @@ const signCommand = async (
   if (positionals.length !== 1) throw new CliError('advisories sign takes <osv-records.json> --key <file>');
   if (!values.key) throw new CliError('advisories sign needs --key <private-key-file>');
   const key = await guard(async () => readPrivateKey(path.resolve(values.key!)), true);
-  const records = await guard(async () => parseOsvRecords(fs.readFileSync(path.resolve(positionals[0]!), 'utf8')), true);
+  const records = await guard(
+    async () => parseOsvRecords(fs.readFileSync(path.resolve(positionals[0]!), 'utf8')),
+    true,
+  );
   const version = positiveInt(values['feed-version'], '--feed-version') ?? Math.floor(Date.now() / 1000);
   const expiresDays = positiveInt(values['expires-days'], '--expires-days');
   const out = path.resolve(values.out ?? 'advisories.json');
@@ -51,7 +54,12 @@ const signCommand = async (
 };
 
 export const advisoriesCommand: Command = async (argv, ctx) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: ADVISORIES_OPTIONS });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: ADVISORIES_OPTIONS,
+  });
   if (positionals[0] === 'sign') return signCommand(positionals.slice(1), values, ctx);
   if (positionals.length) throw new CliError('advisories takes no arguments (or: advisories sign <records.json>)');
   const dataDir = dataDirOf(values);
@@ -69,7 +77,11 @@ export const advisoriesCommand: Command = async (argv, ctx) => {
   if (fresh.length) {
     const log = createAuditLog({ file: servicePaths(dataDir).audit });
     for (const f of fresh) {
-      log.write({ ext: f.id, kind: 'lifecycle', detail: `${f.version} bundles a package with an advisory: ${describeFinding(f.finding)}` });
+      log.write({
+        ext: f.id,
+        kind: 'lifecycle',
+        detail: `${f.version} bundles a package with an advisory: ${describeFinding(f.finding)}`,
+      });
     }
   }
   const feed = loaded.feed
@@ -108,12 +120,17 @@ export const advisoriesCommand: Command = async (argv, ctx) => {
   if (scan.length === 0) lines.push('no extensions installed');
   for (const e of scan) {
     if (e.findings.length === 0) {
-      lines.push(`${e.id} ${e.version}: ${e.sbom.status === 'present' ? `${describeSbom(e.sbom)}, no known advisories` : describeSbom(e.sbom)}`);
+      lines.push(
+        `${e.id} ${e.version}: ${e.sbom.status === 'present' ? `${describeSbom(e.sbom)}, no known advisories` : describeSbom(e.sbom)}`,
+      );
       continue;
     }
     for (const f of e.findings) lines.push(`${e.id} ${e.version} bundles ${describeFinding(f)}`);
   }
-  if (feed) lines.push(`${total} advisor${total === 1 ? 'y' : 'ies'} in ${scan.filter((e) => e.findings.length).length} of ${scan.length} extensions`);
+  if (feed)
+    lines.push(
+      `${total} advisor${total === 1 ? 'y' : 'ies'} in ${scan.filter((e) => e.findings.length).length} of ${scan.length} extensions`,
+    );
   ctx.stdout(`${lines.join('\n')}\n`);
   return EXIT_OK;
 };

@@ -130,7 +130,6 @@ export const ADVISORIES_OPTIONS = {
   ...dataDir,
   ...json,
   ...FEED_OPTIONS,
-  policy: { type: 'string' },
   key: { type: 'string' },
   out: { type: 'string' },
   'feed-version': { type: 'string' },

@@ -143,12 +143,16 @@ export const verifyCommand: Command = async (argv, ctx) => {
 function sbomLines(sbom: PackageSbom | undefined, indent = ''): string[] {
   if (!sbom) return [];
   if (sbom.status !== 'present' || sbom.components.length === 0) return [`${indent}${describeSbom(sbom)}`];
-  return [`${indent}bundled packages (${SBOM_FILE}):`, ...sbom.components.map((c) => `${indent}  ${describeComponent(c)}`)];
+  return [
+    `${indent}bundled packages (${SBOM_FILE}):`,
+    ...sbom.components.map((c) => `${indent}  ${describeComponent(c)}`),
+  ];
 }
 
 /** Advisory warnings after install or update (stderr: they are warnings, the install went ahead). */
 function reportAdvisories(ctx: CliContext, o: InstallOutcome): void {
-  for (const f of o.advisories ?? []) ctx.stderr(`warden: warning: ${o.id} ${o.version} bundles ${describeFinding(f)}\n`);
+  for (const f of o.advisories ?? [])
+    ctx.stderr(`warden: warning: ${o.id} ${o.version} bundles ${describeFinding(f)}\n`);
 }
 
 function reportOutcome(ctx: CliContext, o: InstallOutcome): void {

@@ -159,7 +159,9 @@ export function writeSbom(input: SbomBuildInput): SbomBuildResult {
       const texts = licenceTexts(t);
       return [
         `${'='.repeat(72)}\n${t.name} ${t.version} (${t.license ?? 'no licence declared'})\n${'='.repeat(72)}\n`,
-        ...(texts.length ? texts : [`(the package ships no licence file; its package.json declares: ${t.license ?? 'nothing'})\n`]),
+        ...(texts.length
+          ? texts
+          : [`(the package ships no licence file; its package.json declares: ${t.license ?? 'nothing'})\n`]),
       ].join('\n');
     });
     fs.writeFileSync(

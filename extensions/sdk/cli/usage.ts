@@ -260,7 +260,6 @@ Options:
   --feed <file>            verify this feed and keep it (default: the kept feed, or "advisoryFeed" in config.json)
   --trust-feed-key <key>   trust this advisory feed key (base64 or a .pub file; repeatable)
   --json                   print the findings as JSON
-  --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   --key <file>             sign: the feed's private key (from warden keygen)
   --out <file>             sign: the feed file (default: advisories.json)
   --feed-version <n>       sign: the feed version (must grow; default: the time in seconds)
