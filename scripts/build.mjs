@@ -66,7 +66,9 @@ await Promise.all([
     splitting: true,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    external: ['esbuild'],
+    // The CycloneDX library (warden build's SBOM) stays a runtime dependency like esbuild: its
+    // optional validators and XML writers are plug-ins it loads only when present.
+    external: ['esbuild', '@cyclonedx/cyclonedx-library'],
     plugins: [coreHasNoSideEffects],
     // Bundled CommonJS dependencies call require() and the core uses __dirname (dist/cli/…).
     banner: {
@@ -90,7 +92,7 @@ await Promise.all([
     ...common,
     entryPoints: ['extensions/sdk/testing/index.ts'],
     outfile: 'dist/testing/index.cjs',
-    external: ['esbuild'],
+    external: ['esbuild', '@cyclonedx/cyclonedx-library'],
   }),
 ]);
 

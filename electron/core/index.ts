@@ -84,5 +84,32 @@ export {
   type PackageRegistry,
   type PermissionWidening,
 } from './packages';
+// packages/: bills of materials (SBOMs) and the signed OSV advisory feed matched against them.
+export {
+  readPackageSbom,
+  parseSbom,
+  describeComponent,
+  describeSbom,
+  SBOM_FILE,
+  LICENSES_FILE,
+  matchAdvisories,
+  verifyAdvisoryFeed,
+  signAdvisoryFeed,
+  parseOsvRecords,
+  atOrAbove,
+  describeFinding,
+  importAdvisoryFeed,
+  loadAdvisoryFeed,
+  recordFindings,
+  scanInstalled,
+  SEVERITIES,
+  type AdvisoryFeed,
+  type AdvisoryFinding,
+  type ExtensionAdvisories,
+  type OsvRecord,
+  type PackageSbom,
+  type SbomComponent,
+  type Severity,
+} from './packages';
 // behaviour/: baselines of what each extension normally does, deviations, incidents.
 export * as behaviour from './behaviour';

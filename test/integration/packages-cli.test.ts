@@ -52,7 +52,7 @@ describe('warden keygen / pack / verify', () => {
     const fpr = (await plain('keygen', '--out', path.join(work, 'unused.key'))).code; // unrelated: just another key
     expect(fpr).toBe(0);
     expect(v.stdout).toMatch(
-      /^ok: acme\.hello 1\.0\.0 \(signature and 3 file hashes verified\)\npublisher: {3}acme\nfingerprint: [0-9a-f]{64}\npermissions:\n {2}fs\.read: ~\/Documents\/\*\*\n$/,
+      /^ok: acme\.hello 1\.0\.0 \(signature and 3 file hashes verified\)\npublisher: {3}acme\nfingerprint: [0-9a-f]{64}\npermissions:\n {2}fs\.read: ~\/Documents\/\*\*\nno bill of materials\n$/,
     );
     const bad = rewrite(
       a,
@@ -79,7 +79,9 @@ describe('warden install / list / run / update / approve / rollback / uninstall'
     expect((await cli('list')).stdout).toBe('no extensions installed\n');
     const inst = await cli('install', p1);
     expect(inst.code, inst.stderr).toBe(0);
-    expect(inst.stdout).toMatch(/^installed acme\.hello 1\.0\.0 \(publisher key [0-9a-f]{16}…\)\n$/);
+    expect(inst.stdout).toMatch(
+      /^installed acme\.hello 1\.0\.0 \(publisher key [0-9a-f]{16}…\)\n {2}no bill of materials\n$/,
+    );
     const run1 = await cli('run', 'acme.hello', 'hello');
     expect(run1.code, run1.stderr).toBe(0);
     expect(run1.stdout).toBe('hello from 1.0.0\n');

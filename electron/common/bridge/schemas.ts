@@ -78,6 +78,36 @@ export const ExtensionSummarySchema = z.strictObject({
   permissions: z.array(z.string()),
   /** What confines its process: "SES + Landlock/seccomp", "SES + bubblewrap", "SES + Node permissions", "SES only". */
   walls: z.string().max(100).optional(),
+  /** The npm packages bundled in it, from its signed SBOM (`absent`: built without one). */
+  bundled: z
+    .strictObject({
+      status: z.enum(['present', 'absent', 'invalid']),
+      packages: z
+        .array(
+          z.strictObject({
+            name: z.string().max(214),
+            version: z.string().max(256),
+            licenses: z.array(z.string().max(1000)).max(50),
+          }),
+        )
+        .max(2000),
+    })
+    .optional(),
+  /** Advisories of the trusted feed matching its bundled packages, with the fixed version when known. */
+  advisories: z
+    .array(
+      z.strictObject({
+        id: z.string().max(100),
+        aliases: z.array(z.string().max(100)).max(100),
+        summary: z.string().max(1000),
+        severity: z.enum(['unknown', 'low', 'moderate', 'high', 'critical']),
+        package: z.string().max(214),
+        version: z.string().max(256),
+        fixed: z.string().max(256).optional(),
+      }),
+    )
+    .max(200)
+    .optional(),
 });
 export type ExtensionSummary = z.infer<typeof ExtensionSummarySchema>;
 

@@ -34,6 +34,7 @@ import {
 } from '../packages';
 import { createHandlers } from './handlers';
 import { createKnownExtensions } from './known-extensions';
+import { createAdvisoryWatch } from './advisory-watch';
 import { forDisplay } from '../permissions/display';
 
 export interface AppHostOptions {
@@ -151,9 +152,17 @@ export function createAppHost(options: AppHostOptions): AppHost {
       publisher: ext.manifest.publisher,
       fingerprint: ext.publisherKey,
     });
+  const advisories = createAdvisoryWatch({
+    dataDir: options.dataDir,
+    policy,
+    audit: services.audit,
+    logger,
+    changed: () => changed(),
+  });
   const registry = createPackageRegistry(options.dataDir, {
     audit: services.audit,
     admit: (who) => forbidden({ manifest: who, publisherKey: who.fingerprint }),
+    checkAdvisories: (pkg) => advisories.check(pkg),
   });
   let catalogTimer: NodeJS.Timeout | undefined;
   let rollbackWatcher: AutoRollbackWatcher | undefined;
@@ -209,6 +218,8 @@ export function createAppHost(options: AppHostOptions): AppHost {
       }
       await known.reload(info.id).catch((err: unknown) => logger.warn(`${info.id}: ${(err as Error).message}`));
     }
+    // Vulnerable bundled packages: at start and at every refresh (a changed feed is noticed).
+    await advisories.refresh().catch((err: unknown) => logger.warn(`advisory check failed: ${(err as Error).message}`));
   }
   const handlers = createHandlers({
     options,
@@ -222,6 +233,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     emit,
     changed,
     logger,
+    advisories,
   });
 
   const offs = [

@@ -2,6 +2,7 @@
 import type { Manifest } from '../../common/manifest';
 import type { CommandInfo, ExtensionSummary, ParamSpec } from '../../common/bridge/schemas';
 import type { ExtensionStatus } from '../supervision/supervisor';
+import type { AdvisoryFinding, PackageSbom } from '../packages';
 
 export interface SummarySource {
   manifest: Manifest;
@@ -11,6 +12,9 @@ export interface SummarySource {
   pending?: { version: string; addedPermissions: string[] };
   rollbackTo?: string;
   updateAvailable?: string;
+  /** Installed packages only: what its SBOM lists, and the advisories that match it. */
+  sbom?: PackageSbom;
+  advisories?: AdvisoryFinding[];
 }
 
 export function permissionLines(manifest: Manifest): string[] {
@@ -52,5 +56,16 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     strikes: status?.strikes.length ?? 0,
     commands: commandInfos(m),
     permissions: permissionLines(m),
+    ...(src.sbom ? { bundled: bundledOf(src.sbom) } : {}),
+    ...(src.advisories?.length ? { advisories: src.advisories.slice(0, 200) } : {}),
+  };
+}
+
+/** The SBOM as the panel shows it (bounded: the bridge carries at most 2,000 packages). */
+function bundledOf(sbom: PackageSbom): NonNullable<ExtensionSummary['bundled']> {
+  if (sbom.status !== 'present') return { status: sbom.status, packages: [] };
+  return {
+    status: 'present',
+    packages: sbom.components.slice(0, 2000).map((c) => ({ name: c.name, version: c.version, licenses: c.licenses })),
   };
 }

@@ -34,3 +34,36 @@ export { canonicalJson } from './canonical-json';
 export { permissionWidening, describePermissions, type PermissionWidening } from './permissions-diff';
 export { readState, type InstallState, type ExtensionRecord } from './install-state';
 export { PackageError, DEFAULT_LIMITS, SIGNATURE_FILE, PACKAGE_FORMAT, type ExtractLimits } from './format';
+export {
+  readPackageSbom,
+  parseSbom,
+  describeComponent,
+  describeSbom,
+  SBOM_FILE,
+  LICENSES_FILE,
+  type PackageSbom,
+  type SbomComponent,
+} from './sbom';
+export {
+  matchAdvisories,
+  indexAdvisories,
+  verifyAdvisoryFeed,
+  signAdvisoryFeed,
+  parseOsvRecords,
+  atOrAbove,
+  describeFinding,
+  SEVERITIES,
+  type AdvisoryFeed,
+  type AdvisoryFinding,
+  type OsvRecord,
+  type Severity,
+} from './advisories';
+export {
+  importAdvisoryFeed,
+  loadAdvisoryFeed,
+  readAdvisoryConfig,
+  recordFindings,
+  scanInstalled,
+  ADVISORY_FEED_FILE,
+  type ExtensionAdvisories,
+} from './advisories-store';

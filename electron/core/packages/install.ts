@@ -18,6 +18,8 @@ import { PackageError } from './format';
 import { permissionWidening, type PermissionWidening } from './permissions-diff';
 import { readShippedFile, shippedFiles } from './pack';
 import { sha256Hex, verifyPackage, type VerifiedPackage } from './verify';
+import { readPackageSbom, type PackageSbom } from './sbom';
+import { describeFinding, type AdvisoryFinding } from './advisories';
 import { isBlocked, versionDir, writeState, type ExtensionRecord, type VersionRecord } from './install-state';
 import {
   activate,
@@ -58,6 +60,10 @@ export interface InstallOutcome {
   unsigned?: boolean;
   /** The fingerprint of the pinned key this install replaced (`acceptNewKey`). */
   replacedKey?: string;
+  /** The bundled npm packages the package's SBOM lists (`absent` for packages built without one). */
+  sbom?: PackageSbom;
+  /** Advisories of the trusted feed that match its bundled packages (warned, not refused). */
+  advisories?: AdvisoryFinding[];
 }
 
 /**
@@ -92,6 +98,8 @@ export async function installPackage(
       checkAdmission(opts, { id: pkg.id, publisher: pkg.publisher, fingerprint: pkg.fingerprint });
       const blocked = isBlocked(state, pkg.id, { version: pkg.version, packageSha256: extracted.packageSha256 });
       if (blocked) throw new PackageError(`${pkg.id}@${pkg.version} is blocklisted by a trusted catalog`, 'refused');
+      const sbom = await readPackageSbom(staging);
+      const advisories = (await opts.checkAdvisories?.({ id: pkg.id, version: pkg.version, sbom })) ?? [];
       const before = state.extensions[pkg.id];
       if (mode === 'install' && before) {
         throw new PackageError(
@@ -176,7 +184,9 @@ export async function installPackage(
             ? `updated ${outcome.from} → ${pkg.version}`
             : `update ${pkg.version} staged: wider permissions await approval`,
       );
-      return outcome;
+      for (const f of advisories)
+        audit(opts, pkg.id, `${pkg.version} bundles a package with an advisory: ${describeFinding(f)}`);
+      return { ...outcome, sbom, ...(advisories.length ? { advisories } : {}) };
     } finally {
       await fsp.rm(staging, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { fingerprintOf } from './signing';
 import { sha256Hex, verifySignatureFile } from './verify';
 import { isBlocked, readState, versionDir, type ExtensionRecord } from './install-state';
 import { activeRecord, readManifestOf, requireRecord } from './store';
+import { readPackageSbom, type PackageSbom } from './sbom';
 
 export interface InstalledInfo {
   id: string;
@@ -25,6 +26,8 @@ export interface InstalledInfo {
   activatedAt: number;
   updatedFrom?: string;
   problem?: string;
+  /** The bundled npm packages its SBOM lists (`absent`: a package built without one). */
+  sbom?: PackageSbom;
 }
 
 /** Why a blocklisted version may not run, as the panel and `warden list` show it. */
@@ -63,6 +66,7 @@ export async function listInstalled(dataDir: string): Promise<InstalledInfo[]> {
       const m = await readManifestOf(versionDir(dataDir, id, active));
       info.name = m.name;
       info.publisher = m.publisher;
+      info.sbom = await readPackageSbom(versionDir(dataDir, id, active));
     } catch (err) {
       info.problem = err instanceof Error ? err.message : String(err);
     }

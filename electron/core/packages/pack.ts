@@ -22,8 +22,10 @@ import { pathProblem } from './paths';
 import { sign, type KeyPair } from './signing';
 import { encodeSignatureFile, sha256Hex, type SignedPayload } from './verify';
 import { writeTar, type TarFile } from './tar-write';
+import { LICENSES_FILE, parseSbom, SBOM_FILE } from './sbom';
 
-const OPTIONAL_FILES = ['README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md'];
+// The SBOM and third-party licence texts `warden build` writes ship too, signed like the rest.
+const OPTIONAL_FILES = ['README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', SBOM_FILE, LICENSES_FILE];
 
 export interface PackResult {
   bytes: Buffer;
@@ -98,6 +100,7 @@ export async function packExtension(dir: string, key: KeyPair, options: PackOpti
     files.push({ path: rel, data });
     hashes[rel] = sha256Hex(data);
   }
+  checkSbomDescribesBundle(files, m.main);
   const signed: SignedPayload = {
     format: PACKAGE_FORMAT,
     id: m.id,
@@ -112,6 +115,22 @@ export async function packExtension(dir: string, key: KeyPair, options: PackOpti
   const tar = writeTar(files);
   const bytes = options.gzip ? zlib.gzipSync(tar, { level: 9 }) : tar;
   return { bytes, id: m.id, version: m.version, files: rels, signed };
+}
+
+/** An SBOM left from an earlier build describes another bundle: signing it would ship a false list. */
+function checkSbomDescribesBundle(files: TarFile[], main: string): void {
+  const sbomFile = files.find((f) => f.path === SBOM_FILE);
+  if (!sbomFile) return;
+  let bundleSha256: string | undefined;
+  try {
+    bundleSha256 = parseSbom(sbomFile.data).bundleSha256;
+  } catch (err) {
+    throw new PackageError(`${(err as Error).message}; rebuild with: warden build`);
+  }
+  const mainFile = files.find((f) => f.path === main);
+  if (bundleSha256 && mainFile && bundleSha256 !== sha256Hex(mainFile.data)) {
+    throw new PackageError(`${SBOM_FILE} describes another build of ${main} (stale); rebuild with: warden build`);
+  }
 }
 
 export function signWith(privateKey: KeyObject, payload: unknown): string {

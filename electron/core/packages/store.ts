@@ -36,6 +36,8 @@ import {
   type InstallState,
   type VersionRecord,
 } from './install-state';
+import type { PackageSbom } from './sbom';
+import type { AdvisoryFinding } from './advisories';
 
 export interface RegistryOptions {
   /** Lifecycle records (installed, updated, rolled back…) go here when given. */
@@ -49,6 +51,12 @@ export interface RegistryOptions {
    * bans): a reason refuses the package before anything is committed; undefined admits it.
    */
   admit?(who: { id: string; publisher: string; fingerprint?: string }): string | undefined;
+  /**
+   * Matches a verified package's SBOM against the trusted advisory feed before anything is
+   * committed (advisories-store.ts): returns the findings to report, or throws a refused
+   * PackageError when the admin policy refuses their severity.
+   */
+  checkAdvisories?(pkg: { id: string; version: string; sbom: PackageSbom }): Promise<AdvisoryFinding[]>;
 }
 
 /** Refuses what the admission check (the admin policy) forbids. */

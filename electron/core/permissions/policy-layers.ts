@@ -105,6 +105,12 @@ const MERGE: { [K in keyof Policy]-?: Merge<Policy[K]> } = {
   // Reaching the local network by name is a widening: only what every layer that says lists.
   // Behaviour baselines are an administrator's setting: the machine layer's, when it has one.
   behaviour: (a, b, aGiven) => (aGiven ? a : b),
+  // The lower refusal threshold of the two: refusing more is narrowing.
+  advisories: (a, b) => {
+    const order = ['low', 'moderate', 'high', 'critical', 'never'] as const;
+    const t = [a?.refuseAtOrAbove ?? 'never', b?.refuseAtOrAbove ?? 'never'];
+    return a || b ? { refuseAtOrAbove: order[Math.min(...t.map((x) => order.indexOf(x)))]! } : undefined;
+  },
   network: (a, b, aGiven, bGiven) => ({
     allowLocal: intersectionOf((s: string) => s)(a.allowLocal, b.allowLocal, aGiven, bGiven),
   }),

@@ -85,6 +85,13 @@ export const PolicySchema = z.strictObject({
   network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
   /** Behaviour baselines: learning phase, thresholds and the response per severity (docs/behaviour.md). */
   behaviour: behaviourSettingsSchema.optional(),
+  /**
+   * Vulnerable bundled packages (docs/publishing.md): install and update refuse a package whose
+   * SBOM matches an advisory at or above this severity; below it they warn. Default: never refuse.
+   */
+  advisories: z
+    .strictObject({ refuseAtOrAbove: z.enum(['never', 'low', 'moderate', 'high', 'critical']).default('never') })
+    .optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

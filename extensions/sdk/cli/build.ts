@@ -23,6 +23,7 @@ import {
 import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import { BUILD_OPTIONS } from './command-options';
 import type { CliContext } from './context';
+import { writeSbom, type MetafileOutputs, type SbomBuildResult } from './sbom-build';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
 
@@ -43,7 +44,10 @@ export function bundleOptions(dir: string) {
   } as const;
 }
 
-export async function buildExtension(dir: string, entry?: string): Promise<{ outFile: string; warnings: string[] }> {
+export async function buildExtension(
+  dir: string,
+  entry?: string,
+): Promise<{ outFile: string; warnings: string[]; sbom: SbomBuildResult }> {
   let manifestJson: unknown;
   try {
     manifestJson = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
@@ -74,6 +78,7 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
   let code: string;
   let mapText: string;
   let warnings: string[];
+  let metafile: MetafileOutputs;
   try {
     const result = await esbuild.build({
       ...bundleOptions(dir),
@@ -84,11 +89,14 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
       // stacks and console lines through it. Sources' text stays out of the shipped package.
       sourcemap: 'linked',
       sourcesContent: false,
+      // What went into the bundle, per input file: the SBOM is made from it (sbom-build.ts).
+      metafile: true,
     });
     const js = result.outputFiles.find((f) => !f.path.endsWith('.map'))!;
     code = js.text;
     mapText = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
     warnings = result.warnings.map((w) => w.text);
+    metafile = result.metafile;
   } catch (err) {
     const errors =
       (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> }).errors ??
@@ -120,7 +128,8 @@ export async function buildExtension(dir: string, entry?: string): Promise<{ out
   // rewritten look-alike shifts later columns of its own line by a few characters at most.
   if (mapText) await fs.writeFile(`${outFile}.map`, mapText);
   else await fs.rm(`${outFile}.map`, { force: true });
-  return { outFile, warnings };
+  const sbom = writeSbom({ dir, outFile, metafile, bundle: Buffer.from(code, 'utf8'), manifest: parsed.manifest });
+  return { outFile, warnings, sbom };
 }
 
 function mapperOf(mapText: string, mainRel: string): PositionMapper | undefined {
@@ -147,8 +156,13 @@ export async function buildCommand(argv: string[], ctx: CliContext): Promise<num
   });
   if (positionals.length !== 1) throw new CliError('build takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);
-  const { outFile, warnings } = await buildExtension(dir, values.entry);
+  const { outFile, warnings, sbom } = await buildExtension(dir, values.entry);
   for (const w of warnings) ctx.stderr(`warden: warning: ${w}\n`);
   ctx.stdout(`built ${path.relative(process.cwd(), outFile) || outFile}\n`);
+  const n = sbom.components.length;
+  ctx.stdout(
+    `bill of materials: ${path.relative(process.cwd(), sbom.sbomFile) || sbom.sbomFile} (${n ? `${n} npm package${n === 1 ? '' : 's'}` : 'no npm packages bundled'})\n`,
+  );
+  for (const c of sbom.components) ctx.stdout(`  ${c.name}@${c.version} (${c.license ?? 'no licence declared'})\n`);
   return EXIT_OK;
 }

@@ -94,8 +94,14 @@ export const PACK_OPTIONS = {
   gzip: { type: 'boolean', default: false },
 } as const;
 export const VERIFY_OPTIONS = { ...json } as const;
+/** An advisory feed to match bundled packages against, and a key trusted to sign it. */
+export const FEED_OPTIONS = {
+  feed: { type: 'string' },
+  'trust-feed-key': { type: 'string', multiple: true },
+} as const;
 export const INSTALL_OPTIONS = {
   ...dataDir,
+  ...FEED_OPTIONS,
   dev: { type: 'boolean', default: false },
   unsigned: { type: 'boolean', default: false },
   ...json,
@@ -105,6 +111,7 @@ export const INSTALL_OPTIONS = {
 } as const;
 export const UPDATE_OPTIONS = {
   ...dataDir,
+  ...FEED_OPTIONS,
   approve: { type: 'boolean', default: false },
   ...json,
   policy: { type: 'string' },
@@ -118,6 +125,15 @@ export const CATALOG_BUILD_OPTIONS = {
   'index-version': { type: 'string' },
   'expires-days': { type: 'string' },
   block: { type: 'string', multiple: true },
+} as const;
+export const ADVISORIES_OPTIONS = {
+  ...dataDir,
+  ...json,
+  ...FEED_OPTIONS,
+  key: { type: 'string' },
+  out: { type: 'string' },
+  'feed-version': { type: 'string' },
+  'expires-days': { type: 'string' },
 } as const;
 export const SEARCH_OPTIONS = { ...dataDir, ...json, ...CATALOG_OPTIONS } as const;
 
@@ -154,4 +170,5 @@ export const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
   list: LIST_OPTIONS,
   catalog: CATALOG_BUILD_OPTIONS,
   search: SEARCH_OPTIONS,
+  advisories: ADVISORIES_OPTIONS,
 };

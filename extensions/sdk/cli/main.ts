@@ -49,6 +49,7 @@ const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, ()
   ['dev', async () => (await import('./dev')).devCommand],
   ['anomalies', async () => (await import('./anomalies')).anomaliesCommand],
   ['serve', async () => (await import('./serve')).serveCommand],
+  ['advisories', async () => (await import('./advisories')).advisoriesCommand],
   ...PACKAGE_COMMAND_NAMES.map((n): [string, () => Promise<Command>] => [n, fromPackages(n)]),
 ]);
 

@@ -5,6 +5,7 @@
  * `--data-dir`. A refused or invalid package exits 2 with one line saying why.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -15,7 +16,13 @@ import {
   verifyPackage,
   writeKeyPair,
   extensionForbidden,
+  describeComponent,
+  describeFinding,
+  describeSbom,
+  readPackageSbom,
+  SBOM_FILE,
   type InstallOutcome,
+  type PackageSbom,
   type PermissionWidening,
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
@@ -89,9 +96,17 @@ export const verifyCommand: Command = async (argv, ctx) => {
   });
   if (positionals.length !== 1) throw new CliError('verify takes <file.wext>');
   const file = path.resolve(positionals[0]!);
-  const { pkg, extracted } = await guard(async () => {
-    const extracted = await extractPackage(file, undefined);
-    return { extracted, pkg: verifyPackage(extracted) };
+  // Extracted to a private temporary folder so the SBOM can be read from what was verified.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-verify-'));
+  const { pkg, extracted, sbom } = await guard(async () => {
+    try {
+      const extracted = await extractPackage(file, tmp);
+      const pkg = verifyPackage(extracted);
+      // The SBOM is one of the signed files (checked above): what it says is what the publisher signed.
+      return { extracted, pkg, sbom: await readPackageSbom(tmp) };
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }, true);
   const permissions = describePermissions(pkg.manifest.permissions);
   if (values.json) {
@@ -106,6 +121,7 @@ export const verifyCommand: Command = async (argv, ctx) => {
         sha256: extracted.packageSha256,
         files: Object.keys(pkg.files).length,
         permissions: pkg.manifest.permissions,
+        sbom,
       })}\n`,
     );
   } else {
@@ -116,13 +132,31 @@ export const verifyCommand: Command = async (argv, ctx) => {
         `fingerprint: ${pkg.fingerprint}`,
         `permissions:${permissions.length ? '' : ' none'}`,
         ...permissions.map((l) => `  ${l}`),
+        ...sbomLines(sbom),
       ].join('\n') + '\n',
     );
   }
   return EXIT_OK;
 };
 
+/** "bundled packages (signed SBOM):" and one line per package, or "no bill of materials". */
+function sbomLines(sbom: PackageSbom | undefined, indent = ''): string[] {
+  if (!sbom) return [];
+  if (sbom.status !== 'present' || sbom.components.length === 0) return [`${indent}${describeSbom(sbom)}`];
+  return [
+    `${indent}bundled packages (${SBOM_FILE}):`,
+    ...sbom.components.map((c) => `${indent}  ${describeComponent(c)}`),
+  ];
+}
+
+/** Advisory warnings after install or update (stderr: they are warnings, the install went ahead). */
+function reportAdvisories(ctx: CliContext, o: InstallOutcome): void {
+  for (const f of o.advisories ?? [])
+    ctx.stderr(`warden: warning: ${o.id} ${o.version} bundles ${describeFinding(f)}\n`);
+}
+
 function reportOutcome(ctx: CliContext, o: InstallOutcome): void {
+  reportAdvisories(ctx, o);
   if (o.status === 'pending-approval') {
     ctx.stdout(
       [
@@ -137,6 +171,7 @@ function reportOutcome(ctx: CliContext, o: InstallOutcome): void {
   const what = o.from ? `${o.id} ${o.from} → ${o.version}` : `${o.id} ${o.version}`;
   const trust = o.unsigned ? 'unsigned, developer mode' : `publisher key ${short(o.fingerprint)}`;
   ctx.stdout(`${verb} ${what} (${trust})\n`);
+  for (const l of sbomLines(o.sbom, '  ')) ctx.stdout(`${l}\n`);
   if (o.widening) for (const l of wideningLines(o.widening)) ctx.stdout(`${l}\n`);
 }
 
@@ -165,8 +200,10 @@ export const installCommand: Command = async (argv, ctx) => {
       `warden: replaced the pinned publisher key ${short(outcome.replacedKey)} of ${outcome.id} with ` +
         `${short(outcome.fingerprint)} (--accept-new-key): updates must now be signed by the new key\n`,
     );
-  if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
-  else reportOutcome(ctx, outcome);
+  if (values.json) {
+    reportAdvisories(ctx, outcome);
+    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+  } else reportOutcome(ctx, outcome);
   return EXIT_OK;
 };
 
@@ -193,8 +230,10 @@ export const updateCommand: Command = async (argv, ctx) => {
     if (file) return registry.update(id, path.resolve(file), { approve: values.approve });
     return registry.installFromCatalog(await catalogFrom(registry, values), id, 'update', { approve: values.approve });
   });
-  if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
-  else reportOutcome(ctx, outcome);
+  if (values.json) {
+    reportAdvisories(ctx, outcome);
+    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+  } else reportOutcome(ctx, outcome);
   return EXIT_OK;
 };
 
@@ -303,6 +342,8 @@ export const listCommand: Command = async (argv, ctx) => {
       if (why) ctx.stdout(`${i.id}: ${why}\n`);
     }
   }
+  // What each one bundles (its SBOM), by name@version and licence.
+  for (const i of items) for (const l of sbomLines(i.sbom)) ctx.stdout(`${i.id}: ${l.trimStart()}\n`);
   return EXIT_OK;
 };
 

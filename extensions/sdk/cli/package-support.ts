@@ -7,10 +7,15 @@ import {
   readCatalogConfig,
   readPublicKey,
   extensionForbidden,
+  atOrAbove,
+  describeFinding,
+  loadAdvisoryFeed,
+  matchAdvisories,
   type Catalog,
   type PackageRegistry,
   type Policy,
 } from '../../../electron/core';
+import path from 'node:path';
 import { policyFromFlags } from './permission-flags';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './usage';
 import type { CliContext } from './context';
@@ -29,8 +34,18 @@ export async function guard<T>(fn: () => Promise<T>, allTwo = false): Promise<T>
   }
 }
 
-/** The registry of a data folder; installs are admitted by the admin policy (extensions.forbid, publisher bans). */
-export function registryFor(dataDir: string, flags: { policy?: string } = {}): PackageRegistry {
+/** What install and update take to match bundled packages against advisories (`--feed`, `--trust-feed-key`). */
+export interface AdvisoryFlags {
+  feed?: string;
+  'trust-feed-key'?: string[];
+}
+
+/**
+ * The registry of a data folder; installs are admitted by the admin policy (extensions.forbid,
+ * publisher bans) and checked against the trusted advisory feed (refused at or above the policy's
+ * `advisories.refuseAtOrAbove`, warned below it).
+ */
+export function registryFor(dataDir: string, flags: { policy?: string } & AdvisoryFlags = {}): PackageRegistry {
   // Read only when something is installed: uninstall and rollback work whatever the policy says.
   let policy: Policy | undefined;
   return createPackageRegistry(dataDir, {
@@ -42,6 +57,26 @@ export function registryFor(dataDir: string, flags: { policy?: string } = {}): P
         publisher: who.publisher,
         fingerprint: who.fingerprint,
       });
+    },
+    async checkAdvisories({ id, version, sbom }) {
+      if (sbom.status !== 'present') return [];
+      const { feed } = await loadAdvisoryFeed(dataDir, {
+        ...(flags.feed ? { extraFeed: path.resolve(flags.feed) } : {}),
+        trustedKeys: (flags['trust-feed-key'] ?? []).map((k) => readPublicKey(k)),
+      });
+      if (!feed) return [];
+      const findings = matchAdvisories(sbom.components, feed);
+      policy ??= policyFromFlags(dataDir, flags).policy;
+      const threshold = policy.advisories?.refuseAtOrAbove ?? 'never';
+      const refused = findings.find((f) => atOrAbove(f.severity, threshold));
+      if (refused) {
+        throw new PackageError(
+          `${id} ${version} is refused: the admin policy refuses bundled packages with ${threshold} or worse advisories, ` +
+            `and it bundles ${describeFinding(refused)}`,
+          'refused',
+        );
+      }
+      return findings;
     },
   });
 }

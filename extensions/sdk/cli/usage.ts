@@ -193,6 +193,8 @@ Options:
   --trust-catalog-key <key>  trust this catalog key (base64 or a .pub file; repeatable)
   --accept-new-key         accept a publisher key other than the one pinned for this id (a different
                            signer: only when you know the publisher changed its key)
+  --feed <file>            match bundled packages against this signed OSV advisory feed (kept)
+  --trust-feed-key <key>   trust this advisory feed key (base64 or a .pub file; repeatable)
   --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   --json                   print the outcome as JSON
 ${DATA_DIR_HELP}`,
@@ -205,6 +207,8 @@ Options:
   --approve                accept wider permissions now
   --catalog <dir-or-url>   update from this catalog
   --trust-catalog-key <key>  trust this catalog key (repeatable)
+  --feed <file>            match bundled packages against this signed OSV advisory feed (kept)
+  --trust-feed-key <key>   trust this advisory feed key (base64 or a .pub file; repeatable)
   --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
   --json                   print the outcome as JSON
 ${DATA_DIR_HELP}`,
@@ -256,6 +260,25 @@ Options:
   --trust-catalog-key <key>  trust this catalog key (repeatable)
   --json                   print the packages as JSON
 ${DATA_DIR_HELP}`,
+  advisories: `Usage: warden advisories [--feed <file>] [--trust-feed-key <key>]... [--json]
+       warden advisories sign <osv-records.json> --key <file> [--out advisories.json] [--feed-version <n>]
+         [--expires-days <n>]
+
+Match every installed extension's bill of materials (SBOM) against the trusted advisory feed (OSV
+records signed by a key in config.json "advisoryKeys" or "catalogKeys"), offline, and show each
+vulnerable bundled package with the fixed version when known. New findings are audited once.
+A feed with a bad signature, an untrusted key, an expiry in the past or a version older than the
+kept one is refused (exit 2). "sign" signs OSV records into a feed file.
+
+Options:
+  --feed <file>            verify this feed and keep it (default: the kept feed, or "advisoryFeed" in config.json)
+  --trust-feed-key <key>   trust this advisory feed key (base64 or a .pub file; repeatable)
+  --json                   print the findings as JSON
+  --key <file>             sign: the feed's private key (from warden keygen)
+  --out <file>             sign: the feed file (default: advisories.json)
+  --feed-version <n>       sign: the feed version (must grow; default: the time in seconds)
+  --expires-days <n>       sign: days until clients refuse the feed as stale (default 30)
+${DATA_DIR_HELP}`,
 };
 
 /** `--help`/`-h` anywhere among a command's arguments asks for its usage (no value is ever either). */
@@ -294,14 +317,16 @@ Commands:
         What behaviour baselines noticed (findings), marking one expected, the timeline around one
         (Markdown, or --json), and what was learnt of an extension.
   build <extension-dir> [--entry <file>]
-        Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox).
+        Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox), and
+        write its bill of materials: sbom.cdx.json (CycloneDX) and THIRD_PARTY_LICENSES.txt.
   validate <extension-dir> [--json]
         Check manifest.json and the bundle without running anything.
   keygen [--out <file>]
         Create an ed25519 publisher key: <file> (private, 0600) and <file>.pub. Never overwrites.
   pack <extension-dir> --key <file> [--out <file.wext>] [--gzip]
         Sign the folder into a .wext: manifest.json, the main bundle (+ .map), the icon, README.md,
-        LICENSE and CHANGELOG.md. Nothing else ships. The same folder gives the same bytes.
+        LICENSE and CHANGELOG.md, and the bill of materials build writes (sbom.cdx.json,
+        THIRD_PARTY_LICENSES.txt). Nothing else ships. The same folder gives the same bytes.
   verify <file.wext> [--json]
         Check the signature and every file hash; print id, version, publisher, key and permissions.
   install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--data-dir <dir>]
@@ -324,6 +349,10 @@ Commands:
   search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
         List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
         { "catalogKeys": [...] } or --trust-catalog-key (a base64 key or a .pub file).
+  advisories [--feed <file>] [--trust-feed-key <key>]... [--json]
+        Bundled packages with known advisories in installed extensions (signed OSV feed, offline).
+  advisories sign <osv-records.json> --key <file> [--out advisories.json] [--feed-version <n>]
+        Sign OSV records into an advisory feed.
   dev <extension-dir> [--run <command-id>] [--args <json>]
         Rebuild on save and keep the extension running, reloading it in place; console streamed.
   help [<command>], --help   Show this help, or a command's usage (also: warden <command> --help).

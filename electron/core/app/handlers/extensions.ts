@@ -53,6 +53,8 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
                 : undefined,
               rollbackTo: info?.kept.find((v) => v !== info.version),
               updateAvailable: latest && semver.gt(latest.version, k.manifest.version) ? latest.version : undefined,
+              sbom: info?.sbom,
+              advisories: d.advisories?.findings(id),
             },
             inSupervisor(id) ? supervisor.status(id) : undefined,
           ),

@@ -15,6 +15,8 @@ import type { PackageRegistry } from '../../packages';
 import type { AppHostOptions } from '../app-host';
 import type { KnownExtensions } from '../known-extensions';
 
+import type { AdvisoryWatch } from '../advisory-watch';
+
 export interface HandlerDeps {
   options: AppHostOptions;
   supervisor: Supervisor;
@@ -27,6 +29,8 @@ export interface HandlerDeps {
   emit<E extends BridgeEvent>(event: E, payload: BridgeEventPayload<E>): void;
   changed(): void;
   logger: Logger;
+  /** Advisories matched against installed extensions' SBOMs (app/advisory-watch.ts). */
+  advisories?: AdvisoryWatch;
 }
 
 export type Handler<M extends BridgeMethod> = (params: BridgeParams<M>) => Promise<BridgeValue<M>>;

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/format';
 import { useAppStore } from '../../stores/app-store';
 import { isRunnable } from '../../stores/run-slice';
 import { extensionBadges } from './badges';
+import { BundledPackages } from './BundledPackages';
 
 /** "signed by <publisher> · <key fingerprint>", or that it is an unsigned developer folder. */
 function SignatureMark({ ext }: { ext: ExtensionSummary }) {
@@ -115,6 +116,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
             </button>
           </div>
         )}
+        <BundledPackages ext={ext} />
         {ext.permissions.length > 0 && (
           <details className="ext-perms">
             <summary>Declared permissions ({ext.permissions.length})</summary>
