@@ -14,7 +14,7 @@ import type { AuditLog } from '../platform/audit-log';
 import { ExtensionProcess, LoadError, type ProcessExit, type ProcessTimeouts } from '../process/extension-process';
 import type { ProcSampler } from '../governance/proc-stats';
 import type { GovernorEvent } from '../governance/governor';
-import { locateSyntaxError } from '../bundle/syntax-locate';
+import { checkBundleLoads } from '../bundle/load-check';
 import { prepareBundleSource } from '../bundle/source-transform';
 import { readSourceMap } from '../bundle/source-map-file';
 import { MAX_MESSAGE_BYTES } from '../../common/protocol-limits';
@@ -125,7 +125,8 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     await proc.ready();
   } catch (err) {
     if (err instanceof LoadError && err.syntax) {
-      const located = locateSyntaxError(source, m.main);
+      // The same check `warden validate` runs, so both name the same line and column.
+      const located = checkBundleLoads(source, m.main)[0]?.message;
       if (located) throw new LoadError({ code: 'EINVAL', message: located }, err.phase, true);
     }
     if (err instanceof LoadError) d.setState(e, 'failed', err.message);
