@@ -256,3 +256,39 @@ describe('reports', () => {
     expect((await runCli(['validate', dir])).stdout).toMatch(/: valid\n$/);
   });
 });
+
+describe('deprecated host calls (API deprecation timeline)', () => {
+  const body = [
+    "    await host.fs.writeText('notes.txt', 'hello');",
+    "    const a = await host.fs.read('notes.txt');",
+    "    const b = await host.fs.read('notes.txt');",
+    '    return `${a} ${b} ${host.extension.apiVersion}`;',
+  ].join('\n');
+
+  it('validate warns where the code calls one, and still passes', async () => {
+    const v = await gate(ext(ACTIVATE(body)));
+    expect(v.code).toBe(0);
+    expect(v.findings.map((f) => [f.ruleId, f.level, f.line])).toEqual([
+      ['WG010', 'warning', 4],
+      ['WG010', 'warning', 5],
+    ]);
+    expect(v.findings[0]!.message).toMatch(
+      /host\.fs\.read is deprecated since API 1\.0\.0 .*removed in 2\.0\.0.*readText/,
+    );
+  });
+
+  it('run: the old name works through the shim, warned once per activation and audited', async () => {
+    const dir = ext(ACTIVATE(body));
+    const data = path.join(work, 'dep-data');
+    const r = await runCli(['run', dir, 'run', '--data-dir', data, '--json']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, result: { text: 'hello hello 1.0.0' } });
+    expect(r.stderr.match(/host\.fs\.read is deprecated/g)).toHaveLength(1);
+    const audit = await runCli(['audit', '--data-dir', data, '--json']);
+    const records = audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; method?: string });
+    expect(records.filter((x) => x.kind === 'deprecated-call')).toMatchObject([{ method: 'fs.read' }]);
+  });
+});

@@ -135,7 +135,7 @@ export const AuditRecordSchema = z
   .object({
     time: z.number(),
     ext: z.string(),
-    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle']),
+    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle', 'deprecated-call']),
     capability: z.string().optional(),
     target: z.string().optional(),
     decision: z.enum(['allow', 'deny']).optional(),

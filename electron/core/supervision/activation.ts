@@ -47,6 +47,7 @@ export interface ActivationDeps {
 export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionProcess> {
   const m = e.ext.manifest;
   d.setState(e, 'starting');
+  e.context.deprecations?.newActivation(); // deprecated calls are logged once per activation
   // Never fail open: below the wall the policy requires, the extension does not start.
   const wall = d.launcher.wall ?? wallStatus('none');
   if (d.requireWall && !wallMeets(wall.level, d.requireWall)) {

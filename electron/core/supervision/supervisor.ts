@@ -281,6 +281,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         services,
         budgets,
         onViolation: (detail) => discipline.violation(e, detail),
+        warn: (message) => logger.warn(message, { ext: id }),
       });
       const e: Entry = {
         violations: [],
