@@ -78,6 +78,19 @@ export const ExtensionSummarySchema = z.strictObject({
   permissions: z.array(z.string()),
   /** What confines its process: "SES + Landlock/seccomp", "SES + bubblewrap", "SES + Node permissions", "SES only". */
   walls: z.string().max(100).optional(),
+  /** Deprecated host calls it has made (common/api-deprecations.ts): they work until `removedIn`. */
+  deprecatedCalls: z
+    .array(
+      z.strictObject({
+        call: z.string().max(100),
+        removedIn: z.string().max(32),
+        replacement: z.string().max(100).optional(),
+        removed: z.boolean(),
+        message: z.string().max(500),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 export type ExtensionSummary = z.infer<typeof ExtensionSummarySchema>;
 

@@ -327,6 +327,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     status(id) {
       const e = entry(id);
       const quarantine = strikes.quarantined(id);
+      const deprecatedCalls = e.context.deprecations?.used() ?? [];
       return {
         id,
         state: e.state,
@@ -337,6 +338,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         strikes: strikes.strikes(id),
         ...(quarantine ? { quarantine } : {}),
         wall: options.launcher.wall ?? wallStatus('none'),
+        ...(deprecatedCalls.length ? { deprecatedCalls } : {}),
       };
     },
     list() {
