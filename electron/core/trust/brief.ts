@@ -70,7 +70,7 @@ export function createSecurityBrief(facts: BriefFacts): SecurityBrief {
       : {}),
     capabilities: capabilityWords(m.permissions),
     ...(changes ? { changes } : {}),
-    limits: limitWords(m.limits),
+    limits: limitWords(m.limits, m.permissions),
     ...(facts.components ? { components: facts.components } : {}),
     advisories,
     risk: assessRisk({

@@ -34,7 +34,12 @@ export function createBriefReader(registry: PackageRegistry): BriefReader {
   const installedOf = async (id: string) => {
     const rec = await registry.record(id);
     if (!rec) return undefined;
-    return { rec, manifest: await registry.manifest(id) };
+    // An installed copy whose manifest cannot be read counts as declaring nothing: every permission shows as added.
+    const permissions = await registry.manifest(id).then(
+      (m) => m.permissions,
+      () => ({}),
+    );
+    return { rec, permissions };
   };
 
   async function forFile(
@@ -70,7 +75,7 @@ export function createBriefReader(registry: PackageRegistry): BriefReader {
         : undefined;
     return createSecurityBrief({
       manifest: pkg.manifest,
-      ...(before ? { installed: { version: before.rec.active, permissions: before.manifest.permissions } } : {}),
+      ...(before ? { installed: { version: before.rec.active, permissions: before.permissions } } : {}),
       signature: { sha256: extracted.packageSha256, fingerprint: pkg.fingerprint, ...(pinned ? { pin: pinned } : {}) },
       ...extras,
     });
@@ -112,7 +117,7 @@ export function createBriefReader(registry: PackageRegistry): BriefReader {
       }
       return createSecurityBrief({
         manifest: m,
-        ...(before ? { installed: { version: before.rec.active, permissions: before.manifest.permissions } } : {}),
+        ...(before ? { installed: { version: before.rec.active, permissions: before.permissions } } : {}),
         ...extras,
       });
     },

@@ -144,8 +144,13 @@ const LIMIT_WORDS: Record<keyof ResolvedLimits, (v: number) => string> = {
 };
 
 /** The limits it runs under, in words; a value the manifest sets says so, with the default. */
-export function limitWords(limits: Manifest['limits']): string[] {
-  return (Object.keys(LIMIT_WORDS) as (keyof ResolvedLimits)[]).map((k) => {
+export function limitWords(limits: Manifest['limits'], permissions: Permissions = {}): string[] {
+  const hasNet = (permissions.net?.length ?? 0) > 0;
+  const keys = (Object.keys(LIMIT_WORDS) as (keyof ResolvedLimits)[]).filter(
+    // Network budgets say nothing about an extension that cannot reach the network.
+    (k) => hasNet || (k !== 'netRequestsPerMinute' && k !== 'netMbPerMinute'),
+  );
+  return keys.map((k) => {
     const own = limits[k];
     const line = LIMIT_WORDS[k](own ?? DEFAULT_LIMITS[k]);
     return own === undefined || own === DEFAULT_LIMITS[k]

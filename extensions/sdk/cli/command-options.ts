@@ -93,19 +93,21 @@ export const PACK_OPTIONS = {
   out: { type: 'string' },
   gzip: { type: 'boolean', default: false },
 } as const;
-export const VERIFY_OPTIONS = { ...json } as const;
+export const VERIFY_OPTIONS = { ...json, ...dataDir } as const;
 export const INSTALL_OPTIONS = {
   ...dataDir,
   dev: { type: 'boolean', default: false },
   unsigned: { type: 'boolean', default: false },
   ...json,
   'accept-new-key': { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,
 } as const;
 export const UPDATE_OPTIONS = {
   ...dataDir,
   approve: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   ...json,
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,
