@@ -77,27 +77,29 @@ export const createExtensionsSlice: SliceCreator<ExtensionsSlice> = (set, get) =
 
   const nameOf = (id: string) => extensionName(get(), id);
 
-  /** The brief of what would be installed, shown for consent; undefined when the user said no (or it failed). */
+  /**
+   * The brief of what would be installed, shown for consent; undefined when the user said no (or
+   * it failed). The key stays busy until they answer, so no second action starts meanwhile.
+   */
   async function review(key: string, label: string, params: BridgeParams<'extensions.brief'>) {
     if (get().busy[key]) return undefined;
     set({ busy: { ...get().busy, [key]: 'Reviewing…' } });
-    let brief: SecurityBrief;
     try {
       const r = await get().bridge.call('extensions.brief', params);
       if (!r.ok) {
         get().notify('error', `${label} failed — ${describeError(r.error)}`);
         return undefined;
       }
-      brief = r.value;
+      const brief = r.value;
+      const ok = await new Promise<boolean>((resolve) => {
+        get().consent?.resolve(false);
+        set({ consent: { brief, resolve } });
+      });
+      return ok ? brief : undefined;
     } finally {
       const { [key]: _done, ...rest } = get().busy;
       set({ busy: rest });
     }
-    const ok = await new Promise<boolean>((resolve) => {
-      get().consent?.resolve(false);
-      set({ consent: { brief, resolve } });
-    });
-    return ok ? brief : undefined;
   }
 
   return {
