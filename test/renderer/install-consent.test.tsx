@@ -1,10 +1,12 @@
 // The consent screen before an install or update: the security brief in words, Cancel focused by
 // default, Esc and Cancel install nothing, Install installs the reviewed package.
-import { act, fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBridge } from './fake-bridge';
 import { extension, securityBrief } from './fixtures';
 import { renderApp, settle } from './helpers';
+
+afterEach(cleanup);
 
 async function openInstall(bridge: FakeBridge) {
   await renderApp(bridge);
