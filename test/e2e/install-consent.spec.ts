@@ -30,10 +30,11 @@ test('cancel installs nothing; confirm installs the reviewed package', async ({ 
     [1024, 700],
   ] as const) {
     await panel.page.setViewportSize({ width: w, height: h });
-    await panel.setTheme('light');
-    await shot(panel.page, `install-consent-${w}x${h}-light`);
-    await panel.setTheme('dark');
-    await shot(panel.page, `install-consent-${w}x${h}-dark`);
+    // The theme toggle sits under the modal backdrop: set the theme the way the toggle does.
+    for (const theme of ['light', 'dark'] as const) {
+      await panel.page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await shot(panel.page, `install-consent-${w}x${h}-${theme}`);
+    }
   }
 
   await panel.tid('consent-cancel').click();
