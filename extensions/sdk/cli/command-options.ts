@@ -97,7 +97,7 @@ export const PACK_OPTIONS = {
   out: { type: 'string' },
   gzip: { type: 'boolean', default: false },
 } as const;
-export const VERIFY_OPTIONS = { ...json } as const;
+export const VERIFY_OPTIONS = { ...json, ...dataDir } as const;
 /** An advisory feed to match bundled packages against, and a key trusted to sign it. */
 export const FEED_OPTIONS = {
   feed: { type: 'string' },
@@ -110,6 +110,7 @@ export const INSTALL_OPTIONS = {
   unsigned: { type: 'boolean', default: false },
   ...json,
   'accept-new-key': { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,
 } as const;
@@ -117,6 +118,7 @@ export const UPDATE_OPTIONS = {
   ...dataDir,
   ...FEED_OPTIONS,
   approve: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   ...json,
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,

@@ -183,17 +183,21 @@ Options:
   --gzip                   compress the package`,
   verify: `Usage: warden verify <file.wext> [--json]
 
-Check the signature and every file hash; print id, version, publisher, key and permissions.
+Check the signature and every file hash; print the security brief: publisher and key (first seen
+or pinned), what it can do in plain words, its limits, bundled packages, advisories and risk level.
 
 Options:
-  --json                   print the result as JSON`,
+  --json                   print the result as JSON (with the brief)
+  --data-dir <dir>         where keys are pinned (default: $WARDEN_HOME or ~/.warden)`,
   install: `Usage: warden install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]...
        warden install --dev <extension-dir>
 
 Install a signed package (the first install pins its publisher key), or an unsigned developer copy
-of a folder (--dev, also --unsigned; marked unsigned).
+of a folder (--dev, also --unsigned; marked unsigned). It prints the security brief first and asks
+"Install? [y/N]"; with no terminal it refuses unless --yes. Nothing is installed or pinned before.
 
 Options:
+  --yes                    install without asking (scripts: read the brief first)
   --dev, --unsigned        install a folder as an unsigned developer copy
   --catalog <dir-or-url>   install <catalog-id> from this catalog
   --trust-catalog-key <key>  trust this catalog key (base64 or a .pub file; repeatable)
@@ -207,9 +211,12 @@ ${DATA_DIR_HELP}`,
   update: `Usage: warden update <id> <file.wext> [--approve]
        warden update <id> --catalog <dir-or-url> [--approve]
 
-Update to a higher version signed by the same key. Wider permissions wait for: warden approve <id>.
+Update to a higher version signed by the same key. It prints the security brief with the permissions
+added and removed, and asks; "y" also allows the added ones. With --yes (no terminal needed) wider
+permissions wait for: warden approve <id> (or --approve).
 
 Options:
+  --yes                    update without asking
   --approve                accept wider permissions now
   --catalog <dir-or-url>   update from this catalog
   --trust-catalog-key <key>  trust this catalog key (repeatable)
