@@ -41,6 +41,17 @@ interface Invocation {
 }
 
 export function startSandbox(): void {
+  const snapshotArg = process.argv.find((a) => a.startsWith('--python-snapshot='));
+  if (snapshotArg) {
+    // Warden's Python snapshot maker (python-snapshot.ts): no channel, no extension code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only this mode
+    const { writePythonSnapshot } = require('./python-snapshot') as typeof import('./python-snapshot');
+    writePythonSnapshot(snapshotArg.slice('--python-snapshot='.length)).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    return;
+  }
   const channel = createSandboxChannel();
   const runtime = createSandboxRuntime(channel);
   channel.onMessage((m) => runtime.receive(m));

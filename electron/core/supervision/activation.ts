@@ -19,6 +19,7 @@ import { prepareBundleSource } from '../bundle/source-transform';
 import { readSourceMap } from '../bundle/source-map-file';
 import { MAX_MESSAGE_BYTES } from '../../common/protocol-limits';
 import type { Entry, ExtensionState, GovernanceOptions } from './types';
+import type { PythonSnapshotOptions } from './python-snapshot-store';
 import { pythonInit, PYTHON_RSS_ALLOWANCE_MB, PYTHON_START_MS } from './python-activation';
 
 const WALL_REQUIREMENT: Record<WallLevel, string> = {
@@ -42,6 +43,8 @@ export interface ActivationDeps {
   onExit(e: Entry, proc: ExtensionProcess, outcome: ProcessExit): void;
   /** Test hosts only: where this extension's virtual clock stands (it starts there). */
   clock?(e: Entry): { startMs: number } | undefined;
+  /** Python extensions: where the runtime's memory snapshot is made and kept. */
+  pythonSnapshot?: PythonSnapshotOptions;
 }
 
 /** Launches `e`'s process and resolves once it is ready (its state set to running). */
@@ -75,7 +78,7 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     throw new WardenError('EPERM', reason, { reason: 'policy' });
   }
   const source = bytes.toString('utf8');
-  const python = m.runtime === 'python' ? await pythonInit(e, d.dataDir) : undefined;
+  const python = m.runtime === 'python' ? await pythonInit(e, d.pythonSnapshot) : undefined;
   // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
   // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
   // `source` stays the file's text for error locations; line numbers are the same in both.

@@ -11,6 +11,8 @@ export async function validateExtension(dir: string): Promise<{ ok: boolean; pro
   const loaded = await loadExtensionFolder(dir);
   if (!loaded.ok) return { ok: false, problems: loaded.errors };
   const { manifest, mainPath } = loaded.extension;
+  // Python (docs/python.md): its .py files are checked when Python compiles them, at start.
+  if (manifest.runtime === 'python') return { ok: true, problems: [], id: manifest.id };
   const source = await fs.readFile(mainPath, 'utf8');
   const syntax = locateSyntaxError(`(function (exports, module) {${source}\n})`, manifest.main);
   return syntax ? { ok: false, problems: [syntax], id: manifest.id } : { ok: true, problems: [], id: manifest.id };
