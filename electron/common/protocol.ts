@@ -52,7 +52,9 @@ export const InitMessageSchema = z.strictObject({
       /** The wasm memory maximum (the manifest's `limits.memoryMb`). */
       memoryMb: z.number().int().min(1).max(65_536),
       /** A memory snapshot of the runtime to start from (a file the sandbox may read) and its hash. */
-      snapshot: z.strictObject({ file: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+      snapshot: z
+        .strictObject({ file: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
     })
     .optional(),
 });

@@ -82,7 +82,11 @@ export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
     case 'init': {
       const e = m.extension;
       const ok =
-        keysAre(m, ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs'], ['sourceMap', 'clock', 'python']) &&
+        keysAre(
+          m,
+          ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs'],
+          ['sourceMap', 'clock', 'python'],
+        ) &&
         (m.python === undefined || isPython(m.python)) &&
         (m.sourceMap === undefined || isSourceMap(m.sourceMap)) &&
         (m.clock === undefined || isClock(m.clock)) &&

@@ -14,7 +14,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
-import { HOST_ERROR_CODES, DENY_REASONS, MAX_ERROR_MESSAGE, MAX_FRAMES, MAX_FRAME_TEXT, truncate } from '../common/errors';
+import {
+  HOST_ERROR_CODES,
+  DENY_REASONS,
+  MAX_ERROR_MESSAGE,
+  MAX_FRAMES,
+  MAX_FRAME_TEXT,
+  truncate,
+} from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { PYTHON_HOST_MODULE } from './python-host-module';
@@ -158,7 +165,7 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir());
   // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
   // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
-  const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * (1024 * 1024 / WASM_PAGE);
+  const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
   files.set('pyodide.asm.wasm', capWasmMemory(files.get('pyodide.asm.wasm')!, maxPages));
   const glue = files.get('pyodide-bundle.js')!.toString('utf8');
   files.delete('pyodide-bundle.js');
@@ -169,7 +176,10 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     if (!b) throw new Error(`ENOENT: ${String(p)}`);
     return b;
   };
-  const forward = (level: LogLevel) => (...args: unknown[]) => o.log(level, args);
+  const forward =
+    (level: LogLevel) =>
+    (...args: unknown[]) =>
+      o.log(level, args);
   const web = createWebGlobals({ reportError: (e) => o.log('error', ['microtask threw', e]) });
   const wasm = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
   const wasmSubset: Record<string, unknown> = {};
@@ -250,7 +260,11 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
       if (o.handlers.has(id)) throw new TypeError(`host.command: "${id}" is already registered`);
       const handler: CommandHandler = (args, call) =>
         new Promise((resolve, reject) => {
-          const jsCall = call as { progress(f: unknown, m?: unknown): void; cancelled: boolean; onCancel(fn: unknown): void };
+          const jsCall = call as {
+            progress(f: unknown, m?: unknown): void;
+            cancelled: boolean;
+            onCancel(fn: unknown): void;
+          };
           const callBridge = harden({
             progress: (f: unknown, m: unknown) => jsCall.progress(f, typeof m === 'string' ? m : undefined),
             isCancelled: () => jsCall.cancelled,
@@ -304,10 +318,12 @@ async function callHost(
   blob: unknown,
 ): Promise<Tagged> {
   try {
-    if (typeof method !== 'string' || !HOST_METHODS.has(method)) throw new TypeError(`unknown host method ${String(method)}`);
+    if (typeof method !== 'string' || !HOST_METHODS.has(method))
+      throw new TypeError(`unknown host method ${String(method)}`);
     const args = JSON.parse(String(argsJson)) as unknown[];
     if (!Array.isArray(args)) throw new TypeError('host call arguments must be a list');
-    if (typeof blobIndex === 'number' && blobIndex >= 0 && blob instanceof Uint8Array) args[blobIndex] = new Uint8Array(blob);
+    if (typeof blobIndex === 'number' && blobIndex >= 0 && blob instanceof Uint8Array)
+      args[blobIndex] = new Uint8Array(blob);
     const [ns, member] = method.split('.') as [string, string];
     const fn = (host[ns] as Record<string, (...a: unknown[]) => Promise<unknown>>)[member]!;
     const value = await Reflect.apply(fn, undefined, args);

@@ -26,5 +26,10 @@ export async function pythonInit(
     throw new WardenError('EINVAL', `the extension's .py files cannot be read: ${(err as Error).message}`);
   }
   const snapshot = snapshots ? await pythonSnapshot(snapshots) : undefined;
-  return { main: m.main, files, memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb, ...(snapshot ? { snapshot } : {}) };
+  return {
+    main: m.main,
+    files,
+    memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    ...(snapshot ? { snapshot } : {}),
+  };
 }

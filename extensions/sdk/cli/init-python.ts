@@ -18,7 +18,9 @@ export function pythonScaffoldFiles(o: { id: string; name: string }): Record<str
     engines: { warden: `^${WARDEN_API_VERSION.split('.')[0]}.0.0` },
     activation: 'onCommand',
     contributes: {
-      commands: [{ id: command, title: 'Say hello', params: { name: { type: 'string', title: 'Name', default: 'world' } } }],
+      commands: [
+        { id: command, title: 'Say hello', params: { name: { type: 'string', title: 'Name', default: 'world' } } },
+      ],
     },
     // Nothing outside the extension's own data folder: add what it needs, e.g.
     // "fs.read": ["~/Documents/**"], "net": ["https://api.example.com/**"].
