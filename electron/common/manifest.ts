@@ -142,7 +142,8 @@ export const ManifestSchema = z
     publisher: z.string().regex(PUBLISHER_RE, 'expected lowercase letters, digits and "-", like "acme"'),
     description: plainText(1000).optional(),
     main: relativeFile
-      .refine((p) => /\.(c?js|py)$/.test(p), 'expected a .js or .cjs bundle (or a .py file with "runtime": "python")')
+      // A .py main is checked against `runtime` below.
+      .refine((p) => /\.(c?js|py)$/.test(p), 'expected a .js or .cjs bundle')
       .default('dist/extension.js'),
     /** The language the extension is written in: JavaScript (the default) or Python (docs/python.md). */
     runtime: z.enum(['javascript', 'python']).optional(),
