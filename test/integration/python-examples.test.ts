@@ -108,7 +108,7 @@ describe('Python examples through warden run', () => {
         { HOME: home },
         LONG,
       );
-      expect(allowed.stdout.trim(), allowed.stderr).toBe('4 words in ~/Documents/a.txt');
+      expect(allowed.stdout.trim(), allowed.stderr).toBe('5 words in ~/Documents/a.txt');
       fs.rmSync(home, { recursive: true, force: true });
     },
     LONG,
