@@ -24,6 +24,24 @@ const common = {
 const { buildConfine } = await import(path.join(root, 'scripts', 'build-confine.mjs'));
 buildConfine(root, { quiet: !!process.env.WARDEN_QUIET_BUILD });
 
+// electron/main takes a few utilities (logger, launcher helpers) from the core's front door,
+// electron/core/index.ts, and loads the core itself at run time from dist/core. The core's modules
+// do nothing when imported, so saying so lets esbuild drop what main does not use instead of
+// bundling a second copy of the core (with undici, tar, acorn) into it.
+const coreDir = path.join(root, 'electron', 'core') + path.sep;
+const coreHasNoSideEffects = {
+  name: 'core-has-no-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const { resolveDir, kind, importer } = args;
+      const r = await b.resolve(args.path, { resolveDir, kind, importer, pluginData: 'resolving' });
+      if (r.errors.length || !r.path.startsWith(coreDir)) return undefined;
+      return { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 // The Python runtime (Warden-patched Pyodide, dist/sandbox/python/): the sandbox bundle embeds
 // the hashes of its files and checks them before Python reads a byte (docs/python.md).
 const { buildPythonRuntime } = await import(path.join(root, 'scripts', 'build-python-runtime.mjs'));
@@ -48,12 +66,34 @@ await Promise.all([
     outfile: 'dist/sandbox/bootstrap.cjs',
     define: { __SANDBOX_HASH__: JSON.stringify(sandboxHash) },
   }),
+  // The CLI: ES modules split per command (main.ts imports each command when it runs), so a
+  // command loads only its own code; dist/cli/warden.cjs is a tiny CommonJS door to it.
   build({
     ...common,
-    entryPoints: ['extensions/sdk/cli/entry.ts'],
-    outfile: 'dist/cli/warden.cjs',
+    entryPoints: { main: 'extensions/sdk/cli/entry.ts' },
+    outdir: 'dist/cli',
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     external: ['esbuild'],
-  }),
+    plugins: [coreHasNoSideEffects],
+    // Bundled CommonJS dependencies call require() and the core uses __dirname (dist/cli/…).
+    banner: {
+      js: [
+        "import { createRequire as __wardenRequire } from 'node:module';",
+        "import { fileURLToPath as __wardenPath } from 'node:url';",
+        'const require = __wardenRequire(import.meta.url);',
+        'const __filename = __wardenPath(import.meta.url);',
+        "const __dirname = __wardenPath(new URL('.', import.meta.url));",
+      ].join(' '),
+    },
+  }).then(() =>
+    fs.writeFileSync(
+      path.join(root, 'dist/cli/warden.cjs'),
+      "'use strict';\n// The CLI's door: its code is ES modules split per command (main.mjs, chunks/).\nimport('./main.mjs');\n",
+    ),
+  ),
   build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
   // `warden/testing` (package.json "exports"): the test host extension authors import.
   build({
@@ -68,24 +108,6 @@ await Promise.all([
 const { buildExamples } = await import(path.join(root, 'scripts', 'build-examples.mjs'));
 await buildExamples(root);
 if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');
-
-// electron/main takes a few utilities (logger, launcher helpers) from the core's front door,
-// electron/core/index.ts, and loads the core itself at run time from dist/core. The core's modules
-// do nothing when imported, so saying so lets esbuild drop what main does not use instead of
-// bundling a second copy of the core (with undici, tar, acorn) into it.
-const coreDir = path.join(root, 'electron', 'core') + path.sep;
-const coreHasNoSideEffects = {
-  name: 'core-has-no-side-effects',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData === 'resolving') return undefined;
-      const { resolveDir, kind, importer } = args;
-      const r = await b.resolve(args.path, { resolveDir, kind, importer, pluginData: 'resolving' });
-      if (r.errors.length || !r.path.startsWith(coreDir)) return undefined;
-      return { path: r.path, sideEffects: false };
-    });
-  },
-};
 
 // The Electron app: the main process and the preload, `electron` left to the runtime. The
 // preload must stay one file: a sandboxed preload can load `electron` and nothing of ours.

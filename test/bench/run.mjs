@@ -53,6 +53,8 @@
 // 5. Then test/bench/behaviour.mjs (see its header): the cost the behaviour monitor adds to one
 //    mediated call against serialising its audit record (goal < 2 µs), and a profile's size after
 //    a busy simulated month (goal < 64 KiB); under `behaviour` in bench.json, failures as in 4.
+// 6. Then test/bench/cli.mjs: `warden run` of a trivial command, spawn to exit, against a bare
+//    node parent + child (goal ≤ 1.5×), and `warden --version` against `node -e 0`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -640,6 +642,8 @@ async function main() {
   const permissions = await benchSafely('./permissions.mjs', 'benchPermissions', 'reportPermissions');
   log('+ behaviour baselines: cost per mediated call, profile size (test/bench/behaviour.mjs)');
   const behaviour = await benchSafely('./behaviour.mjs', 'benchBehaviour', 'reportBehaviour');
+  log('+ one-shot CLI: warden run and warden --version against bare node (test/bench/cli.mjs)');
+  const cli = await benchSafely('./cli.mjs', 'benchCli', 'reportCli');
   const results = {
     meta: {
       date: new Date().toISOString(),
@@ -661,6 +665,7 @@ async function main() {
     memory,
     permissions: permissions.results ?? { error: permissions.error },
     behaviour: behaviour.results ?? { error: behaviour.error },
+    cli: cli.results ?? { error: cli.error },
   };
   results.meta.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   results.meta.durationS = Math.round((performance.now() - started) / 100) / 10;
@@ -669,6 +674,8 @@ async function main() {
   else console.log(`\nPermissions bench FAILED (the rest of the results stand): ${permissions.error}`);
   if (behaviour.results) console.log(behaviour.report(behaviour.results));
   else console.log(`\nBehaviour bench FAILED (the rest of the results stand): ${behaviour.error}`);
+  if (cli.results) console.log(cli.report(cli.results));
+  else console.log(`\nCLI bench FAILED (the rest of the results stand): ${cli.error}`);
   console.log('\nJSON (samples omitted; full document in test-results/bench.json):');
   console.log(JSON.stringify(withoutSamples(results), null, 2));
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
