@@ -57,6 +57,9 @@ export async function buildExtension(
   const parsed = parseManifest(manifestJson);
   if (!parsed.ok)
     throw new CliError(`invalid extension: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
+  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all).
+  if (parsed.manifest.runtime === 'python')
+    return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [] };
   let entryPath: string | undefined;
   for (const candidate of entry ? [entry] : ENTRY_CANDIDATES) {
     const p = path.resolve(dir, candidate);

@@ -68,6 +68,7 @@ export const INIT_OPTIONS = {
   id: { type: 'string' },
   name: { type: 'string' },
   js: { type: 'boolean', default: false },
+  python: { type: 'boolean', default: false },
 } as const;
 
 export const BUILD_OPTIONS = { entry: { type: 'string' } } as const;

@@ -33,14 +33,15 @@ const PERMISSION_HELP = `Permission answers (no terminal: everything not allowed
 const DATA_DIR_HELP = `  --data-dir <dir>         private data, grants, audit log and installs (default: $WARDEN_HOME or ~/.warden)`;
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  init: `Usage: warden init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
+  init: `Usage: warden init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js | --python]
 
 Create an extension in a new or empty folder that builds, validates, runs and tests as it is.
 
 Options:
   --id <publisher>.<name>  the extension id (default: my-publisher.<folder name>)
   --name <title>           the display name
-  --js                     plain JavaScript instead of TypeScript`,
+  --js                     plain JavaScript instead of TypeScript
+  --python                 a Python extension (main.py, nothing to build; docs/python.md)`,
   run: `Usage: warden run <extension-dir | installed-id> <command-id> [options]
 
 Run one command of an extension in the sandbox and print its result.
@@ -300,8 +301,8 @@ export const asksForHelp = (argv: readonly string[]): boolean => argv.includes('
 export const USAGE = `Usage: warden <command> [options]
 
 Commands:
-  init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
-        Create an extension in a new or empty folder (TypeScript, or --js) that builds and runs as it is.
+  init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js | --python]
+        Create an extension in a new or empty folder (TypeScript, --js or --python) that builds and runs as it is.
   run <extension-dir | installed-id> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
       [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--prompt-timeout <s>] [--pick <path>]... [--policy <file>]
         Run one command of an extension in the sandbox and print its result. Permission prompts are
