@@ -26,7 +26,7 @@ describe('capWasmMemory', () => {
     for (let i = 0; i < original.length; i++) if (original[i] !== capped[i]) diff++;
     expect(diff).toBeGreaterThan(0);
     expect(diff).toBeLessThanOrEqual(3);
-    await expect(WebAssembly.compile(capped)).resolves.toBeInstanceOf(WebAssembly.Module);
+    await expect(WebAssembly.compile(new Uint8Array(capped))).resolves.toBeInstanceOf(WebAssembly.Module);
   });
 
   it('never lowers the maximum below the minimum, nor raises it, and refuses a non-module', () => {
