@@ -2,6 +2,7 @@
 import type { Manifest } from '../../common/manifest';
 import type { CommandInfo, ExtensionSummary, ParamSpec } from '../../common/bridge/schemas';
 import type { ExtensionStatus } from '../supervision/supervisor';
+import { DEFAULT_LIMITS } from '../../common/limits';
 
 export interface SummarySource {
   manifest: Manifest;
@@ -11,7 +12,12 @@ export interface SummarySource {
   pending?: { version: string; addedPermissions: string[] };
   rollbackTo?: string;
   updateAvailable?: string;
+  /** The installed package's pinned publisher key (absent for developer folders and unsigned installs). */
+  signer?: { publisher: string; fingerprint: string };
 }
+
+/** How many recent strikes the summary carries (the window holds few; bounded anyway). */
+const MAX_RECENT_STRIKES = 20;
 
 export function permissionLines(manifest: Manifest): string[] {
   const p = manifest.permissions;
@@ -42,6 +48,7 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     state: !src.enabled ? 'disabled' : (status?.state ?? 'idle'),
     enabled: src.enabled,
     unsigned: src.unsigned,
+    ...(src.signer && !src.unsigned ? { signer: src.signer } : {}),
     ...(src.blocked ? { blocked: src.blocked } : {}),
     ...(src.updateAvailable ? { updateAvailable: src.updateAvailable } : {}),
     ...(src.pending ? { pendingUpdate: src.pending } : {}),
@@ -49,6 +56,17 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),
     ...(status?.lastExit ? { lastExit: status.lastExit } : {}),
     ...(status?.wall ? { walls: status.wall.label } : {}),
+    limits: {
+      cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
+      memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    },
+    ...(status && status.strikes.length > 0
+      ? {
+          recentStrikes: status.strikes
+            .slice(-MAX_RECENT_STRIKES)
+            .map((s) => ({ at: s.at, reason: s.reason.length > 500 ? `${s.reason.slice(0, 499)}…` : s.reason })),
+        }
+      : {}),
     strikes: status?.strikes.length ?? 0,
     commands: commandInfos(m),
     permissions: permissionLines(m),
