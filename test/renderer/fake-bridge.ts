@@ -37,6 +37,7 @@ const DEFAULTS: { [M in BridgeMethod]?: Handler<M> } = {
   'permissions.grants': () => [],
   'permissions.policy': () => ({ text: '', rules: 0 }),
   'activity.query': () => [],
+  'anomalies.list': () => ({ enabled: true, findings: [] }),
   'catalog.list': () => [],
 };
 

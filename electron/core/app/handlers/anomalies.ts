@@ -46,7 +46,9 @@ export function findingData(f: Finding): FindingData {
   } as FindingData;
 }
 
-export function anomalyHandlers(d: HandlerDeps): Handlers<'anomalies.list' | 'anomalies.accept' | 'anomalies.incident'> {
+export function anomalyHandlers(
+  d: HandlerDeps,
+): Handlers<'anomalies.list' | 'anomalies.accept' | 'anomalies.incident'> {
   // The running monitor's store when baselines are on; otherwise the same files, read only.
   let ownStore: BehaviourStore | undefined;
   const store = () => d.services.behaviour?.store ?? (ownStore ??= createBehaviourStore(d.options.dataDir));
@@ -103,7 +105,10 @@ export function anomalyHandlers(d: HandlerDeps): Handlers<'anomalies.list' | 'an
       let timeline = incident.timeline;
       if (timeline.length > MAX_TIMELINE) {
         const at = timeline.findIndex((r) => r.time >= f.t);
-        const start = Math.max(0, Math.min(timeline.length - MAX_TIMELINE, (at < 0 ? timeline.length : at) - MAX_TIMELINE / 2));
+        const start = Math.max(
+          0,
+          Math.min(timeline.length - MAX_TIMELINE, (at < 0 ? timeline.length : at) - MAX_TIMELINE / 2),
+        );
         timeline = timeline.slice(start, start + MAX_TIMELINE);
       }
       return {

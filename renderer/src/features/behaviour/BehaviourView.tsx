@@ -18,7 +18,12 @@ function FindingRow({ f, now }: { f: FindingData; now: number }) {
   const busy = useAppStore((s) => s.busy[`finding:${f.id}`] !== undefined);
   const loading = useAppStore((s) => s.incidentLoading === f.id);
   return (
-    <tr data-testid={`finding-${f.id}`} data-state={f.state} data-severity={f.severity} className={f.state === 'accepted' ? 'dimmed' : undefined}>
+    <tr
+      data-testid={`finding-${f.id}`}
+      data-state={f.state}
+      data-severity={f.severity}
+      className={f.state === 'accepted' ? 'dimmed' : undefined}
+    >
       <td className="nowrap" title={formatFullDateTime(f.t)}>
         {formatWhen(f.t, now)}
       </td>

@@ -19,7 +19,13 @@ export function incidentJson(i: IncidentData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-function UsageTable({ caption, rows }: { caption: string; rows: Array<{ name: string; calls: number; bytes: number }> }) {
+function UsageTable({
+  caption,
+  rows,
+}: {
+  caption: string;
+  rows: Array<{ name: string; calls: number; bytes: number }>;
+}) {
   if (rows.length === 0) return <p className="muted">{caption}: none.</p>;
   return (
     <table className="data-table incident-table">
@@ -52,7 +58,9 @@ export function IncidentView({ incident }: { incident: IncidentData }) {
   const close = useAppStore((s) => s.closeIncident);
   const accept = useAppStore((s) => s.acceptFinding);
   const busy = useAppStore((s) => s.busy[`finding:${incident.finding.id}`] !== undefined);
-  const name = useAppStore((s) => s.extensions.find((e) => e.id === incident.finding.ext)?.name ?? incident.finding.ext);
+  const name = useAppStore(
+    (s) => s.extensions.find((e) => e.id === incident.finding.ext)?.name ?? incident.finding.ext,
+  );
   const heading = useRef<HTMLHeadingElement>(null);
   const f = incident.finding;
   const s = incident.summary;
@@ -147,7 +155,13 @@ export function IncidentView({ incident }: { incident: IncidentData }) {
             </thead>
             <tbody>
               {incident.timeline.map((r, i) => (
-                <tr key={`${r.time}-${i}`} data-kind={r.kind} className={r.time >= f.t && i > 0 && incident.timeline[i - 1]!.time < f.t ? 'incident-onset' : undefined}>
+                <tr
+                  key={`${r.time}-${i}`}
+                  data-kind={r.kind}
+                  className={
+                    r.time >= f.t && i > 0 && incident.timeline[i - 1]!.time < f.t ? 'incident-onset' : undefined
+                  }
+                >
                   <td className="mono nowrap">{formatTime(r.time)}</td>
                   <td>
                     <span className={`badge kind-${r.kind}`}>{r.kind}</span>
