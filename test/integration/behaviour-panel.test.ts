@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOTSTRAP, CODE_CACHE, runCli, tempDir, writeExtension } from '../helpers/sandbox';
 import { createAppHost, type AppHost } from '../../electron/core/app/app-host';
 import { createForkLauncher } from '../../electron/core/process/fork-launcher';
-import { BRIDGE_METHODS, type BridgeMethod, type BridgeParams } from '../../electron/common/bridge/schemas';
+import {
+  BRIDGE_METHODS,
+  type BridgeMethod,
+  type BridgeParams,
+  type BridgeValue,
+} from '../../electron/common/bridge/schemas';
 
 const work = tempDir('warden-behaviour-panel-');
 const dataDir = path.join(work, 'data');
@@ -54,10 +59,10 @@ function version(v: string, source: string): string {
 const allow = () => ['--allow', `net=http://127.0.0.1:${port}`, '--allow', `net=http://localhost:${port}`];
 
 /** Calls the host as a transport does, and checks the answer against the contract (as the renderer does). */
-async function call<M extends BridgeMethod>(method: M, params: BridgeParams<M>) {
+async function call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeValue<M>> {
   const r = await host!.handle(method, params);
   if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return BRIDGE_METHODS[method].result.parse(r.value);
+  return BRIDGE_METHODS[method].result.parse(r.value) as BridgeValue<M>;
 }
 
 describe('behaviour findings through the app host', () => {
