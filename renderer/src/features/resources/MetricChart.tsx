@@ -127,7 +127,6 @@ export function MetricChart({
   // Read by the draw hook at each redraw, so new limits or marks need no new chart.
   const overlays = useRef({ limits, marks, limitTop: 0 });
   const limitTop = limits.reduce((m, l) => Math.max(m, l.value), 0);
-  overlays.current = { limits, marks, limitTop };
   const drawable = canDraw();
   const data = useMemo(() => alignSeries(history, pick, ids), [history, pick, ids]);
   const seriesKey = ids.map((id) => `${id}\u0000${names[id] ?? id}`).join('\u0001');
@@ -188,7 +187,10 @@ export function MetricChart({
 
   const overlayKey = `${limits.map((l) => `${l.value}:${l.label}`).join()}|${marks.map((m) => m.time).join()}`;
   useEffect(() => {
+    overlays.current = { limits, marks, limitTop };
     plot.current?.setData([data.x, ...data.ys] as uPlot.AlignedData);
+    // overlayKey stands for limits, marks and limitTop.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, seriesKey, theme, overlayKey]);
 
   return (
