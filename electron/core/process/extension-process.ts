@@ -91,6 +91,7 @@ export class ExtensionProcess {
       cpuPercent: 0,
       rssBytes: 0,
       throttled: false,
+      memoryBaselineBytes: 0,
       sampled: false,
       commands: 0,
       violations: 0,
@@ -148,6 +149,7 @@ export class ExtensionProcess {
       this.#stats.cpuPercent = g.cpuPercent;
       this.#stats.rssBytes = g.rssBytes;
       this.#stats.throttled = g.throttled;
+      this.#stats.memoryBaselineBytes = g.baselineBytes;
       this.#stats.sampled = g.sampled;
     }
     return this.#stats;

@@ -52,6 +52,9 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
                 ? { version: info.pending.version, addedPermissions: describePermissions(info.pending.widening) }
                 : undefined,
               rollbackTo: info?.kept.find((v) => v !== info.version),
+              ...(info?.fingerprint && !info.unsigned
+                ? { signer: { publisher: info.publisher, fingerprint: info.fingerprint } }
+                : {}),
               updateAvailable: latest && semver.gt(latest.version, k.manifest.version) ? latest.version : undefined,
               sbom: info?.sbom,
               advisories: d.advisories?.findings(id),
