@@ -30,6 +30,13 @@ export interface FrameDecoder {
   readonly buffered: number;
 }
 
+/** The 4-byte length header alone (a sender that writes the payload after it, uncopied). */
+export function frameHeader(length: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, length, false);
+  return out;
+}
+
 export function encodeFrame(payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + payload.length);
   new DataView(out.buffer).setUint32(0, payload.length, false);

@@ -14,7 +14,7 @@
  */
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
-import { createFrameDecoder, encodeFrame } from '../../common/frame-codec';
+import { createFrameDecoder, frameHeader } from '../../common/frame-codec';
 import {
   childFrameClass,
   FRAME_PEEK_BYTES,
@@ -128,7 +128,10 @@ export function createChildChannel(
         process.nextTick(uncork);
       }
       if (channel.writableLength === 0) waitingSince = Date.now();
-      channel.write(encodeFrame(v8.serialize(message)), () => {
+      // Header and payload as two writes (one writev while corked): no copy of a large reply.
+      const payload = v8.serialize(message);
+      channel.write(frameHeader(payload.length));
+      channel.write(payload, () => {
         // Taken (or the channel is gone): the child is reading, and the queue may have room.
         waitingSince = channel.writableLength > 0 ? Date.now() : 0;
         updatePause();
