@@ -53,10 +53,7 @@ async function openCompromised(behaviour: string, timeouts = TIMEOUTS): Promise<
   const sandbox = createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: CODE_CACHE });
   const child = createForkLauncher({ bootstrapPath: entry });
   const launcher: Launcher = { launch: (spec) => (spec.extensionId === id ? child : sandbox).launch(spec) };
-  host = await openCase(
-    { id, commands: ['ping', 'run'], source: '/* never evaluated */' },
-    { launcher, timeouts: TIMEOUTS },
-  );
+  host = await openCase({ id, commands: ['ping', 'run'], source: '/* never evaluated */' }, { launcher, timeouts });
   return { h: host, id };
 }
 
