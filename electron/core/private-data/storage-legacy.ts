@@ -15,6 +15,8 @@ export interface LegacyEntry {
 
 const unreadable = () => new WardenError('EINTERNAL', 'the extension storage file is unreadable');
 
+/** Entries written at once (their fsyncs share journal commits). */
+const WRITE_CONCURRENCY = 8;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -40,6 +42,8 @@ function createSplitter(maxMemberBytes: number, onEntry: (e: LegacyEntry) => voi
   let inEntries = false;
   // Depth-1 member text up to the value of "entries", to recognise it.
   let topPrefix = '';
+  // Members seen in the top object and in "entries": an empty member is `{}`, or a stray comma.
+  const members = [0, 0, 0];
 
   const take = (chunk: Buffer, from: number, to: number) => {
     if (to <= from) return;
@@ -47,11 +51,15 @@ function createSplitter(maxMemberBytes: number, onEntry: (e: LegacyEntry) => voi
     if (partBytes > maxMemberBytes) throw unreadable();
     parts.push(chunk.subarray(from, to));
   };
-  const finishMember = (level: number) => {
+  const finishMember = (level: number, closing: boolean) => {
     const text = Buffer.concat(parts).toString('utf8').trim();
     parts = [];
     partBytes = 0;
-    if (text === '') return; // `{}`: no members
+    if (text === '') {
+      if (closing && members[level] === 0) return; // `{}`
+      throw unreadable(); // `{,` `,,` `,}`
+    }
+    members[level]!++;
     let parsed: unknown;
     try {
       parsed = JSON.parse(`{${text}}`);
@@ -106,6 +114,7 @@ function createSplitter(maxMemberBytes: number, onEntry: (e: LegacyEntry) => voi
               partBytes = 0;
               topPrefix = prefix;
               inEntries = true;
+              members[2] = 0;
               segStart = i + 1;
             } else {
               segStart = i;
@@ -119,14 +128,14 @@ function createSplitter(maxMemberBytes: number, onEntry: (e: LegacyEntry) => voi
           if (inEntries && depth === 1) {
             // The end of the entries object: its last member, then the rest of the top member.
             take(chunk, segStart, i);
-            finishMember(2);
+            finishMember(2, true);
             inEntries = false;
             parts = [Buffer.from(`${topPrefix}{}`)];
             partBytes = parts[0]!.length;
             segStart = i + 1;
           } else if (depth === 0) {
             take(chunk, segStart, i);
-            finishMember(1);
+            finishMember(1, true);
             collecting = false;
             ended = true;
           }
@@ -134,7 +143,7 @@ function createSplitter(maxMemberBytes: number, onEntry: (e: LegacyEntry) => voi
         }
         if (b === COMMA && ((inEntries && depth === 2) || (!inEntries && depth === 1))) {
           take(chunk, segStart, i);
-          finishMember(inEntries ? 2 : 1);
+          finishMember(inEntries ? 2 : 1, false);
           segStart = i + 1;
         }
       }
@@ -169,7 +178,10 @@ export async function readLegacyStore(
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer);
       // Written before the next chunk is read: at most one chunk's entries are held.
-      for (const e of pending.splice(0)) await onEntry(e);
+      const batch = pending.splice(0);
+      for (let i = 0; i < batch.length; i += WRITE_CONCURRENCY) {
+        await Promise.all(batch.slice(i, i + WRITE_CONCURRENCY).map(onEntry));
+      }
     }
     splitter.end();
   } catch (err) {

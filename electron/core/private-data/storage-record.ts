@@ -142,7 +142,7 @@ async function readText(handle: fs.FileHandle, offset: number, length: number): 
   let plain = true;
   let first = -1;
   let last = -1;
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, length - done), offset + done);
     if (bytesRead === 0) throw unreadable();
     const chunk = buf.subarray(0, bytesRead);
@@ -180,7 +180,7 @@ const WRITE_CHUNK_CHARS = 1024 * 1024;
  * between the two halves of a surrogate pair.
  */
 async function writeText(handle: fs.FileHandle, text: string): Promise<void> {
-  for (let from = 0; from < text.length; ) {
+  for (let from = 0; from < text.length;) {
     let to = Math.min(text.length, from + WRITE_CHUNK_CHARS);
     if (to < text.length && (text.charCodeAt(to) & 0xfc00) === 0xdc00) to--;
     const slice = text.slice(from, to);
@@ -207,9 +207,16 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * Writes the record of `key` atomically: temp file, fsync, rename over the old one, fsync the
  * folder. The value's JSON is the concatenation of `valueJson` (pieces, so a string value can be
- * written between its quotes without a copy).
+ * written between its quotes without a copy). `syncDir: false` leaves the folder's fsync to the
+ * caller (a migration syncs once, before it removes the old store).
  */
-export async function writeRecord(dir: string, key: string, seq: number, valueJson: readonly string[]): Promise<void> {
+export async function writeRecord(
+  dir: string,
+  key: string,
+  seq: number,
+  valueJson: readonly string[],
+  { syncDir = true } = {},
+): Promise<void> {
   const tmp = path.join(dir, `${TEMP_PREFIX}${crypto.randomBytes(8).toString('hex')}`);
   const handle = await fs.open(tmp, 'wx', 0o600);
   try {
@@ -225,7 +232,7 @@ export async function writeRecord(dir: string, key: string, seq: number, valueJs
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw err;
   }
-  await fsyncDir(dir);
+  if (syncDir) await fsyncDir(dir);
 }
 
 /** Removes the record of `key`; false if there was none. */

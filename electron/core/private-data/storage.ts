@@ -38,6 +38,8 @@ export interface StorageOptions {
   legacyFile?: string;
   /** Bytes still available to storage, given the extension's other private data. */
   quota: { limitBytes(): number; otherBytes(): Promise<number> };
+  /** Keys kept at most (default MAX_KEYS). */
+  maxKeys?: number;
 }
 
 /**
@@ -145,11 +147,15 @@ export function createExtensionStorage(options: StorageOptions): ExtensionStorag
    * replaced whole, so that is harmless); nothing else writes before the migration is complete.
    */
   async function migrate(file: string): Promise<void> {
-    let seq = 0;
+    const seqs = new Map<string, number>();
     const found = await readLegacyStore(file, MAX_READ_VALUE_BYTES + 64 * 1024, async ({ key, valueJson }) => {
-      await writeRecord(dir, key, ++seq, [valueJson]);
+      // A repeated key (never written by the old store) keeps its first place, as JSON.parse does.
+      const seq = seqs.get(key) ?? seqs.size + 1;
+      seqs.set(key, seq);
+      await writeRecord(dir, key, seq, [valueJson], { syncDir: false });
     });
     if (!found) return;
+    await fsyncDir(dir);
     await fs.rm(file, { force: true });
     await fsyncDir(path.dirname(file));
   }
@@ -186,7 +192,9 @@ export function createExtensionStorage(options: StorageOptions): ExtensionStorag
         await write();
       } catch (err) {
         await reconcile(key, ticket);
-        throw err instanceof WardenError ? err : new WardenError('EINTERNAL', 'the extension storage could not be written');
+        throw err instanceof WardenError
+          ? err
+          : new WardenError('EINTERNAL', 'the extension storage could not be written');
       } finally {
         if (latest.get(key) === ticket) latest.delete(key);
       }
@@ -225,8 +233,9 @@ export function createExtensionStorage(options: StorageOptions): ExtensionStorag
       // Awaited before `used` is read: concurrent sets must each see the others' bytes.
       const room = options.quota.limitBytes() - (await options.quota.otherBytes());
       const before = map.get(key);
-      if (!before && map.size >= MAX_KEYS) {
-        throw new WardenError('EQUOTA', `storage holds at most ${MAX_KEYS} keys`);
+      const maxKeys = options.maxKeys ?? MAX_KEYS;
+      if (!before && map.size >= maxKeys) {
+        throw new WardenError('EQUOTA', `storage holds at most ${maxKeys} keys`);
       }
       const after = used - (before?.size ?? 0) + size;
       if (after > room) {
