@@ -34,7 +34,8 @@ const verify = (v) => {
 };
 exports.activate = () => {
   host.commands.register('churn', async () => {
-    for (let n = 0; ; n++) await host.storage.set('k', make(n));
+    // Each run goes on from the value it finds, so old and new values differ across rounds.
+    for (let n = verify(await host.storage.get('k')).n + 1; ; n++) await host.storage.set('k', make(n));
   });
   host.commands.register('check', async () => ({ type: 'json', value: verify(await host.storage.get('k')) }));
   host.commands.register('dump', async () => {
@@ -89,28 +90,43 @@ describe('host.storage on disk (warden run)', () => {
     const dir = extension(64);
     const dataDir = path.join(work, 'data-crash');
     const store = path.join(dataDir, 'data', ID, 'storage');
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 4; round++) {
       child = spawn(process.execPath, [CLI, 'run', dir, 'churn', '--timeout', '600000', '--data-dir', dataDir], {
         stdio: 'ignore',
         detached: true,
       });
-      // Wait until a value is on disk and the next write is in progress (its temp file exists),
-      // then a little more in later rounds, and kill the host outright.
-      const deadline = Date.now() + 120_000;
-      let midWrite = false;
-      while (!midWrite && Date.now() < deadline) {
-        const names = fs.existsSync(store) ? fs.readdirSync(store) : [];
-        midWrite = names.some((n) => /^[0-9a-f]{64}$/.test(n)) && names.some((n) => n.startsWith('.tmp-'));
-        if (!midWrite) await sleep(2);
-      }
-      expect(midWrite, 'a write in progress was seen').toBe(true);
-      if (round > 0) await sleep(round * 7);
-      process.kill(-child.pid!, 'SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
+      // Wait until a value is on disk and the next write is in progress (its temp file has just
+      // appeared: inotify tells at once), then, in later rounds, a little more; kill the host.
+      const victim = child;
+      const killedMidWrite = await new Promise<boolean>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error('no write in progress was seen in 120 s')), 120_000);
+        let watcher: fs.FSWatcher | undefined;
+        const poll = setInterval(() => {
+          if (watcher || !fs.existsSync(store)) return;
+          watcher = fs.watch(store, (_event, name) => {
+            if (!name?.startsWith('.tmp-')) return;
+            if (!fs.readdirSync(store).some((n) => /^[0-9a-f]{64}$/.test(n))) return;
+            const kill = () => {
+              const midWrite = fs.readdirSync(store).some((n) => n.startsWith('.tmp-'));
+              process.kill(-victim.pid!, 'SIGKILL');
+              clearTimeout(deadline);
+              clearInterval(poll);
+              watcher?.close();
+              resolve(midWrite);
+            };
+            watcher?.close();
+            if (round === 0) kill();
+            else setTimeout(kill, round * 5);
+          });
+        }, 5);
+      });
+      await new Promise((r) =>
+        victim.exitCode !== null || victim.signalCode !== null ? r(0) : victim.once('exit', r),
+      );
       child = undefined;
 
       const check = (await runJson(dir, 'check', dataDir)) as { n: number; ok: boolean; length?: number };
-      console.log(`[storage] crash round ${round}: ${JSON.stringify(check)}`);
+      console.log(`[storage] crash round ${round}: killed mid-write ${killedMidWrite}, then ${JSON.stringify(check)}`);
       expect(check.ok).toBe(true);
       expect(check.n).toBeGreaterThanOrEqual(0);
       expect(fs.readdirSync(store).filter((n) => !n.startsWith('.tmp-'))).toHaveLength(1);
