@@ -24,41 +24,6 @@ const common = {
 const { buildConfine } = await import(path.join(root, 'scripts', 'build-confine.mjs'));
 buildConfine(root, { quiet: !!process.env.WARDEN_QUIET_BUILD });
 
-// The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
-await build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' });
-const sandboxHash = createHash('sha256')
-  .update(fs.readFileSync(path.join(root, 'dist/sandbox/sandbox.cjs')))
-  .digest('hex');
-
-await Promise.all([
-  // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
-  build({
-    ...common,
-    entryPoints: ['electron/sandbox/loader.ts'],
-    outfile: 'dist/sandbox/bootstrap.cjs',
-    define: { __SANDBOX_HASH__: JSON.stringify(sandboxHash) },
-  }),
-  build({
-    ...common,
-    entryPoints: ['extensions/sdk/cli/entry.ts'],
-    outfile: 'dist/cli/warden.cjs',
-    external: ['esbuild'],
-  }),
-  build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
-  // `warden/testing` (package.json "exports"): the test host extension authors import.
-  build({
-    ...common,
-    entryPoints: ['extensions/sdk/testing/index.ts'],
-    outfile: 'dist/testing/index.cjs',
-    external: ['esbuild'],
-  }),
-]);
-
-// Example extensions are real extensions: built with the same code path as `warden build`.
-const { buildExamples } = await import(path.join(root, 'scripts', 'build-examples.mjs'));
-await buildExamples(root);
-if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');
-
 // electron/main takes a few utilities (logger, launcher helpers) from the core's front door,
 // electron/core/index.ts, and loads the core itself at run time from dist/core. The core's modules
 // do nothing when imported, so saying so lets esbuild drop what main does not use instead of
@@ -76,6 +41,63 @@ const coreHasNoSideEffects = {
     });
   },
 };
+
+// The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
+await build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' });
+const sandboxHash = createHash('sha256')
+  .update(fs.readFileSync(path.join(root, 'dist/sandbox/sandbox.cjs')))
+  .digest('hex');
+
+await Promise.all([
+  // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
+  build({
+    ...common,
+    entryPoints: ['electron/sandbox/loader.ts'],
+    outfile: 'dist/sandbox/bootstrap.cjs',
+    define: { __SANDBOX_HASH__: JSON.stringify(sandboxHash) },
+  }),
+  // The CLI: ES modules split per command (main.ts imports each command when it runs), so a
+  // command loads only its own code; dist/cli/warden.cjs is a tiny CommonJS door to it.
+  build({
+    ...common,
+    entryPoints: { main: 'extensions/sdk/cli/entry.ts' },
+    outdir: 'dist/cli',
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    external: ['esbuild'],
+    plugins: [coreHasNoSideEffects],
+    // Bundled CommonJS dependencies call require() and the core uses __dirname (dist/cli/…).
+    banner: {
+      js: [
+        "import { createRequire as __wardenRequire } from 'node:module';",
+        "import { fileURLToPath as __wardenPath } from 'node:url';",
+        'const require = __wardenRequire(import.meta.url);',
+        'const __filename = __wardenPath(import.meta.url);',
+        "const __dirname = __wardenPath(new URL('.', import.meta.url));",
+      ].join(' '),
+    },
+  }).then(() =>
+    fs.writeFileSync(
+      path.join(root, 'dist/cli/warden.cjs'),
+      "'use strict';\n// The CLI's door: its code is ES modules split per command (main.mjs, chunks/).\nimport('./main.mjs');\n",
+    ),
+  ),
+  build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
+  // `warden/testing` (package.json "exports"): the test host extension authors import.
+  build({
+    ...common,
+    entryPoints: ['extensions/sdk/testing/index.ts'],
+    outfile: 'dist/testing/index.cjs',
+    external: ['esbuild'],
+  }),
+]);
+
+// Example extensions are real extensions: built with the same code path as `warden build`.
+const { buildExamples } = await import(path.join(root, 'scripts', 'build-examples.mjs'));
+await buildExamples(root);
+if (!process.env.WARDEN_QUIET_BUILD) console.log('built dist/ (sandbox, cli, core) and examples');
 
 // The Electron app: the main process and the preload, `electron` left to the runtime. The
 // preload must stay one file: a sandboxed preload can load `electron` and nothing of ours.

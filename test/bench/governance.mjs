@@ -1,4 +1,4 @@
-// Warden governance benchmark (DESIGN §6): `node test/bench/governance.mjs` after
+// Warden governance benchmark (docs/manifest.md, Limits): `node test/bench/governance.mjs` after
 // `node scripts/build.mjs` (it uses dist/core/index.cjs and dist/sandbox/bootstrap.cjs). It is
 // standalone: test/bench/run.mjs runs its own parts and permissions.mjs by name, with no generic
 // hook for further benchmarks (and this one takes ~1 min on its own).

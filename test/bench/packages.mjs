@@ -1,4 +1,4 @@
-// Warden package benchmark (DESIGN §7): `node test/bench/packages.mjs`. Standalone: it bundles
+// Warden package benchmark (docs/publishing.md): `node test/bench/packages.mjs`. Standalone: it bundles
 // electron/core/packages/index.ts with esbuild into a temp file and measures the product code.
 //
 // WHAT IS MEASURED (real files in a temp folder on the same disk as the data folder)

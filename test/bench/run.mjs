@@ -50,6 +50,11 @@
 //    the data folder against echo + readFile floors (goal ≤ 2×), and one permission decision with
 //    1 000 stored grants (goal ≤ 20 µs), with a profile. Its results go under `permissions` in
 //    bench.json; if it fails, the failure is reported there and the other results stand.
+// 5. Then test/bench/behaviour.mjs (see its header): the cost the behaviour monitor adds to one
+//    mediated call against serialising its audit record (goal < 2 µs), and a profile's size after
+//    a busy simulated month (goal < 64 KiB); under `behaviour` in bench.json, failures as in 4.
+// 6. Then test/bench/cli.mjs: `warden run` of a trivial command, spawn to exit, against a bare
+//    node parent + child (goal ≤ 1.5×), and `warden --version` against `node -e 0`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -588,15 +593,16 @@ function report(results) {
 }
 
 /**
- * test/bench/permissions.mjs, loaded and run so that a failure there (even a syntax error) is
- * reported and leaves the other results standing; the exit code is then 1, as for any failure.
+ * A companion benchmark (test/bench/<file>), loaded and run so that a failure there (even a
+ * syntax error) is reported and leaves the other results standing; the exit code is then 1, as
+ * for any failure.
  */
-async function benchPermissionsSafely() {
+async function benchSafely(file, run, reportName) {
   try {
-    const { benchPermissions, reportPermissions } = await import('./permissions.mjs');
-    return { results: await benchPermissions({ core, log }), report: reportPermissions };
+    const mod = await import(file);
+    return { results: await mod[run]({ core, log }), report: mod[reportName] };
   } catch (err) {
-    log(`permissions bench failed: ${err?.stack ?? err}`);
+    log(`${file} failed: ${err?.stack ?? err}`);
     process.exitCode = 1;
     return { error: String(err?.message ?? err) };
   }
@@ -633,7 +639,11 @@ async function main() {
   log('3/3 idle memory');
   const memory = await benchMemory();
   log('+ permissions: mediated 4 KiB read, decision with 1 000 stored grants (test/bench/permissions.mjs)');
-  const permissions = await benchPermissionsSafely();
+  const permissions = await benchSafely('./permissions.mjs', 'benchPermissions', 'reportPermissions');
+  log('+ behaviour baselines: cost per mediated call, profile size (test/bench/behaviour.mjs)');
+  const behaviour = await benchSafely('./behaviour.mjs', 'benchBehaviour', 'reportBehaviour');
+  log('+ one-shot CLI: warden run and warden --version against bare node (test/bench/cli.mjs)');
+  const cli = await benchSafely('./cli.mjs', 'benchCli', 'reportCli');
   const results = {
     meta: {
       date: new Date().toISOString(),
@@ -654,12 +664,18 @@ async function main() {
     hostCall,
     memory,
     permissions: permissions.results ?? { error: permissions.error },
+    behaviour: behaviour.results ?? { error: behaviour.error },
+    cli: cli.results ?? { error: cli.error },
   };
   results.meta.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   results.meta.durationS = Math.round((performance.now() - started) / 100) / 10;
   console.log(report(results));
   if (permissions.results) console.log(permissions.report(permissions.results));
   else console.log(`\nPermissions bench FAILED (the rest of the results stand): ${permissions.error}`);
+  if (behaviour.results) console.log(behaviour.report(behaviour.results));
+  else console.log(`\nBehaviour bench FAILED (the rest of the results stand): ${behaviour.error}`);
+  if (cli.results) console.log(cli.report(cli.results));
+  else console.log(`\nCLI bench FAILED (the rest of the results stand): ${cli.error}`);
   console.log('\nJSON (samples omitted; full document in test-results/bench.json):');
   console.log(JSON.stringify(withoutSamples(results), null, 2));
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });

@@ -202,7 +202,7 @@ export function describeCase(name: string, r: CaseReport<unknown>, extra: Record
   })}`;
 }
 
-/** Short watchdog settings for the hostile cases (DESIGN §6): a blocked loop dies after ~1 s. */
+/** Short watchdog settings for the hostile cases (docs/manifest.md, Limits): a blocked loop dies after ~1 s. */
 export const CASE_TIMEOUTS = { hangMs: 1000, heartbeatMs: 100 };
 /** The host's event loop must stay responsive: p99 of the delay histogram, in ms. */
 export const LAG_P99_BUDGET_MS = 50;

@@ -132,3 +132,77 @@ describe('behaviour baselines through warden run', () => {
     expect((await cli('run', ID, 'sync.run', ...allow())).code).toBe(0);
   }, 240_000);
 });
+
+describe('a throttle response through warden run', () => {
+  const tDir = path.join(work, 'throttle-data');
+  const tcli = (...args: string[]) => runCli([...args, '--data-dir', tDir]);
+  const folder = (name: string, source: string) => {
+    const parent = path.join(work, name);
+    fs.mkdirSync(parent, { recursive: true });
+    return writeExtension(parent, {
+      id: 'acme.poll',
+      commands: ['poll.run'],
+      manifest: { permissions: { net: [`http://127.0.0.1:${port}/**`, `http://localhost:${port}/**`] } },
+      source,
+    });
+  };
+
+  it('divides the budgets of a deviating extension until the finding is marked expected, across runs', async () => {
+    fs.mkdirSync(tDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(tDir, 'policy.json'),
+      JSON.stringify({
+        version: 1,
+        behaviour: {
+          learning: { minCommands: 3, minDays: 0 },
+          responses: { low: 'throttle', medium: 'throttle', high: 'throttle' },
+        },
+      }),
+    );
+    const usual = folder(
+      'poll-usual',
+      `exports.activate = () => host.commands.register('poll.run', async () => {
+         await host.net.fetch('http://127.0.0.1:${port}/items');
+         return { type: 'text', text: 'ok' };
+       });`,
+    );
+    for (let i = 0; i < 4; i++) {
+      const r = await tcli('run', usual, 'poll.run', ...allow());
+      expect(r.code, r.stderr).toBe(0);
+    }
+    // The same extension now also talks to a host it never contacted, then polls 100 times: the
+    // manifest's 600 requests a minute would allow them all; throttled to 1/10 they are refused.
+    const polling = folder(
+      'poll-new',
+      `exports.activate = () => host.commands.register('poll.run', async () => {
+         await host.net.fetch('http://localhost:${port}/new');
+         let ok = 0;
+         try {
+           for (let i = 0; i < 100; i++) { await host.net.fetch('http://127.0.0.1:${port}/items'); ok++; }
+         } catch (e) { return { type: 'text', text: ok + ' then ' + e.code + ': ' + e.message }; }
+         return { type: 'text', text: ok + ' all' };
+       });`,
+    );
+    const first = await tcli('run', polling, 'poll.run', ...allow());
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^\d+ then ERATE: .*throttled to 1\/10 after unusual behaviour/m);
+    expect(Number(/^(\d+) then/m.exec(first.stdout)![1])).toBeLessThan(100);
+    expect(first.stderr).toMatch(/throttled: its budgets are divided by 10/);
+
+    // A new run of the host: the open finding still holds the throttle.
+    const again = await tcli('run', polling, 'poll.run', ...allow());
+    expect(again.stdout).toMatch(/then ERATE/);
+
+    const list = JSON.parse((await tcli('anomalies', '--json')).stdout) as { findings: Array<Record<string, unknown>> };
+    const f = list.findings.find((x) => x.response === 'throttle')!;
+    expect(f).toBeDefined();
+    const audit = (await tcli('audit', '--extension', 'acme.poll', '--json')).stdout;
+    expect(audit).toMatch(/throttled: budgets divided by 10/);
+
+    expect((await tcli('anomalies', 'accept', String(f.id))).code).toBe(0);
+    for (const x of list.findings.filter((y) => y.response === 'throttle' && y.id !== f.id))
+      await tcli('anomalies', 'accept', String(x.id));
+    const after = await tcli('run', polling, 'poll.run', ...allow());
+    expect(after.stdout).toContain('100 all');
+  }, 240_000);
+});

@@ -136,7 +136,7 @@ function resolverFor(map: Record<string, string[]> = {}) {
 
 /**
  * A gateway whose broker allows exactly `patterns` (as a manifest would) and whose allowPrivate
- * is the DESIGN rule: a declared pattern names the host explicitly.
+ * is the rule in docs/security.md: a declared pattern names the host explicitly.
  */
 function gatewayFor(patterns: string[], options: Partial<NetGatewayOptions> & { map?: Record<string, string[]> } = {}) {
   const { map, ...extra } = options;

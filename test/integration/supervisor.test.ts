@@ -32,7 +32,7 @@ describe('supervisor', () => {
     expect(await host.supervisor.invoke(id, 'get')).toEqual({ type: 'json', value: { a: [1, 2, { b: 'c' }] } });
   });
 
-  // The host takes at most 256 commands in flight per extension (DESIGN §6); the rest of a burst
+  // The host takes at most 256 commands in flight per extension (electron/common/limits.ts); the rest of a burst
   // is refused at once with ERATE, in the same turn and before its arguments are copied, so
   // a burst costs the host's loop one cheap check per refused call. Once calls finish, new ones
   // are taken again.

@@ -172,7 +172,7 @@ describe('flood handling (regressions of reported gaps)', () => {
   });
 
   // The sandbox rate-limits guest logging itself, but the host trusts every well-formed `log`
-  // message: a compromised child wrote 50 000 lines into the host log. DESIGN §6 bounds messages
+  // message: a compromised child wrote 50 000 lines into the host log. electron/common/protocol-limits.ts bounds messages
   // per second; the host needs its own per-extension rate limit for log (and other) messages.
   it('a flood of well-formed log messages from a compromised child is rate-limited by the host', async () => {
     const id = await addHostile('log-flood');

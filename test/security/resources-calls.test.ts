@@ -1,4 +1,4 @@
-// Resource governance (DESIGN §6), part 3: calls. Host calls are bounded in the sandbox (1 000
+// Resource governance (docs/manifest.md, Limits), part 3: calls. Host calls are bounded in the sandbox (1 000
 // pending per process), in the host (256 in flight per extension, hostCallsPerSecond budget),
 // and every command call has a timeout. A flood in either direction must end in refusals
 // (ERATE) or settled calls, never in a stalled host or a call that hangs.

@@ -1,4 +1,4 @@
-// Resource governance (DESIGN §6), part 4: CPU budget (warn → throttle with SIGSTOP/SIGCONT →
+// Resource governance (docs/manifest.md, Limits), part 4: CPU budget (warn → throttle with SIGSTOP/SIGCONT →
 // kill) and strikes (each kill is a strike; 3 in 10 minutes quarantine the extension until the
 // user releases it; crashes restart with exponential backoff).
 // Each case runs next to a neighbour that keeps answering, with the host's loop delay sampled.

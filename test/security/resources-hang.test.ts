@@ -1,4 +1,4 @@
-// Resource governance (DESIGN §6), part 1: extensions that hold their own event loop hostage.
+// Resource governance (docs/manifest.md, Limits), part 1: extensions that hold their own event loop hostage.
 // Each case runs a real hostile extension in its own process next to a well-behaved neighbour
 // that is asked again and again; the host's event-loop delay is sampled throughout. SES does not
 // protect availability: the watchdog (heartbeats, hangMs) and per-call timeouts must.

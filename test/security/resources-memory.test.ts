@@ -1,4 +1,4 @@
-// Resource governance (DESIGN §6), part 2: memory. The V8 heap cap (limits.memoryMb →
+// Resource governance (docs/manifest.md, Limits), part 2: memory. The V8 heap cap (limits.memoryMb →
 // --max-old-space-size) bounds JS objects only; ArrayBuffer memory is outside it
 // (research/perf-floor.md T8), so the host samples resident memory from /proc and kills when it
 // grows more than memoryMb above the process's baseline (its size when the sandbox said hello).

@@ -1,4 +1,4 @@
-// The audit log (DESIGN §5): JSON lines, one record per decision and operation, rotated by size,
+// The audit log (docs/cli.md, `warden audit`): JSON lines, one record per decision and operation, rotated by size,
 // credentials redacted. The file is held open while records come and closed after a quiet
 // second; a rotation by another process is noticed within that second.
 import fs from 'node:fs';

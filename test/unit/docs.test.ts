@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { COMMAND_OPTIONS } from '../../extensions/sdk/cli/command-options';
-import { ManifestSchema } from '../../electron/common/manifest';
+import { ManifestSchema, parseManifest } from '../../electron/common/manifest';
 
 const DOCS = path.join(__dirname, '..', '..', 'docs');
 const read = (name: string) => fs.readFileSync(path.join(DOCS, name), 'utf8');
@@ -73,6 +73,15 @@ describe('docs/manifest.md', () => {
 
   it('documents no key the schema does not have', () => {
     expect([...documented].filter((k) => !schema.has(k))).toEqual([]);
+  });
+});
+
+describe('docs/manifest.md example', () => {
+  it('is a manifest Warden accepts as written', () => {
+    const block = /A complete example:\s*```json\n([\s\S]*?)```/.exec(read('manifest.md'));
+    expect(block, 'docs/manifest.md has "A complete example:" with a json block').not.toBeNull();
+    const r = parseManifest(JSON.parse(block![1]!));
+    expect(r.ok ? [] : r.errors).toEqual([]);
   });
 });
 

@@ -20,6 +20,8 @@ export interface BehaviourActions {
   contain?(ext: string, finding: Finding): void;
   throttle?(ext: string, finding: Finding): void;
   reask?(ext: string, finding: Finding): void;
+  /** A finding was marked expected: undo what its response did (a throttle; the quarantine is lifted by the caller). */
+  lift?(ext: string, finding: Finding): void;
 }
 
 export interface BehaviourMonitor {
@@ -28,7 +30,10 @@ export interface BehaviourMonitor {
   sample(ext: string, cpuPercent: number, rssBytes: number): void;
   attach(actions: BehaviourActions): void;
   accept(findingId: string): Finding | undefined;
+  /** The open finding whose `throttle` response still holds for this extension (persisted across restarts). */
+  throttledBy(ext: string): Finding | undefined;
   readonly engine: BehaviourEngine;
+  readonly settings: BehaviourSettings;
   readonly store: BehaviourStore;
   /** Persists changed profiles (also every 30 s while active, and at close). */
   flush(): void;
@@ -124,6 +129,7 @@ export function createBehaviourMonitor(o: {
   return {
     engine,
     store,
+    settings: o.settings,
     observe(manifest, method, args, result) {
       if (!o.settings.enabled) return;
       const obs = observation(method, args, result);
@@ -156,8 +162,22 @@ export function createBehaviourMonitor(o: {
           detail: `finding ${id} marked expected: ${f.why}`,
         });
         flush();
+        try {
+          actions.lift?.(f.ext, f);
+        } catch (err) {
+          o.onError?.(err);
+        }
       }
       return f;
+    },
+    throttledBy(ext) {
+      if (!o.settings.enabled) return undefined;
+      try {
+        return store.readFindings(ext).find((f) => f.state === 'open' && f.response === 'throttle');
+      } catch (err) {
+        o.onError?.(err);
+        return undefined;
+      }
     },
     flush,
     close() {

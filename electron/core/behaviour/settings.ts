@@ -78,6 +78,8 @@ export const behaviourSettingsSchema = z.strictObject({
       high: z.enum(RESPONSES).default('contain'),
     })
     .default({ low: 'record', medium: 'reask', high: 'contain' }),
+  /** `throttle` divides every budget of the extension (calls, fs, net) by this until the finding is accepted. */
+  throttleFactor: z.number().min(2).max(1000).default(10),
   /** After an update, `contain` also rolls back to the last version whose profile it matched. */
   rollbackOnContain: z.boolean().default(true),
 });

@@ -83,9 +83,51 @@ export interface BudgetMeter {
   /** Bytes sent or received: booked; false when that overdrew the budget. */
   netCharge(n: number): boolean;
   notification(): boolean;
+  /**
+   * A behaviour "throttle" response: every budget also divided by `factor` (a second, tighter
+   * meter that must agree too); `undefined` lifts it. Reversible, so it never replaces the base.
+   */
+  throttle(factor?: number): void;
+  /** The factor in force, if throttled. */
+  throttled(): number | undefined;
 }
 
+/** Budgets divided by a throttle factor, never below one call per second or per minute. */
+export function scaleBudgets(b: Budgets, factor: number): Budgets {
+  const out = {} as Budgets;
+  for (const k of BUDGET_KEYS)
+    out[k] = k.endsWith('MbPerMinute') ? b[k] / factor : Math.max(1, Math.floor(b[k] / factor));
+  return out;
+}
+
+type BaseMeter = Omit<BudgetMeter, 'throttle' | 'throttled'>;
+
 export function createBudgetMeter(b: Budgets, now?: () => number): BudgetMeter {
+  const base = createBaseMeter(b, now);
+  let tight: { factor: number; meter: BaseMeter } | undefined;
+  // The tighter meter is asked first, so a call it refuses costs the base budget nothing; bytes
+  // that already moved are booked on both.
+  const both =
+    <A extends unknown[]>(pick: (m: BaseMeter) => (...a: A) => boolean) =>
+    (...a: A) =>
+      (!tight || pick(tight.meter)(...a)) && pick(base)(...a);
+  return {
+    budgets: b,
+    call: both((m) => m.call),
+    fsTake: both((m) => m.fsTake),
+    fsCharge: (n) => [tight?.meter.fsCharge(n) ?? true, base.fsCharge(n)].every(Boolean),
+    netRequest: both((m) => m.netRequest),
+    netBytesLeft: both((m) => m.netBytesLeft),
+    netCharge: (n) => [tight?.meter.netCharge(n) ?? true, base.netCharge(n)].every(Boolean),
+    notification: base.notification,
+    throttle(factor) {
+      tight = factor && factor > 1 ? { factor, meter: createBaseMeter(scaleBudgets(b, factor), now) } : undefined;
+    },
+    throttled: () => tight?.factor,
+  };
+}
+
+function createBaseMeter(b: Budgets, now?: () => number): Omit<BudgetMeter, 'throttle' | 'throttled'> {
   const perMinute = (amount: number) => createTokenBucket({ perSecond: amount / 60, capacity: amount, now });
   const calls = createTokenBucket({ perSecond: b.hostCallsPerSecond, capacity: b.hostCallsPerSecond, now });
   const fsBytes = perMinute(b.fsMbPerMinute * MB);

@@ -17,6 +17,7 @@ import type { HostMethod } from '../../common/protocol';
 import type { BudgetKey } from '../../common/limits';
 import type { PermissionRequest } from '../permissions/types';
 import { denialError } from '../permissions/denial';
+import { scaleBudgets } from '../governance/token-bucket';
 import type { HostApiDeps } from './context';
 
 type Io = 'local-read' | 'local-write' | 'net' | 'none';
@@ -67,9 +68,13 @@ export function createMetering(deps: HostApiDeps): Metering {
   const extId = deps.manifest.id;
   const { budget, usage } = deps;
   const refuse = (method: string, key: BudgetKey, what: string): never => {
+    // A behaviour throttle divides every budget: the message gives the number in force and why.
+    const t = budget!.throttled();
+    const amount = t ? scaleBudgets(budget!.budgets, t)[key] : budget!.budgets[key];
+    const why = t ? `, throttled to 1/${t} after unusual behaviour: see \`warden anomalies\`` : '';
     throw new WardenError(
       'ERATE',
-      `host.${method}: over its ${what} budget of ${budget!.budgets[key]} ${UNITS[key]} (limits.${key}); try again later`,
+      `host.${method}: over its ${what} budget of ${+amount.toFixed(3)} ${UNITS[key]} (limits.${key}${why}); try again later`,
     );
   };
   const count = (key: 'fsBytes' | 'netBytes', n: number) => {

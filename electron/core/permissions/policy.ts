@@ -74,7 +74,7 @@ export const PolicySchema = z.strictObject({
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
   extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
-  /** Ceilings on the I/O budgets (DESIGN §6), lower than the host's own. */
+  /** Ceilings on the I/O budgets (docs/admin.md), lower than the host's own. */
   limits: PolicyLimitsSchema.default({}),
   sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
   /**

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { WardenError } from '../../common/errors';
 import { copyDataValue, type DataValue } from '../../common/data-value';
 import type { CommandResult } from '../../common/command-result';
-import { MAX_CLOCK_ADVANCE_MS, type Capability } from '../../common/protocol';
+import { MAX_CLOCK_ADVANCE_MS } from '../../common/protocol';
 import { BUDGET_KEYS, DEFAULT_LIMITS, type BudgetKey } from '../../common/limits';
 import { silentLogger } from '../platform/logger';
 import { DEFAULT_TIMEOUTS, type ExtensionProcess, type ProcessTimeouts } from '../process/extension-process';
@@ -23,6 +23,7 @@ import { resolveBudgets } from '../governance/token-bucket';
 import { activate } from './activation';
 import { createViolations } from './violations';
 import { createUsageSampler } from './usage-sampler';
+import { attachBehaviourResponses } from './behaviour-responses';
 import type {
   Entry,
   ExtensionState,
@@ -45,12 +46,6 @@ export type {
 } from './types';
 
 /** The broker capability a behaviour finding is about (private data and storage have none). */
-function brokerCapability(cap: string | undefined): Capability | undefined {
-  if (cap === 'net' || cap === 'fs.read' || cap === 'fs.write' || cap === 'notifications') return cap;
-  if (cap === 'secrets.get') return 'secrets';
-  return undefined;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A function, not an inline test: the state changes under calls that TypeScript cannot see. */
@@ -120,25 +115,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (s.sampled && s.state === 'running') behaviour.sample(id, s.cpuPercent, s.rssBytes);
       })
     : () => {};
-  behaviour?.attach({
-    contain(id, finding) {
-      const e = entries.get(id);
-      if (!e) return;
-      const reason = `unusual behaviour: ${finding.why}`;
-      strikes.quarantine(id, reason);
-      services.audit?.write({ ext: id, kind: 'lifecycle', detail: `quarantined: ${reason}` });
-      logger.warn(`quarantined: ${reason}; \`warden release ${id}\` lets it run again`, { ext: id });
-      clearTimeout(e.restartTimer);
-      setState(e, 'quarantined', reason);
-      emit({ type: 'quarantine', id, reason });
-      if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
-      options.onContained?.(id, finding);
-    },
-    reask(id, finding) {
-      const cap = brokerCapability(finding.capability);
-      if (cap) services.broker.suspendRemembered(id, cap);
-    },
-  });
+  const throttleEntry = behaviour
+    ? attachBehaviourResponses({
+        behaviour,
+        entries,
+        strikes,
+        services,
+        logger,
+        quarantined: (e, reason) => {
+          clearTimeout(e.restartTimer);
+          setState(e, 'quarantined', reason);
+          emit({ type: 'quarantine', id: e.ext.manifest.id, reason });
+          if (e.proc) e.proc.kill(`quarantined: ${reason}`, 'EPERM');
+        },
+        onContained: options.onContained,
+      })
+    : undefined;
   const sampler = createUsageSampler({
     metrics,
     strikes,
@@ -295,6 +287,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         stopping: false,
       };
       entries.set(id, e);
+      const held = behaviour?.throttledBy(id);
+      if (held) throttleEntry?.(e, `unusual behaviour: ${held.why}`);
       const q = strikes.quarantined(id);
       if (q) e.state = 'quarantined';
       else if (ext.manifest.activation === 'onStartup') ensureStarted(e).catch(() => {});

@@ -4,6 +4,7 @@
  * around one (Markdown or JSON, for a report) and an extension's learnt profile. All local.
  */
 import { parseArgs } from 'node:util';
+import { ANOMALIES_OPTIONS } from './command-options';
 import {
   behaviour,
   createAuditLog,
@@ -24,13 +25,7 @@ export async function anomaliesCommand(argv: string[], ctx: CliContext): Promise
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      extension: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      markdown: { type: 'boolean', default: false },
-    },
+    options: ANOMALIES_OPTIONS,
   });
   const dataDir = dataDirOf(values);
   const store = behaviour.createBehaviourStore(dataDir);

@@ -122,6 +122,13 @@ export const CATALOG_BUILD_OPTIONS = {
 export const SEARCH_OPTIONS = { ...dataDir, ...json, ...CATALOG_OPTIONS } as const;
 
 /** Every command by name and the options its parser accepts (`--help`/`-h` come on top). */
+export const ANOMALIES_OPTIONS = {
+  ...dataDir,
+  extension: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  ...json,
+} as const;
+
 export const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
   init: INIT_OPTIONS,
   run: RUN_OPTIONS,
@@ -134,6 +141,7 @@ export const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
   quarantine: DATA_DIR_OPTIONS,
   release: DATA_DIR_OPTIONS,
   top: TOP_OPTIONS,
+  anomalies: ANOMALIES_OPTIONS,
   serve: SERVE_OPTIONS,
   keygen: KEYGEN_OPTIONS,
   pack: PACK_OPTIONS,

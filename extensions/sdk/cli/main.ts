@@ -1,34 +1,60 @@
 /** The `warden` command line: dispatches sub-commands and turns every failure into one line. */
 import { asksForHelp, CliError, COMMAND_HELP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
-import { runCommand } from './run';
 import type { CliContext } from './context';
-import { buildCommand } from './build';
-import { initCommand } from './init';
-import { validateCommand } from './validate';
-import { auditCommand, grantsCommand, quarantineCommand, secretsCommand } from './admin-commands';
-import { topCommand } from './top';
-import { devCommand } from './dev';
-import { anomaliesCommand } from './anomalies';
-import { serveCommand } from './serve';
-import { PACKAGE_COMMANDS } from './package-commands';
 import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
 
-const COMMANDS: ReadonlyMap<string, (argv: string[], ctx: CliContext) => Promise<number>> = new Map([
-  ['init', initCommand],
-  ['run', runCommand],
-  ['build', buildCommand],
-  ['validate', validateCommand],
-  ['grants', grantsCommand],
-  ['audit', auditCommand],
-  ['secrets', secretsCommand],
-  ['quarantine', quarantineCommand],
-  ['release', (argv, ctx) => quarantineCommand(['release', ...argv], ctx)],
-  ['top', topCommand],
-  ['dev', devCommand],
-  ['anomalies', anomaliesCommand],
-  ['serve', serveCommand],
-  ...PACKAGE_COMMANDS,
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+/**
+ * Each command's code is loaded when it runs, not before: the CLI is bundled as ES modules split
+ * per command (scripts/build.mjs), so `warden --version` or `warden list` does not pay for the
+ * supervisor, the bundler or the web server.
+ */
+const PACKAGE_COMMAND_NAMES = [
+  'keygen',
+  'pack',
+  'verify',
+  'install',
+  'update',
+  'approve',
+  'rollback',
+  'uninstall',
+  'list',
+  'catalog',
+  'search',
+] as const;
+const fromPackages = (name: string) => async (): Promise<Command> => {
+  const { PACKAGE_COMMANDS } = await import('./package-commands');
+  const c = PACKAGE_COMMANDS.find(([n]) => n === name)?.[1];
+  if (!c) throw new Error(`package command ${name} is missing`);
+  return c;
+};
+const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
+  ['init', async () => (await import('./init')).initCommand],
+  ['run', async () => (await import('./run')).runCommand],
+  ['build', async () => (await import('./build')).buildCommand],
+  ['validate', async () => (await import('./validate')).validateCommand],
+  ['grants', async () => (await import('./admin-commands')).grantsCommand],
+  ['audit', async () => (await import('./admin-commands')).auditCommand],
+  ['secrets', async () => (await import('./admin-commands')).secretsCommand],
+  ['quarantine', async () => (await import('./admin-commands')).quarantineCommand],
+  [
+    'release',
+    async () => {
+      const { quarantineCommand } = await import('./admin-commands');
+      return (argv, ctx) => quarantineCommand(['release', ...argv], ctx);
+    },
+  ],
+  ['top', async () => (await import('./top')).topCommand],
+  ['dev', async () => (await import('./dev')).devCommand],
+  ['anomalies', async () => (await import('./anomalies')).anomaliesCommand],
+  ['serve', async () => (await import('./serve')).serveCommand],
+  ...PACKAGE_COMMAND_NAMES.map((n): [string, () => Promise<Command>] => [n, fromPackages(n)]),
 ]);
+
+/** The commands `warden` knows (for tests: each has options, help and docs, and loads). */
+export const COMMAND_NAMES: readonly string[] = [...COMMANDS.keys()];
+export const loadCommand = (name: string): Promise<Command> | undefined => COMMANDS.get(name)?.();
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = argv;
@@ -45,14 +71,15 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout(`warden ${WARDEN_VERSION} (extension API ${WARDEN_API_VERSION})\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS.get(name);
+  const load = COMMANDS.get(name);
   const help = Object.hasOwn(COMMAND_HELP, name) ? COMMAND_HELP[name] : undefined;
-  if (command && help && asksForHelp(rest)) {
+  if (load && help && asksForHelp(rest)) {
     ctx.stdout(`${help}\n`);
     return EXIT_OK;
   }
   try {
-    if (!command) throw new CliError(`unknown command "${name}" (try: warden help)`);
+    if (!load) throw new CliError(`unknown command "${name}" (try: warden help)`);
+    const command = await load();
     return await command(rest, ctx);
   } catch (err) {
     if (err instanceof CliError) {

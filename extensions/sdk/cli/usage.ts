@@ -119,6 +119,20 @@ Let a quarantined extension run again.
 
 Options:
 ${DATA_DIR_HELP}`,
+  anomalies: `Usage: warden anomalies [list] [--extension <id>] [--all] [--json]
+       warden anomalies accept <finding-id>
+       warden anomalies incident <finding-id> [--json]
+       warden anomalies profile <extension-id> [--json]
+
+What the behaviour monitor noticed (docs/behaviour.md): open findings, "this is expected"
+(accept: folds the deviation into the baseline and lifts the throttle or quarantine it caused),
+the incident around a finding (Markdown, or JSON for a report), and what was learnt.
+
+Options:
+  --extension <id>         only this extension's findings
+  --all                    also findings already accepted
+  --json                   print JSON
+${DATA_DIR_HELP}`,
   top: `Usage: warden top <extension-dir>... [--run <command-id>] [--args <json>] [--duration <seconds>]
 
 Start extensions (running a command in each) and show their live resource use and kills.
