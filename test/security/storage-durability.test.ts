@@ -83,8 +83,6 @@ async function runJson(dir: string, command: string, dataDir: string, args: obje
   return (JSON.parse(r.stdout) as { result: { value: unknown } }).result.value;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('host.storage on disk (warden run)', () => {
   it('a host killed in the middle of a set leaves the old or the new value, never a torn one', async () => {
     const dir = extension(64);

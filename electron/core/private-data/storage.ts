@@ -68,6 +68,7 @@ function containsBytes(v: DataValue): boolean {
 }
 
 /** What JSON.stringify escapes in a string: without any, a string's JSON is the string in quotes. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
