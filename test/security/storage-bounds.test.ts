@@ -78,7 +78,7 @@ async function measured(h: TestHost, work: () => Promise<unknown>): Promise<Meas
 }
 
 describe('host.storage keeps the host bounded (issue 11 item 3)', () => {
-  it('six 12 MiB sets and reads: host RSS grows by at most 64 MiB, loop delay p99 under 50 ms, neighbour unharmed', async () => {
+  it('six 12 MiB sets and reads: host retains ≤ 64 MiB, peak and loop delay within bounds of a channel-only baseline, neighbour unharmed', async () => {
     const h = (host = await openCase(
       {
         id: BIG,
