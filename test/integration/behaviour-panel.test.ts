@@ -89,9 +89,9 @@ describe('behaviour findings through the app host', () => {
       [v2, 'v2.wext'],
     ] as const)
       expect((await runCli(['pack', dir, '--key', key, '--out', path.join(work, out)])).code).toBe(0);
-    expect((await cli('install', path.join(work, 'v1.wext'))).code).toBe(0);
+    expect((await cli('install', '--yes', path.join(work, 'v1.wext'))).code).toBe(0);
     for (let i = 0; i < 4; i++) expect((await cli('run', ID, 'sync.run', ...allow())).code).toBe(0);
-    expect((await cli('update', ID, path.join(work, 'v2.wext'))).code).toBe(0);
+    expect((await cli('update', '--yes', ID, path.join(work, 'v2.wext'))).code).toBe(0);
     expect((await cli('run', ID, 'sync.run', ...allow())).stderr).toMatch(/quarantined: unusual behaviour/);
 
     host = createAppHost({

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestHost, type TestHost } from '../helpers/sandbox';
 import { WardenError } from '../../electron/common/errors';
 import type { Supervisor, SupervisorOptions } from '../../electron/core/supervision/supervisor';
+import { createExtensionStorage } from '../../electron/core/private-data/storage';
 
 let host: TestHost | undefined;
 afterEach(async () => {
@@ -299,8 +300,13 @@ describe('stop', () => {
     await supervisor.stop(id);
     expect(isAlive(pid)).toBe(false);
     expect(supervisor.status(id)).toMatchObject({ state: 'idle', lastExit: { expected: true, reason: 'stopped' } });
-    const stored = JSON.parse(fs.readFileSync(path.join(dataDir, 'data', id, 'storage.json'), 'utf8')) as unknown;
-    expect(stored).toEqual({ version: 1, entries: { deactivated: { at: 'stop' } } });
+    // Read back through the storage module, from the extension's storage folder on disk.
+    const storage = createExtensionStorage({
+      dir: path.join(dataDir, 'data', id, 'storage'),
+      quota: { limitBytes: () => 1024 * 1024, otherBytes: async () => 0 },
+    });
+    expect(await storage.keys()).toEqual(['deactivated']);
+    expect(await storage.get('deactivated')).toEqual({ at: 'stop' });
   });
 
   it('kills an extension whose deactivate blocks, after stopMs', async () => {

@@ -122,7 +122,7 @@ describe('warden build / pack / verify: the bill of materials', () => {
     const t = await runCli(['verify', forged]);
     expect(t.code).toBe(2);
     expect(t.stderr).toBe('warden: sbom.cdx.json does not match its signed hash (tampered)\n');
-    const t2 = await runCli(['install', forged, '--data-dir', home('forged-home')]);
+    const t2 = await runCli(['install', '--yes', forged, '--data-dir', home('forged-home')]);
     expect(t2.code).toBe(2);
   });
 
@@ -139,7 +139,7 @@ describe('warden build / pack / verify: the bill of materials', () => {
     const old = path.join(work, 'old.wext');
     expect((await runCli(['pack', writeExt(work, { id: 'acme.old' }), '--key', key, '--out', old])).code).toBe(0);
     expect((await runCli(['verify', old])).stdout).toContain('no bill of materials\n');
-    const i = await runCli(['install', old, '--data-dir', home('old-home')]);
+    const i = await runCli(['install', '--yes', old, '--data-dir', home('old-home')]);
     expect(i.code, i.stderr).toBe(0);
     expect(i.stdout).toContain('no bill of materials');
     expect((await runCli(['list', '--data-dir', home('old-home')])).stdout).toContain(
@@ -157,7 +157,17 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
 
   it('install warns with each advisory id and fixed version, lists the package, and audits it', async () => {
     const h = home('user');
-    const r = await runCli(['install', wext, '--data-dir', h, '--feed', feed, '--trust-feed-key', `${feedKey}.pub`]);
+    const r = await runCli([
+      'install',
+      '--yes',
+      wext,
+      '--data-dir',
+      h,
+      '--feed',
+      feed,
+      '--trust-feed-key',
+      `${feedKey}.pub`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('installed acme.lodash-user 1.0.0');
     expect(r.stdout).toContain('lodash@4.17.15 (MIT)');
@@ -212,6 +222,7 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     expect(r.stderr).toBe('warden: bad advisory feed signature: the feed was changed after signing\n');
     const i = await runCli([
       'install',
+      '--yes',
       wext,
       '--data-dir',
       home('bad-feed-home'),
@@ -241,6 +252,7 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     fs.writeFileSync(policy, JSON.stringify({ version: 1, advisories: { refuseAtOrAbove: 'high' } }));
     const r = await runCli([
       'install',
+      '--yes',
       wext,
       '--data-dir',
       h,
@@ -260,6 +272,7 @@ describe('warden advisories: a signed OSV feed matched against SBOMs', () => {
     fs.writeFileSync(policy, JSON.stringify({ version: 1, advisories: { refuseAtOrAbove: 'critical' } }));
     const ok = await runCli([
       'install',
+      '--yes',
       wext,
       '--data-dir',
       h,

@@ -91,7 +91,9 @@ describe('warden install: the brief, then consent', () => {
     expect(pinsOf(home)).toEqual({});
     const yes = await runCli(['install', wide, '--yes', '--data-dir', home]);
     expect(yes.code, yes.stderr).toBe(0);
-    expect(yes.stdout).toMatch(/\ninstalled acme\.wide 1\.0\.0 \(publisher key [0-9a-f]{16}…\)\n$/);
+    expect(yes.stdout).toMatch(
+      /\ninstalled acme\.wide 1\.0\.0 \(publisher key [0-9a-f]{16}…\)\n {2}no bill of materials\n$/,
+    );
     expect(Object.keys(pinsOf(home))).toEqual(['acme.wide']);
   });
 

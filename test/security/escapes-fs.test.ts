@@ -4,6 +4,7 @@
 // target throughout; the harness checks after every attempt that it was neither read nor changed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createExtensionStorage } from '../../electron/core/private-data/storage';
 import { describe, expect, it } from 'vitest';
 import { privateDataDir } from '../../electron/core/private-data/private-data';
 import { outcomesNotMatching, reportOf, useSecuritySuite } from './harness';
@@ -155,7 +156,11 @@ describe('relative paths', () => {
     expect(own).toBe('returned undefined');
     const victimDir = privateDataDir(suite.host.dataDir, victim.id);
     expect(fs.readFileSync(path.join(victimDir, 'files', 'secret.txt'), 'utf8')).toBe('victim data');
-    expect(fs.readFileSync(path.join(victimDir, 'storage.json'), 'utf8')).toContain('victim token');
+    const victimStorage = createExtensionStorage({
+      dir: path.join(victimDir, 'storage'),
+      quota: { limitBytes: () => 1024 * 1024, otherBytes: async () => 0 },
+    });
+    expect(await victimStorage.get('token')).toBe('victim token');
   });
 });
 

@@ -2,8 +2,8 @@
 // as plain data in the sandbox. These attempts go after both: host internals, hostile values
 // (getters, proxies, thenables, toJSON/toString/valueOf/Symbol.toPrimitive) in results and in
 // host-call arguments, and prototype pollution through `__proto__`/`constructor`/`prototype` keys.
-import fs from 'node:fs';
 import path from 'node:path';
+import { createExtensionStorage } from '../../electron/core/private-data/storage';
 import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { privateDataDir } from '../../electron/core/private-data/private-data';
@@ -290,7 +290,7 @@ describe('prototype pollution', () => {
       };`,
     });
     expect(outcome.result).toEqual({ type: 'text', text: 'stored' });
-    await suite.host.supervisor.stop(outcome.id); // the next read comes from storage.json
+    await suite.host.supervisor.stop(outcome.id); // the next read comes from the storage files
     const read = await suite.invoke(outcome.id, 'get');
     expect(read.result).toEqual({
       type: 'json',
@@ -303,9 +303,14 @@ describe('prototype pollution', () => {
         ctor: 'not a function',
       },
     });
-    const file = path.join(privateDataDir(suite.host.dataDir, outcome.id), 'storage.json');
-    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
-    expect(Object.hasOwn(onDisk.entries, '__proto__')).toBe(true);
+    // Read back from disk through the storage module: `__proto__` is a key like any other.
+    const onDisk = createExtensionStorage({
+      dir: path.join(privateDataDir(suite.host.dataDir, outcome.id), 'storage'),
+      quota: { limitBytes: () => 1024 * 1024, otherBytes: async () => 0 },
+    });
+    expect(await onDisk.keys()).toContain('__proto__');
+    const proto = (await onDisk.get('__proto__')) as Record<string, unknown>;
+    expect(Object.hasOwn(proto, '__proto__')).toBe(true);
     expect(polluted().polluted).toBeUndefined();
   });
 });

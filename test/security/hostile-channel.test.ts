@@ -90,7 +90,8 @@ describe('a child that writes straight to the channel', () => {
     const id = await addHostile('undecodable');
     const { settled, answers } = await whileNeighbourAnswers(host.supervisor.invoke(id, 'run', {}));
     expectKilled(id, settled, /too many protocol violations \(\d+\)/);
-    expect(dropped(id).some((e) => /undecodable/.test(e.msg))).toBe(true);
+    // The structural pre-scan (common/v8-scan.ts) usually refuses such bytes before a decode is tried.
+    expect(dropped(id).some((e) => /undecodable|refused before decoding/.test(e.msg))).toBe(true);
     // Logging of violations is bounded: 500 bad frames are not 500 log lines.
     expect(dropped(id).length).toBeLessThanOrEqual(20);
     expect(answers).toBeGreaterThanOrEqual(1);

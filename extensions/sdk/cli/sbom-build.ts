@@ -69,6 +69,9 @@ function collect(dir: string, metafile: MetafileOutputs, outFile: string): Taken
   const taken = new Map<string, Taken>();
   for (const [input, info] of Object.entries(out?.inputs ?? {})) {
     if (info.bytesInOutput === 0) continue; // tree-shaken away: not shipped
+    // A namespaced input ("(disabled):…", a package's browser field mapping a module to false)
+    // is an empty stub esbuild made, not a file taken from the package.
+    if (/^\([^)]*\):/.test(input)) continue;
     const rootRel = packageRootOf(input.split(path.sep).join('/'));
     if (!rootRel) continue; // the extension's own source
     const root = path.resolve(dir, rootRel);

@@ -38,9 +38,11 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set, get) =
         b.on('prompts.opened', (p) => get().receivePrompt(p)),
         b.on('prompts.closed', (p) => get().closePrompt(p.promptId)),
         b.on('resources.sample', (s) => get().receiveSample(s.extensionId, s.sample)),
-        b.on('activity.record', (r) => get().receiveRecord(r)),
-        // A new finding is written to the audit log as an `anomaly` record: the list follows it.
-        b.on('activity.record', (r) => void (r.kind === 'anomaly' && get().loadAnomalies())),
+        b.on('activity.record', (r) => {
+          get().receiveRecord(r);
+          // A new finding reloads the Behaviour view's list (one subscription per event).
+          if (r.kind === 'anomaly') void get().loadAnomalies();
+        }),
         host.onStatus((status) => {
           const was = get().connection.state;
           set({ connection: status });
