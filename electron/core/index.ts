@@ -34,6 +34,7 @@ export {
   loadPolicyFile,
   parsePolicy,
   PolicyError,
+  updatePolicyOf,
   type Policy,
 } from './permissions/policy';
 export {

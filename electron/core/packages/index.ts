@@ -21,6 +21,15 @@ export {
   type BuildCatalogOptions,
 } from './catalog';
 export {
+  BUCKET_FILE,
+  chooseVersion,
+  heldBackReason,
+  installationBucket,
+  pinProblem,
+  stagedNote,
+  type UpdatePolicy,
+} from './rollout';
+export {
   watchForAutoRollback,
   type AutoRollbackEvent,
   type AutoRollbackOptions,

@@ -240,7 +240,7 @@ Options:
   --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
 ${DATA_DIR_HELP}`,
   catalog: `Usage: warden catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
-         [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
+         [--expires-days <n>] [--block <id>@<version>[:<sha256>]]... [--rollout <id>@<version>=<percent>]...
 
 Write a signed catalog index of the .wext files in a folder, with a blocklist.
 
@@ -248,6 +248,7 @@ Options:
   --key <file>             the catalog's private key (from warden keygen)
   --out <file>             the index file (default: <dir>/index.json)
   --index-version <n>      the index version (must grow; default: one more than the last)
+  --rollout <id>@<v>=<pct> stage that version to pct% of installations (default 100)
   --expires-days <n>       days until clients refuse the index as stale
   --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)`,
   search: `Usage: warden search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
