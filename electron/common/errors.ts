@@ -19,6 +19,8 @@ export const HOST_ERROR_CODES = [
   'ECANCELED',
   'ENET',
   'EINTERNAL',
+  /** A host call past its removal (common/api-deprecations.ts). */
+  'ENOSYS',
 ] as const;
 
 /**

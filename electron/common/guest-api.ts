@@ -85,6 +85,8 @@ export interface Host {
   readonly fs: {
     readText(path: string): Promise<string>;
     readBytes(path: string): Promise<Uint8Array>;
+    /** @deprecated since API 1.0.0, removed in 2.0.0: use readText (same argument and result). */
+    read(path: string): Promise<string>;
     writeText(path: string, text: string): Promise<void>;
     writeBytes(path: string, bytes: Uint8Array): Promise<void>;
     list(dir: string): Promise<DirEntry[]>;

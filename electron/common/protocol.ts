@@ -83,6 +83,8 @@ export const HOST_METHOD_ARGS = {
   'storage.keys': z.tuple([]),
   'fs.readText': z.tuple([path]),
   'fs.readBytes': z.tuple([path]),
+  /** Deprecated: the old name of fs.readText, forwarded by the host (common/api-deprecations.ts). */
+  'fs.read': z.tuple([path]),
   'fs.writeText': z.tuple([path, z.string()]),
   'fs.writeBytes': z.tuple([path, z.instanceof(Uint8Array)]),
   'fs.list': z.tuple([path]),
@@ -104,6 +106,9 @@ export const HOST_METHOD_ARGS = {
 export type HostMethod = keyof typeof HOST_METHOD_ARGS;
 export const HOST_METHODS = Object.keys(HOST_METHOD_ARGS) as HostMethod[];
 export type HostMethodArgs<M extends HostMethod> = z.infer<(typeof HOST_METHOD_ARGS)[M]>;
+/** Methods the host only forwards to their replacement (common/api-deprecations.ts). */
+export type ShimmedHostMethod = 'fs.read';
+export type CurrentHostMethod = Exclude<HostMethod, ShimmedHostMethod>;
 
 export { LOG_LEVELS, type LogLevel } from './protocol-limits';
 

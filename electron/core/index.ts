@@ -23,6 +23,9 @@ export { createLineReader } from './process/line-reader';
 // bundle/: preparing an extension's bundle for the sandbox.
 export { evadeCensorship, isCensored } from './bundle/source-transform';
 export { locateSyntaxError } from './bundle/syntax-locate';
+export { checkBundleLoads, type LoadProblem } from './bundle/load-check';
+export { gateExtension, type GateReport, type GateOptions } from './bundle/gate/gate';
+export { GATE_RULES, type GateFinding, type GateRule, type GateLevel } from './bundle/gate/rules';
 // host-api/: the host side of `host.*`, and the services it runs on.
 export { createDefaultServices, servicePaths, type HostServices, type ServiceOptions } from './host-api/services';
 // permissions/: broker, grants, policy, prompts.

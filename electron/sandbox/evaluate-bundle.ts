@@ -3,6 +3,7 @@
  * line with the source so line numbers in errors match the file the author wrote.
  */
 import type { ErrorData } from '../common/errors';
+import { LOADER_REFUSAL_ADVICE } from '../common/bundle-refusals';
 import { guestErrorData, guestErrorDetails, WRAPPER_HEAD, type GuestSource } from './guest-errors';
 
 export type EvaluateResult =
@@ -11,18 +12,9 @@ export type EvaluateResult =
 // What SES still rejects after the host's censorship-evading rewrite (electron/core/
 // source-transform.ts) is a real construct, not a look-alike in a string or comment.
 const CENSORED: Array<[RegExp, string]> = [
-  [
-    /SES_IMPORT_REJECTED/,
-    'dynamic import() cannot run in the sandbox, which loads no modules at run time (bundle them with `warden build`)',
-  ],
-  [
-    /SES_HTML_COMMENT_REJECTED/,
-    'contains "<!--" or "-->" where it cannot be rewritten (e.g. a tagged template), which the sandbox rejects',
-  ],
-  [
-    /SES_EVAL_REJECTED/,
-    "a direct eval(...) cannot run in the sandbox (use (0, eval)(code) or new Function(code), which evaluate in the extension's global scope)",
-  ],
+  [/SES_IMPORT_REJECTED/, LOADER_REFUSAL_ADVICE.import],
+  [/SES_HTML_COMMENT_REJECTED/, LOADER_REFUSAL_ADVICE['html-comment']],
+  [/SES_EVAL_REJECTED/, LOADER_REFUSAL_ADVICE.eval],
 ];
 
 /**

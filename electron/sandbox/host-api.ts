@@ -74,6 +74,8 @@ export function createHostApi(deps: HostApiDeps): Host {
     fs: {
       readText: call('fs.readText', 1),
       readBytes: call('fs.readBytes', 1),
+      // Deprecated alias: the host forwards it to fs.readText (common/api-deprecations.ts).
+      read: call('fs.read', 1),
       writeText: call('fs.writeText', 2),
       writeBytes: call('fs.writeBytes', 2),
       list: call('fs.list', 1),

@@ -41,7 +41,9 @@ export type WardenErrorCode =
   | 'ETIMEDOUT'
   | 'ECANCELED'
   | 'ENET'
-  | 'EINTERNAL';
+  | 'EINTERNAL'
+  /** A host call removed from this API version (it was deprecated first; the message names its replacement). */
+  | 'ENOSYS';
 
 export interface WardenError extends Error {
   code: WardenErrorCode;
@@ -131,6 +133,12 @@ export interface Host {
   readonly fs: {
     readText(path: string): Promise<string>;
     readBytes(path: string): Promise<Uint8Array>;
+    /**
+     * @deprecated since API 1.0.0, removed in 2.0.0: the old name of `readText` (same argument
+     * and result). It still works; the host logs and audits each use, `warden validate` warns,
+     * and from API 2.0.0 it rejects with `ENOSYS`.
+     */
+    read(path: string): Promise<string>;
     writeText(path: string, text: string): Promise<void>;
     writeBytes(path: string, bytes: Uint8Array): Promise<void>;
     list(dir: string): Promise<DirEntry[]>;

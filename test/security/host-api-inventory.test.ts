@@ -21,6 +21,8 @@ const DENY_CASES: Record<HostMethod, { call: string; code: string; reason?: stri
   'storage.keys': { call: `Promise.all(Array.from({ length: 2500 }, () => host.storage.keys()))`, code: 'ERATE' },
   'fs.readText': { call: `host.fs.readText(${JSON.stringify(secretFile)})`, code: 'EPERM', reason: 'undeclared' },
   'fs.readBytes': { call: `host.fs.readBytes('../../escape')`, code: 'EPERM', reason: 'denied' },
+  // The deprecated alias goes through fs.readText's permission path.
+  'fs.read': { call: `host.fs.read(${JSON.stringify(secretFile)})`, code: 'EPERM', reason: 'undeclared' },
   'fs.writeText': {
     call: `host.fs.writeText(${JSON.stringify(secretFile)}, 'x')`,
     code: 'EPERM',

@@ -108,6 +108,19 @@ export const ExtensionSummarySchema = z.strictObject({
     )
     .max(200)
     .optional(),
+  /** Deprecated host calls it has made (common/api-deprecations.ts): they work until `removedIn`. */
+  deprecatedCalls: z
+    .array(
+      z.strictObject({
+        call: z.string().max(100),
+        removedIn: z.string().max(32),
+        replacement: z.string().max(100).optional(),
+        removed: z.boolean(),
+        message: z.string().max(500),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 export type ExtensionSummary = z.infer<typeof ExtensionSummarySchema>;
 
@@ -165,7 +178,7 @@ export const AuditRecordSchema = z
   .object({
     time: z.number(),
     ext: z.string(),
-    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle']),
+    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle', 'deprecated-call']),
     capability: z.string().optional(),
     target: z.string().optional(),
     decision: z.enum(['allow', 'deny']).optional(),

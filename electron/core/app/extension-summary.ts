@@ -3,6 +3,8 @@ import type { Manifest } from '../../common/manifest';
 import type { CommandInfo, ExtensionSummary, ParamSpec } from '../../common/bridge/schemas';
 import type { ExtensionStatus } from '../supervision/supervisor';
 import type { AdvisoryFinding, PackageSbom } from '../packages';
+import { isRemoved } from '../../common/api-deprecations';
+import { WARDEN_API_VERSION } from '../../common/version';
 
 export interface SummarySource {
   manifest: Manifest;
@@ -53,6 +55,17 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),
     ...(status?.lastExit ? { lastExit: status.lastExit } : {}),
     ...(status?.wall ? { walls: status.wall.label } : {}),
+    ...(status?.deprecatedCalls?.length
+      ? {
+          deprecatedCalls: status.deprecatedCalls.map((d) => ({
+            call: d.call,
+            removedIn: d.removedIn,
+            ...(d.replacement ? { replacement: d.replacement } : {}),
+            removed: isRemoved(d, WARDEN_API_VERSION),
+            message: d.message,
+          })),
+        }
+      : {}),
     strikes: status?.strikes.length ?? 0,
     commands: commandInfos(m),
     permissions: permissionLines(m),

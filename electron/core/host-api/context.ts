@@ -16,6 +16,7 @@ import type { Notifier } from '../platform/notifier';
 import type { FsGatewayLike, NetGatewayLike, Picker } from '../gateways/types';
 import { createBudgetMeter, type BudgetMeter, type Budgets } from '../governance/token-bucket';
 import type { HostServices } from './services';
+import { createDeprecationTracker, type DeprecationTracker } from './deprecations';
 
 export interface HostApiDeps {
   manifest: Manifest;
@@ -31,6 +32,8 @@ export interface HostApiDeps {
   usage?: HostUsage;
   /** fs/net byte and request budgets; over budget a call fails with ERATE and has no effect. */
   budget?: BudgetMeter;
+  /** Deprecated host calls: forwarded, logged once per activation, audited (deprecations.ts). */
+  deprecations?: DeprecationTracker;
   /** Sees every completed call (behaviour baselines); must not throw or delay the reply. */
   observe?(method: string, args: readonly unknown[], result: unknown): void;
 }
@@ -60,6 +63,8 @@ export interface ExtensionContextOptions {
   devFolder?: string;
   /** The extension's running calls, whose clocks a prompt holds (supervision/call-clocks.ts). */
   calls?: PromptHolds;
+  /** The extension's log, for deprecation warnings. */
+  warn?(message: string): void;
 }
 
 export function createExtensionContext(o: ExtensionContextOptions): ExtensionContext {
@@ -85,6 +90,7 @@ export function createExtensionContext(o: ExtensionContextOptions): ExtensionCon
     audit: services.audit,
     usage,
     budget: createBudgetMeter(o.budgets),
+    deprecations: createDeprecationTracker({ extensionId: manifest.id, audit: services.audit, warn: o.warn }),
     ...(services.behaviour
       ? { observe: (method, args, result) => services.behaviour!.observe(manifest, method, args, result) }
       : {}),

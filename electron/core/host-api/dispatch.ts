@@ -5,7 +5,7 @@
  * other access goes through the broker's authorizer and a gateway, and is audited.
  */
 import { WardenError } from '../../common/errors';
-import { HOST_METHOD_ARGS, type HostMethod } from '../../common/protocol';
+import { HOST_METHOD_ARGS, type CurrentHostMethod, type HostMethod } from '../../common/protocol';
 import type { DataValue } from '../../common/data-value';
 import { formatPath } from '../../common/schema-issues';
 import type { HostCallHandler } from '../process/extension-process';
@@ -20,7 +20,7 @@ import { createPermissionMethods } from './permissions';
 
 export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   const metering = createMetering(deps);
-  const impl: HostMethodImpls<HostMethod> = {
+  const impl: HostMethodImpls<CurrentHostMethod> = {
     ...createStorageMethods(deps, metering),
     ...createFsMethods(deps, metering),
     ...createNetMethods(deps, metering),
@@ -30,7 +30,9 @@ export function createHostApiHandler(deps: HostApiDeps): HostCallHandler {
   };
   const table = new Map(Object.entries(impl)) as Map<HostMethod, (args: unknown) => Promise<DataValue | undefined>>;
 
-  return async (method, rawArgs) => {
+  return async (called, rawArgs) => {
+    // A deprecated call runs as its replacement (logged and audited), or fails with ENOSYS.
+    const method = deps.deprecations ? deps.deprecations.resolve(called) : called;
     const fn = table.get(method);
     if (!fn) throw new WardenError('EINVAL', `unknown host method`);
     metering.call(method);

@@ -40,6 +40,7 @@ const METHOD_IO = {
   'fs.pickDirectory': 'none',
   'net.fetch': 'net',
   'secrets.get': 'local-read',
+  'fs.read': 'local-read', // deprecated alias: dispatch runs it as fs.readText
   // Its own budget (a burst of 5, 20 a minute), checked once the permission is: ui.ts.
   'ui.notify': 'none',
   'permissions.query': 'none',

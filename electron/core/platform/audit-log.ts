@@ -11,7 +11,7 @@ import { redactFields } from './redaction';
 export interface AuditRecord {
   time: number;
   ext: string;
-  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly';
+  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly' | 'deprecated-call';
   capability?: string;
   target?: string;
   decision?: 'allow' | 'deny';

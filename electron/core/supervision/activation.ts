@@ -14,7 +14,7 @@ import type { AuditLog } from '../platform/audit-log';
 import { ExtensionProcess, LoadError, type ProcessExit, type ProcessTimeouts } from '../process/extension-process';
 import type { ProcSampler } from '../governance/proc-stats';
 import type { GovernorEvent } from '../governance/governor';
-import { locateSyntaxError } from '../bundle/syntax-locate';
+import { checkBundleLoads } from '../bundle/load-check';
 import { prepareBundleSource } from '../bundle/source-transform';
 import { readSourceMap } from '../bundle/source-map-file';
 import { MAX_MESSAGE_BYTES } from '../../common/protocol-limits';
@@ -47,6 +47,7 @@ export interface ActivationDeps {
 export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionProcess> {
   const m = e.ext.manifest;
   d.setState(e, 'starting');
+  e.context.deprecations?.newActivation(); // deprecated calls are logged once per activation
   // Never fail open: below the wall the policy requires, the extension does not start.
   const wall = d.launcher.wall ?? wallStatus('none');
   if (d.requireWall && !wallMeets(wall.level, d.requireWall)) {
@@ -125,7 +126,8 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     await proc.ready();
   } catch (err) {
     if (err instanceof LoadError && err.syntax) {
-      const located = locateSyntaxError(source, m.main);
+      // The same check `warden validate` runs, so both name the same line and column.
+      const located = checkBundleLoads(source, m.main)[0]?.message;
       if (located) throw new LoadError({ code: 'EINVAL', message: located }, err.phase, true);
     }
     if (err instanceof LoadError) d.setState(e, 'failed', err.message);

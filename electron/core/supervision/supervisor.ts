@@ -282,6 +282,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         services,
         budgets,
         onViolation: (detail) => discipline.violation(e, detail),
+        warn: (message) => logger.warn(message, { ext: id }),
       });
       const e: Entry = {
         violations: [],
@@ -330,6 +331,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     status(id) {
       const e = entry(id);
       const quarantine = strikes.quarantined(id);
+      const deprecatedCalls = e.context.deprecations?.used() ?? [];
       return {
         id,
         state: e.state,
@@ -340,6 +342,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         strikes: strikes.strikes(id),
         ...(quarantine ? { quarantine } : {}),
         wall: options.launcher.wall ?? wallStatus('none'),
+        ...(deprecatedCalls.length ? { deprecatedCalls } : {}),
       };
     },
     list() {

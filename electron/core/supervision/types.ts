@@ -1,4 +1,5 @@
 /** The supervisor's public types, and the per-extension record its parts share. */
+import type { ApiDeprecation } from '../../common/api-deprecations';
 import type { WallStatus } from '../../common/wall';
 import type { Finding } from '../behaviour/types';
 import type { CommandResult } from '../../common/command-result';
@@ -30,6 +31,8 @@ export interface ExtensionStatus {
   quarantine?: QuarantineEntry;
   /** What confines its processes besides SES (the launcher's wall; docs/os-wall.md). */
   wall: WallStatus;
+  /** Deprecated host calls it has made since it was added. */
+  deprecatedCalls?: ApiDeprecation[];
 }
 
 export type SupervisorEvent =

@@ -71,7 +71,11 @@ export const INIT_OPTIONS = {
 } as const;
 
 export const BUILD_OPTIONS = { entry: { type: 'string' } } as const;
-export const VALIDATE_OPTIONS = { ...json } as const;
+export const VALIDATE_OPTIONS = {
+  ...json,
+  strict: { type: 'boolean', default: false },
+  format: { type: 'string' },
+} as const;
 
 export const GRANTS_OPTIONS = {
   ...dataDir,

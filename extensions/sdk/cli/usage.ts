@@ -74,12 +74,18 @@ source map beside it (<main>.map), so errors name your source files and lines.
 
 Options:
   --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)`,
-  validate: `Usage: warden validate <extension-dir> [--json]
+  validate: `Usage: warden validate <extension-dir> [--strict] [--format text|json|sarif] [--json]
 
-Check manifest.json and the bundle without running anything. Exit 0 valid, 2 invalid.
+Check manifest.json and the bundle without running anything: exit 2 when the loader would refuse
+it (syntax, dynamic import(), direct eval), 0 otherwise; deprecated host calls are warnings.
+--strict (for publishers' and catalogs' CI) also fails on network or stored data run as code,
+obfuscation, native addons, fetched WebAssembly and host calls outside the declared permissions,
+and warns on declared permissions the code never uses (docs/static-gate.md).
 
 Options:
-  --json                   print {"ok":…,"problems":[…],"id":…}`,
+  --strict                 run the publisher/catalog rules too
+  --format <f>             text (default), json, or sarif (SARIF 2.1.0 for code scanning)
+  --json                   same as --format json: {"ok":…,"id":…,"problems":[…],"findings":[…]}`,
   grants: `Usage: warden grants [list] [--extension <id>] [--json]
        warden grants revoke <grant-id> | --extension <id>
 
@@ -320,7 +326,7 @@ Commands:
   build <extension-dir> [--entry <file>]
         Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox), and
         write its bill of materials: sbom.cdx.json (CycloneDX) and THIRD_PARTY_LICENSES.txt.
-  validate <extension-dir> [--json]
+  validate <extension-dir> [--strict] [--format text|json|sarif]
         Check manifest.json and the bundle without running anything.
   keygen [--out <file>]
         Create an ed25519 publisher key: <file> (private, 0600) and <file>.pub. Never overwrites.

@@ -26,6 +26,7 @@ const BY_CODE: Record<ErrorData['code'], ErrorText> = {
   ECANCELED: { sentence: 'It was cancelled.', actions: ['run-again'] },
   ENET: { sentence: 'A network request failed.', actions: ['run-again'] },
   EINTERNAL: { sentence: 'Something went wrong inside Warden.', actions: ['run-again'] },
+  ENOSYS: { sentence: 'The extension used a Warden feature that has been removed; it needs an update.', actions: [] },
   EEXTENSION: { sentence: 'The extension’s own code failed.', actions: [] },
 };
 
