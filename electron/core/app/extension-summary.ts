@@ -14,6 +14,8 @@ export interface SummarySource {
   pending?: { version: string; addedPermissions: string[] };
   rollbackTo?: string;
   updateAvailable?: string;
+  /** Why a newer catalog version is held back from this installation (rollout.ts). */
+  staged?: string;
   /** Installed packages only: what its SBOM lists, and the advisories that match it. */
   sbom?: PackageSbom;
   advisories?: AdvisoryFinding[];
@@ -50,6 +52,7 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     unsigned: src.unsigned,
     ...(src.blocked ? { blocked: src.blocked } : {}),
     ...(src.updateAvailable ? { updateAvailable: src.updateAvailable } : {}),
+    ...(src.staged ? { staged: src.staged } : {}),
     ...(src.pending ? { pendingUpdate: src.pending } : {}),
     ...(src.rollbackTo ? { rollbackTo: src.rollbackTo } : {}),
     ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),

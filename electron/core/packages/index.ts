@@ -22,6 +22,7 @@ export {
 } from './catalog';
 export {
   BUCKET_FILE,
+  catalogOffer,
   chooseVersion,
   heldBackReason,
   installationBucket,

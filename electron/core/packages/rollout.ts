@@ -112,3 +112,16 @@ export function heldBackReason(choice: CatalogChoice, policy: UpdatePolicy, buck
   if (policy.staged && bucket >= (n.rollout ?? 100)) return stagedNote(n);
   return undefined;
 }
+
+/** What a catalog offers this installation for `id`: the version it may take, and why a newer one waits. */
+export async function catalogOffer(
+  dataDir: string,
+  catalog: Catalog,
+  id: string,
+  policy: UpdatePolicy,
+): Promise<{ version?: string; staged?: string }> {
+  const bucket = policy.staged ? await installationBucket(dataDir) : 0;
+  const choice = chooseVersion(catalog, id, policy, bucket);
+  const staged = heldBackReason(choice, policy, bucket);
+  return { ...(choice.chosen ? { version: choice.chosen.version } : {}), ...(staged ? { staged } : {}) };
+}
