@@ -254,9 +254,9 @@ Options:
   --key <file>             the catalog's private key (from warden keygen)
   --out <file>             the index file (default: <dir>/index.json)
   --index-version <n>      the index version (must grow; default: one more than the last)
-  --rollout <id>@<v>=<pct> stage that version to pct% of installations (default 100)
   --expires-days <n>       days until clients refuse the index as stale
-  --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)`,
+  --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)
+  --rollout <id>@<v>=<pct> stage that version to pct% of installations (repeatable; docs/admin.md)`,
   search: `Usage: warden search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
 
 List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json
