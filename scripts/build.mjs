@@ -42,8 +42,18 @@ const coreHasNoSideEffects = {
   },
 };
 
+// The Python runtime (Warden-patched Pyodide, dist/sandbox/python/): the sandbox bundle embeds
+// the hashes of its files and checks them before Python reads a byte (docs/python.md).
+const { buildPythonRuntime } = await import(path.join(root, 'scripts', 'build-python-runtime.mjs'));
+const pythonRuntime = await buildPythonRuntime(root);
+
 // The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
-await build({ ...common, entryPoints: ['electron/sandbox/bootstrap.ts'], outfile: 'dist/sandbox/sandbox.cjs' });
+await build({
+  ...common,
+  entryPoints: ['electron/sandbox/bootstrap.ts'],
+  outfile: 'dist/sandbox/sandbox.cjs',
+  define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
+});
 const sandboxHash = createHash('sha256')
   .update(fs.readFileSync(path.join(root, 'dist/sandbox/sandbox.cjs')))
   .digest('hex');

@@ -141,7 +141,12 @@ export const ManifestSchema = z
     version: semverString,
     publisher: z.string().regex(PUBLISHER_RE, 'expected lowercase letters, digits and "-", like "acme"'),
     description: plainText(1000).optional(),
-    main: relativeFile.refine((p) => /\.(c?js)$/.test(p), 'expected a .js or .cjs bundle').default('dist/extension.js'),
+    main: relativeFile
+      // A .py main is checked against `runtime` below.
+      .refine((p) => /\.(c?js|py)$/.test(p), 'expected a .js or .cjs bundle')
+      .default('dist/extension.js'),
+    /** The language the extension is written in: JavaScript (the default) or Python (docs/python.md). */
+    runtime: z.enum(['javascript', 'python']).optional(),
     icon: relativeFile.optional(),
     license: z.string().max(100).optional(),
     homepage: z.string().max(1024).optional(),
@@ -180,6 +185,16 @@ export const ManifestSchema = z
       .default({}),
   })
   .superRefine((m, ctx) => {
+    const python = m.runtime === 'python';
+    if (python !== m.main.endsWith('.py')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['main'],
+        message: python
+          ? 'expected a .py file: "runtime" is "python"'
+          : 'a .py main needs "runtime": "python" (a JavaScript main is a .js or .cjs bundle)',
+      });
+    }
     if (!m.id.startsWith(`${m.publisher}.`)) {
       ctx.addIssue({
         code: 'custom',

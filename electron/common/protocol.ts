@@ -42,6 +42,21 @@ export const InitMessageSchema = z.strictObject({
   clock: z.strictObject({ startMs: z.number().finite() }).optional(),
   commands: z.array(commandId),
   heartbeatMs: z.number().int().min(10).max(60_000),
+  /** Python extensions only (manifest `"runtime": "python"`, docs/python.md). */
+  python: z
+    .strictObject({
+      /** The main .py file, relative to the extension folder; its text is `source`. */
+      main: z.string().min(1).max(255),
+      /** The extension's other .py files (relative path → text), written to Python's memory file system. */
+      files: z.record(z.string().min(1).max(255), z.string()),
+      /** The wasm memory maximum (the manifest's `limits.memoryMb`). */
+      memoryMb: z.number().int().min(1).max(65_536),
+      /** A memory snapshot of the runtime to start from (a file the sandbox may read) and its hash. */
+      snapshot: z
+        .strictObject({ file: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const HostMessageSchema = z.discriminatedUnion('t', [

@@ -115,5 +115,7 @@ export {
   type SbomComponent,
   type Severity,
 } from './packages';
+// trust/: the security brief shown before an install or update.
+export { createBriefReader, createSecurityBrief, formatBrief, type BriefReader, type BriefExtras } from './trust';
 // behaviour/: baselines of what each extension normally does, deviations, incidents.
 export * as behaviour from './behaviour';

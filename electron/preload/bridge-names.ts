@@ -13,6 +13,7 @@ export const PRELOAD_METHOD_NAMES = [
   'app.info',
   'app.openExternal',
   'extensions.list',
+  'extensions.brief',
   'extensions.install',
   'extensions.uninstall',
   'extensions.setEnabled',

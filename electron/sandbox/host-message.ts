@@ -54,6 +54,25 @@ function isSourceMap(v: unknown): boolean {
   );
 }
 
+/** `init.python` (protocol.ts): main, files, memoryMb and an optional snapshot. */
+const isPython = (v: unknown): boolean =>
+  isObj(v) &&
+  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot']) &&
+  isStr(v.main, 255) &&
+  v.main.length > 0 &&
+  isObj(v.files) &&
+  Object.entries(v.files).every(([k, t]) => k.length > 0 && k.length <= 255 && typeof t === 'string') &&
+  Number.isInteger(v.memoryMb) &&
+  (v.memoryMb as number) >= 1 &&
+  (v.memoryMb as number) <= 65_536 &&
+  (v.snapshot === undefined ||
+    (isObj(v.snapshot) &&
+      keysAre(v.snapshot, ['file', 'sha256']) &&
+      isStr(v.snapshot.file, 4096) &&
+      v.snapshot.file.length > 0 &&
+      typeof v.snapshot.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(v.snapshot.sha256)));
+
 const isClock = (v: unknown): boolean =>
   isObj(v) && keysAre(v, ['startMs']) && typeof v.startMs === 'number' && Number.isFinite(v.startMs);
 
@@ -63,7 +82,12 @@ export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
     case 'init': {
       const e = m.extension;
       const ok =
-        keysAre(m, ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs'], ['sourceMap', 'clock']) &&
+        keysAre(
+          m,
+          ['t', 'extension', 'source', 'sourceUrl', 'commands', 'heartbeatMs'],
+          ['sourceMap', 'clock', 'python'],
+        ) &&
+        (m.python === undefined || isPython(m.python)) &&
         (m.sourceMap === undefined || isSourceMap(m.sourceMap)) &&
         (m.clock === undefined || isClock(m.clock)) &&
         isObj(e) &&

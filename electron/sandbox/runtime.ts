@@ -41,6 +41,17 @@ interface Invocation {
 }
 
 export function startSandbox(): void {
+  const snapshotArg = process.argv.find((a) => a.startsWith('--python-snapshot='));
+  if (snapshotArg) {
+    // Warden's Python snapshot maker (python-snapshot.ts): no channel, no extension code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only this mode
+    const { writePythonSnapshot } = require('./python-snapshot') as typeof import('./python-snapshot');
+    writePythonSnapshot(snapshotArg.slice('--python-snapshot='.length)).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    return;
+  }
   const channel = createSandboxChannel();
   const runtime = createSandboxRuntime(channel);
   channel.onMessage((m) => runtime.receive(m));
@@ -86,6 +97,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
   const displayName = () => (init ? init.sourceUrl.replace(/^ext:\/\/[^/]+\//, '') : 'extension');
   /** Set at init: the bundle's URL, name and source map (decoded on the first error). */
   let guestSource: GuestSource | undefined;
+  /** Python extensions: the error data a failed Python command reported. */
+  let pythonErrorData: ((err: unknown) => ErrorData | undefined) | undefined;
 
   function log(level: LogLevel, args: unknown[]): void {
     if (!logGate.take()) return;
@@ -143,6 +156,20 @@ function createSandboxRuntime(channel: SandboxChannel) {
       rpc,
       log,
     });
+    if (msg.python) {
+      // Python (docs/python.md): its own Compartment inside this process; loaded only here, so
+      // the JavaScript path neither evaluates nor pays for it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: Python extensions only
+      const { startPython } = require('./python-start') as typeof import('./python-start');
+      const started = await startPython({ msg, msgPython: msg.python, host, handlers, log, timers });
+      if (!started.ok) {
+        send({ t: 'load-failed', phase: started.phase, syntax: started.syntax, error: started.error });
+        return;
+      }
+      pythonErrorData = started.errorData;
+      send({ t: 'ready', commands: [...handlers.keys()] });
+      return;
+    }
     const g = compartment.globalThis as Record<string, unknown>;
     Object.defineProperty(g, 'host', { value: host, enumerable: true, writable: false, configurable: false });
     // Libraries find the global object through these names (extensions/sdk/COMPATIBILITY.md).
@@ -231,6 +258,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
 
   /** A guest error as data, with a hint when it came from a global the sandbox does not have. */
   function explain(err: unknown): ErrorData {
+    const py = pythonErrorData?.(err);
+    if (py) return py;
     const { data, bundleLocation } = guestErrorDetails(err, guestSource!);
     if (data.code === 'EEXTENSION') {
       const hint = missingGlobalHint(data.message, init!.source, bundleLocation);

@@ -13,6 +13,7 @@ import { Sidebar } from './features/chrome/Sidebar';
 import { ExtensionsView } from './features/extensions/ExtensionsView';
 import { PermissionsView } from './features/permissions/PermissionsView';
 import { PromptModal } from './features/prompts/PromptModal';
+import { InstallConsent } from './features/extensions/InstallConsent';
 import { ResourcesView } from './features/resources/ResourcesView';
 import { CommandPalette } from './features/run/CommandPalette';
 import { RunView } from './features/run/RunView';
@@ -81,6 +82,7 @@ export function App() {
         <Notices />
       </div>
       <ConfirmDialog />
+      <InstallConsent />
       <PromptModal />
     </>
   );

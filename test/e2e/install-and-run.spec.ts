@@ -25,6 +25,9 @@ test('installs a signed package from a file; it is listed without the unsigned b
   await expect(panel.tid('install-pick')).toHaveCount(0);
   await panel.tid('install-path').fill(wext);
   await panel.tid('install-submit').click();
+  // The security brief first: nothing is installed until it is confirmed.
+  await expect(panel.tid('install-consent')).toContainText('Install Notes');
+  await panel.tid('consent-confirm').click();
 
   const row = panel.tid(`ext-row-${EXT.notes}`);
   await expect(row).toBeVisible();

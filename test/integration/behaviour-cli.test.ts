@@ -76,7 +76,7 @@ describe('behaviour baselines through warden run', () => {
       [v2, 'v2.wext'],
     ] as const)
       expect((await runCli(['pack', dir, '--key', key, '--out', path.join(work, out)])).code).toBe(0);
-    const inst = await cli('install', path.join(work, 'v1.wext'));
+    const inst = await cli('install', '--yes', path.join(work, 'v1.wext'));
     expect(inst.code, inst.stderr).toBe(0);
 
     // Learning: three ordinary runs (the policy's short learning phase).
@@ -90,7 +90,7 @@ describe('behaviour baselines through warden run', () => {
       destinations: [{ host: '127.0.0.1' }],
     });
 
-    const up = await cli('update', ID, path.join(work, 'v2.wext'));
+    const up = await cli('update', '--yes', ID, path.join(work, 'v2.wext'));
     expect(up.code, up.stderr).toBe(0);
     const bad = await cli('run', ID, 'sync.run', ...allow());
     expect(bad.code).toBe(1);

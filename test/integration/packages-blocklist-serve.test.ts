@@ -38,8 +38,8 @@ beforeAll(async () => {
   expect((await runCli(['catalog', 'build', cat, '--key', catKey])).code).toBe(0);
   const pub = fs.readFileSync(`${catKey}.pub`, 'utf8').trim();
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ catalog: cat, catalogKeys: [pub] }));
-  expect((await cli('install', path.join(cat, 'acme.hello-1.0.0.wext'))).code).toBe(0);
-  expect((await cli('update', 'acme.hello', path.join(cat, 'acme.hello-2.0.0.wext'))).code).toBe(0);
+  expect((await cli('install', '--yes', path.join(cat, 'acme.hello-1.0.0.wext'))).code).toBe(0);
+  expect((await cli('update', '--yes', 'acme.hello', path.join(cat, 'acme.hello-2.0.0.wext'))).code).toBe(0);
 });
 
 describe('the blocklist reaches warden serve', () => {

@@ -18,6 +18,8 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const cli = (...args: string[]) => runCli([...args, '--data-dir', home]);
 const plain = (...args: string[]) => runCli(args);
+/** What install/update print after the security brief (the outcome line). */
+const outcome = (stdout: string) => stdout.replace(/^Security brief:[\s\S]*?\nadvisories[^\n]*\n(?: {2}[^\n]*\n)*/, '');
 
 describe('warden keygen / pack / verify', () => {
   it('creates a 0600 key and its .pub, and refuses to overwrite them', async () => {
@@ -52,8 +54,11 @@ describe('warden keygen / pack / verify', () => {
     const fpr = (await plain('keygen', '--out', path.join(work, 'unused.key'))).code; // unrelated: just another key
     expect(fpr).toBe(0);
     expect(v.stdout).toMatch(
-      /^ok: acme\.hello 1\.0\.0 \(signature and 3 file hashes verified\)\npublisher: {3}acme\nfingerprint: [0-9a-f]{64}\npermissions:\n {2}fs\.read: ~\/Documents\/\*\*\nno bill of materials\n$/,
+      /^ok: acme\.hello 1\.0\.0 \(signature and 3 file hashes verified\)\nSecurity brief: Hello acme\.hello \(acme\.hello\), install 1\.0\.0\nrisk: +LOW\n/,
     );
+    expect(v.stdout).toMatch(/\npublisher: +acme\nsignature: +signed, key [0-9a-f]{64}\nkey: +first seen/);
+    expect(v.stdout).toContain('\n  • read files in Documents and every folder inside it  [fs.read ~/Documents/**]\n');
+    expect(v.stdout).toMatch(/\nno bill of materials\n$/);
     const bad = rewrite(
       a,
       (files) => files.map((f) => (f.path === 'dist/extension.js' ? { ...f, data: Buffer.from('x') } : f)),
@@ -77,9 +82,9 @@ describe('warden install / list / run / update / approve / rollback / uninstall'
     expect((await plain('pack', wide, '--key', keyFile, '--out', p2)).code).toBe(0);
 
     expect((await cli('list')).stdout).toBe('no extensions installed\n');
-    const inst = await cli('install', p1);
+    const inst = await cli('install', '--yes', p1);
     expect(inst.code, inst.stderr).toBe(0);
-    expect(inst.stdout).toMatch(
+    expect(outcome(inst.stdout)).toMatch(
       /^installed acme\.hello 1\.0\.0 \(publisher key [0-9a-f]{16}…\)\n {2}no bill of materials\n$/,
     );
     const run1 = await cli('run', 'acme.hello', 'hello');
@@ -87,9 +92,12 @@ describe('warden install / list / run / update / approve / rollback / uninstall'
     expect(run1.stdout).toBe('hello from 1.0.0\n');
     expect(run1.stderr).toBe('');
 
-    const up = await cli('update', 'acme.hello', p2);
+    const up = await cli('update', '--yes', 'acme.hello', p2);
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout).toBe(
+    expect(up.stdout).toMatch(
+      /permissions compared with 1\.0\.0:\n {2}\+ use your secret "API_TOKEN" {2}\[secrets API_TOKEN\]\n/,
+    );
+    expect(outcome(up.stdout)).toBe(
       'acme.hello 2.0.0 asks for more permissions than 1.0.0:\n  + secrets: API_TOKEN\n' +
         '1.0.0 stays active; to switch, run: warden approve acme.hello\n',
     );
@@ -102,7 +110,7 @@ describe('warden install / list / run / update / approve / rollback / uninstall'
     const listed = JSON.parse((await cli('list', '--json')).stdout);
     expect(listed[0]).toMatchObject({ id: 'acme.hello', version: '2.0.0', kept: ['2.0.0', '1.0.0'], unsigned: false });
 
-    const replay = await cli('update', 'acme.hello', p1);
+    const replay = await cli('update', '--yes', 'acme.hello', p1);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toBe(
       'warden: acme.hello 1.0.0 is not higher than 2.0.0, already installed (an old version replayed?)\n',
@@ -127,9 +135,9 @@ describe('warden install / list / run / update / approve / rollback / uninstall'
 
   it('installs an unsigned developer copy with --dev, marked unsigned in list', async () => {
     const dir = writeExt(work, { id: 'acme.devtool', version: '0.1.0' });
-    const r = await cli('install', '--dev', dir);
+    const r = await cli('install', '--yes', '--dev', dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('installed acme.devtool 0.1.0 (unsigned, developer mode)\n');
+    expect(outcome(r.stdout)).toBe('installed acme.devtool 0.1.0 (unsigned, developer mode)\n');
     expect((await cli('list')).stdout).toMatch(/acme\.devtool\s+0\.1\.0\s+enabled\s+unsigned\s+0\.1\.0/);
     expect((await cli('run', 'acme.devtool', 'hello')).stdout).toBe('hello from 0.1.0\n');
     await cli('uninstall', 'acme.devtool');
@@ -184,9 +192,9 @@ describe('warden catalog build / search / install <id>', () => {
       path.join(home, 'config.json'),
       JSON.stringify({ catalogKeys: [fs.readFileSync(`${keyFile}.pub`, 'utf8').trim()], catalog: repo }),
     );
-    const i = await cli('install', 'acme.words');
+    const i = await cli('install', '--yes', 'acme.words');
     expect(i.code, i.stderr).toBe(0);
-    expect(i.stdout).toMatch(/^installed acme\.words 1\.2\.0/);
+    expect(outcome(i.stdout)).toMatch(/^installed acme\.words 1\.2\.0/);
 
     // Block it in a new index: it is marked blocked and will not run.
     expect((await plain('catalog', 'build', repo, '--key', keyFile, '--block', 'acme.words@1.2.0')).code).toBe(0);

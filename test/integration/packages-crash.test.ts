@@ -107,12 +107,12 @@ beforeAll(async () => {
   });
   const v4 = await makePackage(work, key, { version: '4.0.0' });
   ops = [
-    { name: 'install', args: ['install', v1] },
-    { name: 'update', args: ['update', 'acme.hello', v2] },
+    { name: 'install', args: ['install', '--yes', v1] },
+    { name: 'update', args: ['update', '--yes', 'acme.hello', v2] },
     { name: 'rollback', args: ['rollback', 'acme.hello'] },
-    { name: 'update (pending)', args: ['update', 'acme.hello', v3] },
+    { name: 'update (pending)', args: ['update', '--yes', 'acme.hello', v3] },
     { name: 'approve', args: ['approve', 'acme.hello'] },
-    { name: 'update (prunes)', args: ['update', 'acme.hello', v4] },
+    { name: 'update (prunes)', args: ['update', '--yes', 'acme.hello', v4] },
     { name: 'uninstall', args: ['uninstall', 'acme.hello'] },
   ];
   let dir = tempDir('warden-crash-tpl-');

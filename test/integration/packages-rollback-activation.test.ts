@@ -21,8 +21,8 @@ beforeAll(async () => {
 
 async function installBrokenUpdate(home: string) {
   const cli = (...args: string[]) => runCli([...args, '--data-dir', home], { WARDEN_MACHINE_POLICY: '' });
-  expect((await cli('install', good)).code).toBe(0);
-  expect((await cli('update', 'acme.hello', broken)).stdout).toMatch(/updated acme\.hello 1\.0\.0 → 2\.0\.0/);
+  expect((await cli('install', '--yes', good)).code).toBe(0);
+  expect((await cli('update', '--yes', 'acme.hello', broken)).stdout).toMatch(/updated acme\.hello 1\.0\.0 → 2\.0\.0/);
   return cli;
 }
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
 describe('extensions.forbid', () => {
   it('refuses install (signed and --dev), run of a folder or an installed id; list says why; uninstall still works', async () => {
     home = tempDir('warden-policy-home-');
-    expect((await cli('install', evil)).code).toBe(0);
+    expect((await cli('install', '--yes', evil)).code).toBe(0);
     setPolicy({ version: 1, extensions: { forbid: ['evil.*'] } });
 
     const run = await cli('run', 'evil.tool', 'hello');
@@ -51,10 +51,10 @@ describe('extensions.forbid', () => {
     const json = JSON.parse((await cli('list', '--json')).stdout) as Array<{ id: string; forbidden?: string }>;
     expect(json[0]).toMatchObject({ id: 'evil.tool', forbidden: expect.stringMatching(/extensions\.forbid/) });
 
-    const inst = await cli('install', evilOther);
+    const inst = await cli('install', '--yes', evilOther);
     expect(inst.code).toBe(2);
     expect(inst.stderr).toMatch(/policy forbids evil\.other/);
-    const dev = await cli('install', '--dev', writeExt(work, { id: 'evil.dev' }));
+    const dev = await cli('install', '--yes', '--dev', writeExt(work, { id: 'evil.dev' }));
     expect(dev.code).toBe(2);
     expect(dev.stderr).toMatch(/policy forbids evil\.dev/);
     const folder = await cli('run', writeExt(work, { id: 'evil.folder' }), 'hello');
@@ -68,7 +68,7 @@ describe('extensions.forbid', () => {
 
   it('warden serve shows a forbidden installed extension with the reason and never runs it', async () => {
     home = tempDir('warden-policy-home-');
-    expect((await cli('install', evil)).code).toBe(0);
+    expect((await cli('install', '--yes', evil)).code).toBe(0);
     setPolicy({ version: 1, extensions: { forbid: ['evil.tool'] } });
     const s = await serveCli(['--data-dir', home]);
     try {
@@ -109,7 +109,7 @@ describe('extensions.forbid', () => {
 describe('publisher rules reach signed installs', () => {
   it('by the signed publisher name and by key fingerprint', async () => {
     home = tempDir('warden-policy-home-');
-    expect((await cli('install', shady)).code).toBe(0);
+    expect((await cli('install', '--yes', shady)).code).toBe(0);
     const ok = await runRead('shady.reader');
     expect(JSON.parse(ok.stdout), ok.stderr).toMatchObject({ ok: true, result: { type: 'text', text: 'hello' } });
 
@@ -129,7 +129,7 @@ describe('publisher rules reach signed installs', () => {
     const banned = await cli('run', 'shady.reader', 'read', '--args', JSON.stringify({ file: note }));
     expect(banned.code).toBe(2);
     expect(banned.stderr).toMatch(/policy forbids publisher shady's extensions \(compromised key\)/);
-    const other = await cli('install', shadyOther);
+    const other = await cli('install', '--yes', shadyOther);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/policy forbids publisher renamed's extensions/);
   });

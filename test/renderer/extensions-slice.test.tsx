@@ -1,7 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deferred, FakeBridge } from './fake-bridge';
-import { extension } from './fixtures';
+import { extension, securityBrief } from './fixtures';
 import { settle, startStore, store } from './helpers';
+
+/** Answers the consent screen an install or update opens, once it is open. */
+async function consenting<T>(pending: Promise<T>, ok = true): Promise<T> {
+  await settle();
+  store().answerConsent(ok);
+  return pending;
+}
 
 let bridge: FakeBridge;
 beforeEach(async () => {
@@ -65,17 +72,39 @@ describe('extensions slice', () => {
     });
   });
 
-  it('installs from a file, a folder and the catalog', async () => {
+  it('installs from a file, a folder and the catalog, each after consent on its brief', async () => {
     bridge.handle('extensions.install', (p) => ({ id: p.source === 'catalog' ? p.id : 'x.y', version: '1.0.0' }));
-    expect(await store().install({ source: 'file', path: '/tmp/x.wext' })).toBe(true);
-    expect(await store().install({ source: 'folder', path: '/tmp/x' })).toBe(true);
-    expect(await store().install({ source: 'catalog', id: 'acme.other' })).toBe(true);
-    expect(bridge.callsOf('extensions.install')).toEqual([
+    expect(await consenting(store().install({ source: 'file', path: '/tmp/x.wext' }))).toBe(true);
+    expect(await consenting(store().install({ source: 'folder', path: '/tmp/x' }))).toBe(true);
+    expect(await consenting(store().install({ source: 'catalog', id: 'acme.other' }))).toBe(true);
+    expect(bridge.callsOf('extensions.brief')).toEqual([
       { source: 'file', path: '/tmp/x.wext' },
       { source: 'folder', path: '/tmp/x' },
       { source: 'catalog', id: 'acme.other' },
     ]);
+    // Bound to the reviewed package (a developer folder has no package hash).
+    expect(bridge.callsOf('extensions.install')).toEqual([
+      { source: 'file', path: '/tmp/x.wext', expectSha256: 'c'.repeat(64) },
+      { source: 'folder', path: '/tmp/x' },
+      { source: 'catalog', id: 'acme.other', expectSha256: 'c'.repeat(64) },
+    ]);
     expect(store().notices.at(-1)?.text).toBe('Installed acme.other 1.0.0');
+  });
+
+  it('installs nothing when the user cancels the brief, or when the brief fails', async () => {
+    bridge.handle('extensions.install', () => ({ id: 'x.y', version: '1.0.0' }));
+    const pending = store().install({ source: 'file', path: '/tmp/x.wext' });
+    await settle();
+    expect(store().consent?.brief.id).toBe('acme.word-count');
+    expect(store().busy.install).toBe('Reviewing…');
+    store().answerConsent(false);
+    expect(await pending).toBe(false);
+    expect(store().consent).toBeNull();
+    expect(store().busy).toEqual({});
+    bridge.handle('extensions.brief', () => ({ error: { code: 'EINVAL', message: 'bad signature' } }));
+    expect(await store().install({ source: 'file', path: '/tmp/y.wext' })).toBe(false);
+    expect(store().notices.at(-1)?.text).toMatch(/^Install \/tmp\/y\.wext failed — .*bad signature/);
+    expect(bridge.callsOf('extensions.install')).toEqual([]);
   });
 
   it('says when an update waits for approval, and approves it', async () => {
@@ -84,11 +113,30 @@ describe('extensions slice', () => {
       pendingApproval: ['net https://api.example.com/**'],
     }));
     bridge.handle('extensions.approveUpdate', () => ({ version: '2.0.0' }));
-    await store().update('acme.word-count');
+    await consenting(store().update('acme.word-count'));
     expect(store().notices.at(-1)?.text).toMatch(/2\.0\.0 asks for more permissions/);
     await store().approveUpdate('acme.word-count');
     expect(bridge.callsOf('extensions.approveUpdate')).toEqual([{ id: 'acme.word-count' }]);
     expect(store().notices.at(-1)?.text).toBe('Updated Word Count to 2.0.0');
+  });
+
+  it('an update whose brief adds permissions: consenting allows them', async () => {
+    bridge.handle('extensions.brief', () =>
+      securityBrief({
+        kind: 'update',
+        from: '1.2.0',
+        version: '2.0.0',
+        changes: {
+          added: [{ capability: 'net', pattern: 'https://api.github.com/**', words: 'connect to api.github.com' }],
+          removed: [],
+        },
+      }),
+    );
+    bridge.handle('extensions.update', () => ({ version: '2.0.0' }));
+    expect(await consenting(store().update('acme.word-count'))).toBe(true);
+    expect(bridge.callsOf('extensions.update')).toEqual([
+      { id: 'acme.word-count', expectSha256: 'c'.repeat(64), approve: true },
+    ]);
   });
 
   it('rolls back, stops and restarts', async () => {

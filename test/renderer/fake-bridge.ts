@@ -18,6 +18,7 @@ import {
   type BridgeValue,
 } from '../../electron/common/bridge/schemas';
 import type { ErrorData } from '../../electron/common/error-schema';
+import { securityBrief } from './fixtures';
 
 export type Handler<M extends BridgeMethod> = (
   params: BridgeParams<M>,
@@ -38,6 +39,17 @@ const DEFAULTS: { [M in BridgeMethod]?: Handler<M> } = {
   'permissions.policy': () => ({ text: '', rules: 0 }),
   'activity.query': () => [],
   'catalog.list': () => [],
+  // A brief for whatever is asked: an update of an installed id, or an install (a catalog id, else a file).
+  'extensions.brief': (p) =>
+    p.source === 'update'
+      ? securityBrief({
+          kind: 'update',
+          id: p.id,
+          from: '1.0.0',
+          version: '2.0.0',
+          changes: { added: [], removed: [] },
+        })
+      : securityBrief(p.source === 'catalog' ? { id: p.id } : {}),
 };
 
 export class FakeBridge implements WardenBridge {

@@ -6,6 +6,7 @@ import type {
   MetricSampleData,
   PromptData,
 } from '../../electron/common/bridge/schemas';
+import type { SecurityBrief } from '../../electron/common/security-brief';
 
 export function extension(overrides: Partial<ExtensionSummary> = {}): ExtensionSummary {
   return {
@@ -91,6 +92,28 @@ export function record(overrides: Partial<AuditRecordData> = {}): AuditRecordDat
     target: '/home/u/Documents/notes/today.md',
     decision: 'allow',
     via: 'prompt',
+    ...overrides,
+  };
+}
+
+/** A security brief as the host builds it (extensions.brief). */
+export function securityBrief(overrides: Partial<SecurityBrief> = {}): SecurityBrief {
+  return {
+    kind: 'install',
+    id: 'acme.word-count',
+    name: 'Word Count',
+    version: '1.2.0',
+    publisher: 'acme',
+    signed: true,
+    sha256: 'c'.repeat(64),
+    key: { fingerprint: 'a'.repeat(64), status: 'new' },
+    capabilities: [
+      { capability: 'fs.read', pattern: '~/Documents/**', words: 'read files in Documents and every folder inside it' },
+      { capability: 'notifications', words: 'show notifications' },
+    ],
+    limits: ['memory: up to 128 MB', 'processor: up to 50% of one core'],
+    advisories: [],
+    risk: { level: 'low', reasons: [{ rule: 'L1', level: 'low', words: 'no rule for medium or high risk applies' }] },
     ...overrides,
   };
 }

@@ -111,6 +111,11 @@ describe('extensions view', () => {
       fireEvent.click(screen.getByTestId('ext-rollback-c.upd'));
       await settle();
     });
+    // The update's brief is on screen (the extension stays busy until it is answered).
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('consent-confirm'));
+      await settle();
+    });
     expect(bridge.callsOf('extensions.update')).toHaveLength(1);
     expect(bridge.callsOf('extensions.rollback')).toHaveLength(0);
   });
@@ -123,9 +128,16 @@ describe('extensions view', () => {
         fireEvent.click(screen.getByTestId(id));
         await settle();
       });
+      // An update opens its security brief first.
+      if (screen.queryByTestId('consent-confirm')) {
+        await act(async () => {
+          fireEvent.click(screen.getByTestId('consent-confirm'));
+          await settle();
+        });
+      }
     }
     expect(bridge.callsOf('extensions.release')).toEqual([{ id: 'b.q' }]);
-    expect(bridge.callsOf('extensions.update')).toEqual([{ id: 'c.upd' }]);
+    expect(bridge.callsOf('extensions.update')).toEqual([{ id: 'c.upd', expectSha256: 'c'.repeat(64) }]);
     expect(bridge.callsOf('extensions.rollback')).toEqual([{ id: 'c.upd' }]);
     expect(bridge.callsOf('extensions.setEnabled')).toEqual([{ id: 'a.running', enabled: false }]);
   });
@@ -165,7 +177,16 @@ describe('extensions view', () => {
       fireEvent.click(screen.getByTestId('install-submit'));
       await settle();
     });
-    expect(bridge.callsOf('extensions.install')).toEqual([{ source: 'file', path: '/tmp/picked.wext' }]);
+    // The security brief comes first; nothing is installed until it is confirmed.
+    expect(screen.getByTestId('install-consent')).toBeTruthy();
+    expect(bridge.callsOf('extensions.install')).toEqual([]);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('consent-confirm'));
+      await settle();
+    });
+    expect(bridge.callsOf('extensions.install')).toEqual([
+      { source: 'file', path: '/tmp/picked.wext', expectSha256: 'c'.repeat(64) },
+    ]);
 
     await act(async () => {
       fireEvent.click(screen.getByTestId('catalog-toggle'));
@@ -177,7 +198,15 @@ describe('extensions view', () => {
       fireEvent.click(screen.getByTestId('catalog-install-cat.one'));
       await settle();
     });
-    expect(bridge.callsOf('extensions.install')[1]).toEqual({ source: 'catalog', id: 'cat.one' });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('consent-confirm'));
+      await settle();
+    });
+    expect(bridge.callsOf('extensions.install')[1]).toEqual({
+      source: 'catalog',
+      id: 'cat.one',
+      expectSha256: 'c'.repeat(64),
+    });
   });
 });
 

@@ -109,7 +109,7 @@ describe('small-order and non-canonical Ed25519', () => {
 
     const dataDir = tempDir('warden-weakkeys-data-');
     try {
-      const install = await runCli(['install', forged, '--data-dir', dataDir]);
+      const install = await runCli(['install', '--yes', forged, '--data-dir', dataDir]);
       expect(install.code, install.stdout).not.toBe(0);
       expect(install.stderr + install.stdout).toMatch(/small-order/);
       const err = await installPackage(dataDir, forged, 'install').then(

@@ -54,7 +54,7 @@ describe('Windows device names in packages', () => {
       const dataDir = tempDir('warden-winnames-data-');
       try {
         if (name === BAD_NAMES[0] || name === BAD_NAMES[BAD_NAMES.length - 1]) {
-          const cli = await runCli(['install', file, '--data-dir', dataDir]);
+          const cli = await runCli(['install', '--yes', file, '--data-dir', dataDir]);
           expect(cli.code, `${name}: ${cli.stdout}`).not.toBe(0);
           expect(cli.stderr, name).toMatch(/device name|dot or a space/i);
         }

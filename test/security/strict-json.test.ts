@@ -34,7 +34,7 @@ const WIDER = { 'fs.read': ['~/**'], 'fs.write': ['~/**'], net: ['https://*/**']
 async function expectInstallRefused(file: string, why: RegExp): Promise<void> {
   const dataDir = tempDir('warden-strictjson-data-');
   try {
-    const cli = await runCli(['install', file, '--data-dir', dataDir]);
+    const cli = await runCli(['install', '--yes', file, '--data-dir', dataDir]);
     expect(cli.code, cli.stdout).not.toBe(0);
     expect(cli.stderr).toMatch(why);
     const err = await installPackage(dataDir, file, 'install').then(

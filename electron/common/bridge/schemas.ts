@@ -8,6 +8,7 @@ import { ErrorDataSchema } from '../error-schema';
 import { DataValueSchema } from '../data-value-schema';
 import { CommandResultSchema } from '../command-result';
 import { CAPABILITIES } from '../protocol';
+import { SecurityBriefSchema } from '../security-brief';
 
 export const ResultOf = <T extends z.ZodType>(value: T) =>
   z.union([
@@ -16,6 +17,7 @@ export const ResultOf = <T extends z.ZodType>(value: T) =>
   ]);
 
 const id = z.string().min(1).max(128);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const ParamSpecSchema = z.strictObject({
   type: z.enum(['string', 'number', 'boolean', 'enum', 'path']),
@@ -224,10 +226,21 @@ export const BRIDGE_METHODS = {
     result: z.strictObject({ opened: z.boolean() }),
   },
   'extensions.list': { params: z.strictObject({}), result: z.array(ExtensionSummarySchema) },
-  'extensions.install': {
+  /** The security brief of what `extensions.install` / `extensions.update` would install; installs nothing. */
+  'extensions.brief': {
     params: z.union([
       z.strictObject({ source: z.literal('file'), path: z.string().min(1).max(4096) }),
       z.strictObject({ source: z.literal('catalog'), id }),
+      z.strictObject({ source: z.literal('folder'), path: z.string().min(1).max(4096) }),
+      z.strictObject({ source: z.literal('update'), id, path: z.string().max(4096).optional() }),
+    ]),
+    result: SecurityBriefSchema,
+  },
+  'extensions.install': {
+    /** `expectSha256`: the package the user reviewed (extensions.brief); another is refused. */
+    params: z.union([
+      z.strictObject({ source: z.literal('file'), path: z.string().min(1).max(4096), expectSha256: sha256.optional() }),
+      z.strictObject({ source: z.literal('catalog'), id, expectSha256: sha256.optional() }),
       z.strictObject({ source: z.literal('folder'), path: z.string().min(1).max(4096) }),
     ]),
     result: z.strictObject({ id, version: z.string(), pendingApproval: z.array(z.string()).optional() }),
@@ -235,7 +248,13 @@ export const BRIDGE_METHODS = {
   'extensions.uninstall': { params: z.strictObject({ id }), result: z.strictObject({}) },
   'extensions.setEnabled': { params: z.strictObject({ id, enabled: z.boolean() }), result: z.strictObject({}) },
   'extensions.update': {
-    params: z.strictObject({ id, path: z.string().max(4096).optional() }),
+    /** `approve`: the user saw the added permissions (extensions.brief) and allows them now. */
+    params: z.strictObject({
+      id,
+      path: z.string().max(4096).optional(),
+      expectSha256: sha256.optional(),
+      approve: z.boolean().optional(),
+    }),
     result: z.strictObject({ version: z.string(), pendingApproval: z.array(z.string()).optional() }),
   },
   'extensions.approveUpdate': { params: z.strictObject({ id }), result: z.strictObject({ version: z.string() }) },

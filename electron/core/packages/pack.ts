@@ -4,7 +4,8 @@
  * What ships (an allow-list, so `.env`, `.git`, `node_modules`, sources and test data never leak
  * into a package): `manifest.json`, the main bundle, its source map (`<main>.map`) if present,
  * the manifest's `icon`, and `README.md`, `LICENSE`/`LICENSE.md`/`LICENSE.txt`, `CHANGELOG.md`
- * when present. Nothing else is needed at run time: the bundle is one file, and an extension
+ * when present; for a Python extension (`"runtime": "python"`), every `.py` file beneath main's
+ * folder (supervision/python-files.ts). Nothing else is needed at run time: the bundle is one file, and an extension
  * cannot read its own package folder anyway (relative paths are its private data folder).
  *
  * The output is deterministic: sorted entries, normalised metadata (tar-write.ts), and with
@@ -16,6 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { loadExtensionFolder } from '../supervision/extension-loader';
+import { pythonSourceFiles } from '../supervision/python-files';
 import { canonicalBytes } from './canonical-json';
 import { DEFAULT_LIMITS, PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';
@@ -36,8 +38,10 @@ export interface PackResult {
 }
 
 /** The relative paths `pack` ships from a folder, given its manifest's main and icon. */
-export function shippedFiles(dir: string, manifest: { main: string; icon?: string }): string[] {
+export function shippedFiles(dir: string, manifest: { main: string; icon?: string; runtime?: string }): string[] {
   const wanted = new Set(['manifest.json', manifest.main, ...OPTIONAL_FILES]);
+  // A Python extension is its .py files (python-files.ts): all of them are signed and shipped.
+  if (manifest.runtime === 'python') for (const f of pythonSourceFiles(dir, manifest.main)) wanted.add(f);
   if (manifest.icon) wanted.add(manifest.icon);
   if (exists(dir, `${manifest.main}.map`)) wanted.add(`${manifest.main}.map`);
   const required = new Set(['manifest.json', manifest.main, ...(manifest.icon ? [manifest.icon] : [])]);

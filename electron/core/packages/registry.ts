@@ -88,6 +88,13 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
           'refused',
         );
       }
+      // The user reviewed (security brief) one package: a catalog that now lists another is refused.
+      if (opts.expect?.sha256 && opts.expect.sha256 !== pkg.sha256) {
+        throw new PackageError(
+          `the catalog now lists another package for ${id} (${pkg.version}) than the one you reviewed; review it again`,
+          'refused',
+        );
+      }
       const fetched = await catalog.fetchPackage(pkg, path.join(dataDir, 'cache', 'downloads'));
       try {
         return await installPackage(

@@ -304,6 +304,7 @@ export class ExtensionProcess {
           sourceUrl: this.#o.sourceUrl,
           ...(this.#o.sourceMap ? { sourceMap: this.#o.sourceMap } : {}),
           ...(this.#o.clock ? { clock: this.#o.clock } : {}),
+          ...(this.#o.python ? { python: this.#o.python } : {}),
           commands: this.#o.extension.commands,
           heartbeatMs: this.#o.timeouts.heartbeatMs,
         });

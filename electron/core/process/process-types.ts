@@ -1,6 +1,6 @@
 /** The options, stats and errors of an extension process (extension-process.ts owns the process). */
 import type { SourceMapData } from '../../common/source-map';
-import type { HostMethod } from '../../common/protocol';
+import type { HostMethod, InitMessage } from '../../common/protocol';
 import { WardenError, type ErrorData } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
 import type { ExitInfo, Launcher } from './launcher';
@@ -50,6 +50,8 @@ export interface ExtensionProcessOptions {
   sourceMap?: SourceMapData;
   /** Test hosts only: the guest's clock starts here and moves only by advanceClock(). */
   clock?: { startMs: number };
+  /** Python extensions only: passed on as `init.python` (docs/python.md). */
+  python?: InitMessage['python'];
   memoryMb: number;
   timeouts: ProcessTimeouts;
   handleCall: HostCallHandler;

@@ -19,6 +19,8 @@ import { prepareBundleSource } from '../bundle/source-transform';
 import { readSourceMap } from '../bundle/source-map-file';
 import { MAX_MESSAGE_BYTES } from '../../common/protocol-limits';
 import type { Entry, ExtensionState, GovernanceOptions } from './types';
+import type { PythonSnapshotOptions } from './python-snapshot-store';
+import { pythonInit, PYTHON_RSS_ALLOWANCE_MB, PYTHON_START_MS } from './python-activation';
 
 const WALL_REQUIREMENT: Record<WallLevel, string> = {
   os: 'an operating-system wall (Landlock/seccomp or bubblewrap)',
@@ -41,6 +43,8 @@ export interface ActivationDeps {
   onExit(e: Entry, proc: ExtensionProcess, outcome: ProcessExit): void;
   /** Test hosts only: where this extension's virtual clock stands (it starts there). */
   clock?(e: Entry): { startMs: number } | undefined;
+  /** Python extensions: where the runtime's memory snapshot is made and kept. */
+  pythonSnapshot?: PythonSnapshotOptions;
 }
 
 /** Launches `e`'s process and resolves once it is ready (its state set to running). */
@@ -75,17 +79,18 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     throw new WardenError('EPERM', reason, { reason: 'policy' });
   }
   const source = bytes.toString('utf8');
+  const python = m.runtime === 'python' ? await pythonInit(e, d.pythonSnapshot) : undefined;
   // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
   // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
   // `source` stays the file's text for error locations; line numbers are the same in both.
-  const sandboxSource = await prepareBundleSource(source, {
-    cacheDir: path.join(d.dataDir, 'cache', 'bundles'),
-  });
+  const sandboxSource = python
+    ? source
+    : await prepareBundleSource(source, { cacheDir: path.join(d.dataDir, 'cache', 'bundles') });
   // `<main>.map` (written by `warden build`) lets the sandbox name the author's source lines. It is
   // the extension's own file: read bounded and strictly, and left out where it would push the init
   // message over the channel's limit. (A package's map is not hash-pinned like main: at worst a
   // tampered one misnames positions in the extension's own error messages.)
-  const map = await readSourceMap(e.ext.mainPath, m.main);
+  const map = python ? undefined : await readSourceMap(e.ext.mainPath, m.main);
   const sourceMap = map && sandboxSource.length + map.mappings.length < MAX_MESSAGE_BYTES / 2 ? map : undefined;
   const clock = d.clock?.(e);
   const gov = d.governance;
@@ -96,17 +101,26 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     sourceUrl: `ext://${m.id}/${m.main}`,
     ...(sourceMap ? { sourceMap } : {}),
     ...(clock ? { clock } : {}),
+    ...(python ? { python } : {}),
     memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
-    timeouts: d.timeouts,
+    // Python's interpreter starts in ~1–3 s (more on a loaded machine): its own start allowance.
+    timeouts: python ? { ...d.timeouts, startMs: Math.max(d.timeouts.startMs, PYTHON_START_MS) } : d.timeouts,
     handleCall: e.handleCall,
     logger: d.logger.child({ ext: m.id }),
     governor: d.sample
       ? {
           sample: d.sample,
           limits: {
-            memoryLimitBytes: (m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) * 1024 * 1024,
+            // Python's compiled interpreter is resident on top of the extension's own memory (which
+            // the wasm memory maximum bounds): it gets a fixed allowance, as the sandbox baseline does.
+            memoryLimitBytes:
+              ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (python ? PYTHON_RSS_ALLOWANCE_MB : 0)) * 1024 * 1024,
             startupRssLimitBytes:
-              ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) + (gov.rssOverheadMb ?? 96)) * 1024 * 1024,
+              ((m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) +
+                (gov.rssOverheadMb ?? 96) +
+                (python ? PYTHON_RSS_ALLOWANCE_MB : 0)) *
+              1024 *
+              1024,
             cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
           },
           timing: gov.timing,

@@ -161,6 +161,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       onResource: (id, event) => emit({ type: 'resource', id, event }),
       onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
       ...(options.clock ? { clock: (entry: Entry) => ({ startMs: clockOf(entry.ext.manifest.id) }) } : {}),
+      ...(options.pythonSnapshot ? { pythonSnapshot: options.pythonSnapshot } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 /** The supervisor's public types, and the per-extension record its parts share. */
 import type { ApiDeprecation } from '../../common/api-deprecations';
+import type { PythonSnapshotOptions } from './python-snapshot-store';
 import type { WallStatus } from '../../common/wall';
 import type { Finding } from '../behaviour/types';
 import type { CommandResult } from '../../common/command-result';
@@ -65,6 +66,8 @@ export interface SupervisorOptions {
    * virtual clock starting here, moved by `advanceClock`. Never set by the app or the CLI.
    */
   clock?: { startMs: number };
+  /** Python extensions: where the runtime's memory snapshot is made and kept (docs/python.md). */
+  pythonSnapshot?: PythonSnapshotOptions;
 }
 
 export interface GovernanceOptions {

@@ -47,7 +47,7 @@ export function bundleOptions(dir: string) {
 export async function buildExtension(
   dir: string,
   entry?: string,
-): Promise<{ outFile: string; warnings: string[]; sbom: SbomBuildResult }> {
+): Promise<{ outFile: string; warnings: string[]; sbom?: SbomBuildResult }> {
   let manifestJson: unknown;
   try {
     manifestJson = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
@@ -57,6 +57,9 @@ export async function buildExtension(
   const parsed = parseManifest(manifestJson);
   if (!parsed.ok)
     throw new CliError(`invalid extension: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
+  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all).
+  if (parsed.manifest.runtime === 'python')
+    return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [] };
   let entryPath: string | undefined;
   for (const candidate of entry ? [entry] : ENTRY_CANDIDATES) {
     const p = path.resolve(dir, candidate);
@@ -159,6 +162,8 @@ export async function buildCommand(argv: string[], ctx: CliContext): Promise<num
   const { outFile, warnings, sbom } = await buildExtension(dir, values.entry);
   for (const w of warnings) ctx.stderr(`warden: warning: ${w}\n`);
   ctx.stdout(`built ${path.relative(process.cwd(), outFile) || outFile}\n`);
+  // A Python extension bundles no npm packages: its .py files are what `warden pack` signs.
+  if (!sbom) return EXIT_OK;
   const n = sbom.components.length;
   ctx.stdout(
     `bill of materials: ${path.relative(process.cwd(), sbom.sbomFile) || sbom.sbomFile} (${n ? `${n} npm package${n === 1 ? '' : 's'}` : 'no npm packages bundled'})\n`,

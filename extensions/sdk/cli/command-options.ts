@@ -68,6 +68,7 @@ export const INIT_OPTIONS = {
   id: { type: 'string' },
   name: { type: 'string' },
   js: { type: 'boolean', default: false },
+  python: { type: 'boolean', default: false },
 } as const;
 
 export const BUILD_OPTIONS = { entry: { type: 'string' } } as const;
@@ -97,7 +98,7 @@ export const PACK_OPTIONS = {
   out: { type: 'string' },
   gzip: { type: 'boolean', default: false },
 } as const;
-export const VERIFY_OPTIONS = { ...json } as const;
+export const VERIFY_OPTIONS = { ...json, ...dataDir } as const;
 /** An advisory feed to match bundled packages against, and a key trusted to sign it. */
 export const FEED_OPTIONS = {
   feed: { type: 'string' },
@@ -110,6 +111,7 @@ export const INSTALL_OPTIONS = {
   unsigned: { type: 'boolean', default: false },
   ...json,
   'accept-new-key': { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,
 } as const;
@@ -117,6 +119,7 @@ export const UPDATE_OPTIONS = {
   ...dataDir,
   ...FEED_OPTIONS,
   approve: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
   ...json,
   policy: { type: 'string' },
   ...CATALOG_OPTIONS,

@@ -8,6 +8,8 @@ export interface CliContext {
   isTTY: boolean;
   /** Whether a person can answer prompts on stdin. */
   stdinIsTTY: boolean;
+  /** One line typed by the user (a confirmation); defaults to reading stdin. Tests pass their own. */
+  readLine?: () => Promise<string | null>;
   bootstrapPath: string;
   /** The SDK folder (api.d.ts), for `warden init`; absent where the SDK is not shipped. */
   sdkDir?: string;

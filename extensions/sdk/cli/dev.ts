@@ -61,6 +61,7 @@ export async function devCommand(argv: string[], ctx: CliContext): Promise<numbe
     launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
     dataDir,
     logger: createLogger(printLog),
+    pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: path.join(dataDir, 'cache', 'v8') },
   });
 
   let current: { id: string; main: string; commands: string[] } | undefined;

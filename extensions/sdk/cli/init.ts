@@ -11,6 +11,7 @@ import { WARDEN_API_VERSION } from '../../../electron/common/version';
 import { CliError, EXIT_OK } from './usage';
 import { INIT_OPTIONS } from './command-options';
 import type { CliContext } from './context';
+import { pythonScaffoldFiles } from './init-python';
 
 /** Folder names become the id's name part: lowercase letters, digits and "-". */
 function slug(text: string): string {
@@ -209,7 +210,9 @@ export async function initCommand(argv: string[], ctx: CliContext): Promise<numb
       apiTypes = undefined; // the scaffold still builds and runs; editors just lack the types
     }
   }
-  const files = scaffoldFiles({ id, name, language: values.js ? 'js' : 'ts', apiTypes });
+  const files = values.python
+    ? pythonScaffoldFiles({ id, name })
+    : scaffoldFiles({ id, name, language: values.js ? 'js' : 'ts', apiTypes });
   // What is written must be what `warden validate` accepts: a bad --id or --name is told here.
   const parsed = parseManifest(JSON.parse(files['manifest.json']!));
   if (!parsed.ok) throw new CliError(`cannot scaffold: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
@@ -228,7 +231,8 @@ export async function initCommand(argv: string[], ctx: CliContext): Promise<numb
   const command = parsed.manifest.contributes.commands[0]!.id;
   ctx.stdout(
     `created ${id} in ${shown}: ${Object.keys(files).sort().join(', ')}\n` +
-      `next:\n  warden build ${shown}\n  warden run ${shown} ${command} --args '{"name":"Ada"}'\n`,
+      (values.python ? 'next:\n' : `next:\n  warden build ${shown}\n`) +
+      `  warden run ${shown} ${command} --args '{"name":"Ada"}'\n`,
   );
   return EXIT_OK;
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  createBriefReader,
   describePermissions,
   extractPackage,
   packExtension,
@@ -26,6 +27,7 @@ import {
   type PermissionWidening,
 } from '../../../electron/core';
 import { CliError, EXIT_OK } from './usage';
+import { formatBrief } from '../../../electron/core';
 import { dataDirOf, type CliContext } from './context';
 import { formatTable } from './format-result';
 import { catalogFrom, guard, registryFor, type Command } from './package-support';
@@ -41,6 +43,7 @@ import {
 } from './command-options';
 import { catalogCommand, searchCommand } from './catalog-commands';
 import { policyFromFlags } from './permission-flags';
+import { confirmBrief } from './install-consent';
 
 const short = (fpr: string | undefined) => (fpr ? `${fpr.slice(0, 16)}…` : 'none');
 
@@ -108,7 +111,12 @@ export const verifyCommand: Command = async (argv, ctx) => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, true);
-  const permissions = describePermissions(pkg.manifest.permissions);
+  // The brief reads the data folder only to say whether the key is pinned (or the id installed).
+  const registry = registryFor(dataDirOf(values));
+  const brief = await guard(
+    async () => createBriefReader(registry).forFile(file, (await registry.record(pkg.id)) ? 'update' : 'install'),
+    true,
+  );
   if (values.json) {
     ctx.stdout(
       `${JSON.stringify({
@@ -122,18 +130,14 @@ export const verifyCommand: Command = async (argv, ctx) => {
         files: Object.keys(pkg.files).length,
         permissions: pkg.manifest.permissions,
         sbom,
+        brief,
       })}\n`,
     );
   } else {
     ctx.stdout(
-      [
-        `ok: ${pkg.id} ${pkg.version} (signature and ${Object.keys(pkg.files).length} file hashes verified)`,
-        `publisher:   ${pkg.publisher}`,
-        `fingerprint: ${pkg.fingerprint}`,
-        `permissions:${permissions.length ? '' : ' none'}`,
-        ...permissions.map((l) => `  ${l}`),
-        ...sbomLines(sbom),
-      ].join('\n') + '\n',
+      `ok: ${pkg.id} ${pkg.version} (signature and ${Object.keys(pkg.files).length} file hashes verified)\n` +
+        formatBrief(brief) +
+        [...sbomLines(sbom), ''].join('\n'),
     );
   }
   return EXIT_OK;
@@ -185,15 +189,27 @@ export const installCommand: Command = async (argv, ctx) => {
   if (positionals.length !== 1) throw new CliError('install takes <file.wext | catalog-id> (or --dev <extension-dir>)');
   const target = positionals[0]!;
   const registry = registryFor(dataDirOf(values), values);
+  const reader = createBriefReader(registry);
   const acceptNewKey = values['accept-new-key'];
+  const dev = values.dev || values.unsigned;
+  if (dev && !fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(`${target} is not a folder`);
+  const catalog = !dev && !isPackageFile(target) ? await guard(() => catalogFrom(registry, values)) : undefined;
+  // The brief first; nothing is installed or pinned until the user agrees to it.
+  const brief = await guard(async () =>
+    dev
+      ? reader.forFolder(path.resolve(target))
+      : catalog
+        ? reader.forCatalog(catalog, target, 'install')
+        : reader.forFile(path.resolve(target), 'install'),
+  );
+  await confirmBrief(ctx, brief, { yes: values.yes, json: values.json, acceptNewKey, question: 'Install?' });
+  // Bound to the reviewed package: a file or catalog entry changed since is refused.
+  const expect = brief.sha256 ? { sha256: brief.sha256 } : undefined;
   const outcome = await guard(async () => {
-    if (values.dev || values.unsigned) {
-      if (!fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
-        throw new CliError(`${target} is not a folder`);
-      return registry.installUnsigned(path.resolve(target));
-    }
-    if (isPackageFile(target)) return registry.install(path.resolve(target), { acceptNewKey });
-    return registry.installFromCatalog(await catalogFrom(registry, values), target, 'install', { acceptNewKey });
+    if (dev) return registry.installUnsigned(path.resolve(target));
+    if (catalog) return registry.installFromCatalog(catalog, target, 'install', { acceptNewKey, expect });
+    return registry.install(path.resolve(target), { acceptNewKey, expect });
   });
   if (outcome.replacedKey)
     ctx.stderr(
@@ -202,7 +218,7 @@ export const installCommand: Command = async (argv, ctx) => {
     );
   if (values.json) {
     reportAdvisories(ctx, outcome);
-    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined, brief })}\n`);
   } else reportOutcome(ctx, outcome);
   return EXIT_OK;
 };
@@ -226,13 +242,28 @@ export const updateCommand: Command = async (argv, ctx) => {
     throw new CliError('update takes <id> <file.wext> (or <id> --catalog <source>)');
   const [id, file] = positionals as [string, string | undefined];
   const registry = registryFor(dataDirOf(values), values);
+  const reader = createBriefReader(registry);
+  const catalog = file ? undefined : await guard(() => catalogFrom(registry, values));
+  const brief = await guard(async () =>
+    catalog ? reader.forCatalog(catalog, id, 'update') : reader.forFile(path.resolve(file!), 'update'),
+  );
+  if (brief.id !== id) throw new CliError(`the package is ${brief.id}, not ${id}; nothing was updated`);
+  const adds = (brief.changes?.added.length ?? 0) > 0;
+  await confirmBrief(ctx, brief, {
+    yes: values.yes,
+    json: values.json,
+    question: adds ? 'Update and allow the added permissions?' : 'Update?',
+  });
+  // "y" on a terminal answers for the added permissions shown; --yes alone leaves them to: warden approve.
+  const approve = values.approve || (adds && !values.yes);
+  const expect = brief.sha256 ? { sha256: brief.sha256 } : undefined;
   const outcome = await guard(async () => {
-    if (file) return registry.update(id, path.resolve(file), { approve: values.approve });
-    return registry.installFromCatalog(await catalogFrom(registry, values), id, 'update', { approve: values.approve });
+    if (catalog) return registry.installFromCatalog(catalog, id, 'update', { approve, expect });
+    return registry.update(id, path.resolve(file!), { approve, expect });
   });
   if (values.json) {
     reportAdvisories(ctx, outcome);
-    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined })}\n`);
+    ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined, brief })}\n`);
   } else reportOutcome(ctx, outcome);
   return EXIT_OK;
 };

@@ -96,7 +96,14 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   // Never silent about what confines the process (docs/os-wall.md).
   const wall = launcher.wall ?? wallStatus('none');
   if (values.verbose) ctx.stderr(`warden: walls: ${wall.label}${wall.detail ? ` (${wall.detail})` : ''}\n`);
-  const supervisor = createSupervisor({ services, launcher, dataDir, logger: createLogger(printLog), onContained });
+  const supervisor = createSupervisor({
+    services,
+    launcher,
+    dataDir,
+    logger: createLogger(printLog),
+    onContained,
+    pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: path.join(dataDir, 'cache', 'v8') },
+  });
   supervisor.add(ext);
   // An installed update that crashes or fails to activate goes back to the version before it
   // (counted across runs in state.json); the command then runs once more, on that version.

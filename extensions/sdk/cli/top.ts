@@ -98,6 +98,7 @@ export async function topCommand(argv: string[], ctx: CliContext): Promise<numbe
       wardenRoot(ctx),
     ]),
     logger: createLogger(() => {}),
+    pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: path.join(dataDir, 'cache', 'v8') },
   });
   supervisor.onEvent((e) => {
     const when = new Date().toISOString().slice(11, 19);

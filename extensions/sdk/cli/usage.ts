@@ -33,14 +33,15 @@ const PERMISSION_HELP = `Permission answers (no terminal: everything not allowed
 const DATA_DIR_HELP = `  --data-dir <dir>         private data, grants, audit log and installs (default: $WARDEN_HOME or ~/.warden)`;
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  init: `Usage: warden init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
+  init: `Usage: warden init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js | --python]
 
 Create an extension in a new or empty folder that builds, validates, runs and tests as it is.
 
 Options:
   --id <publisher>.<name>  the extension id (default: my-publisher.<folder name>)
   --name <title>           the display name
-  --js                     plain JavaScript instead of TypeScript`,
+  --js                     plain JavaScript instead of TypeScript
+  --python                 a Python extension (main.py, nothing to build; docs/python.md)`,
   run: `Usage: warden run <extension-dir | installed-id> <command-id> [options]
 
 Run one command of an extension in the sandbox and print its result.
@@ -183,17 +184,21 @@ Options:
   --gzip                   compress the package`,
   verify: `Usage: warden verify <file.wext> [--json]
 
-Check the signature and every file hash; print id, version, publisher, key and permissions.
+Check the signature and every file hash; print the security brief: publisher and key (first seen
+or pinned), what it can do in plain words, its limits, bundled packages, advisories and risk level.
 
 Options:
-  --json                   print the result as JSON`,
+  --json                   print the result as JSON (with the brief)
+  --data-dir <dir>         where keys are pinned (default: $WARDEN_HOME or ~/.warden)`,
   install: `Usage: warden install <file.wext | catalog-id> [--catalog <dir-or-url>] [--trust-catalog-key <key>]...
        warden install --dev <extension-dir>
 
 Install a signed package (the first install pins its publisher key), or an unsigned developer copy
-of a folder (--dev, also --unsigned; marked unsigned).
+of a folder (--dev, also --unsigned; marked unsigned). It prints the security brief first and asks
+"Install? [y/N]"; with no terminal it refuses unless --yes. Nothing is installed or pinned before.
 
 Options:
+  --yes                    install without asking (scripts: read the brief first)
   --dev, --unsigned        install a folder as an unsigned developer copy
   --catalog <dir-or-url>   install <catalog-id> from this catalog
   --trust-catalog-key <key>  trust this catalog key (base64 or a .pub file; repeatable)
@@ -207,9 +212,12 @@ ${DATA_DIR_HELP}`,
   update: `Usage: warden update <id> <file.wext> [--approve]
        warden update <id> --catalog <dir-or-url> [--approve]
 
-Update to a higher version signed by the same key. Wider permissions wait for: warden approve <id>.
+Update to a higher version signed by the same key. It prints the security brief with the permissions
+added and removed, and asks; "y" also allows the added ones. With --yes (no terminal needed) wider
+permissions wait for: warden approve <id> (or --approve).
 
 Options:
+  --yes                    update without asking
   --approve                accept wider permissions now
   --catalog <dir-or-url>   update from this catalog
   --trust-catalog-key <key>  trust this catalog key (repeatable)
@@ -294,8 +302,8 @@ export const asksForHelp = (argv: readonly string[]): boolean => argv.includes('
 export const USAGE = `Usage: warden <command> [options]
 
 Commands:
-  init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js]
-        Create an extension in a new or empty folder (TypeScript, or --js) that builds and runs as it is.
+  init <extension-dir> [--id <publisher>.<name>] [--name <title>] [--js | --python]
+        Create an extension in a new or empty folder (TypeScript, --js or --python) that builds and runs as it is.
   run <extension-dir | installed-id> <command-id> [--args <json>] [--json] [--data-dir <dir>] [--timeout <ms>] [--verbose]
       [--allow <cap>=<target>]... [--deny <cap>=<target>]... [--deny-all] [--prompt] [--prompt-timeout <s>] [--pick <path>]... [--policy <file>]
         Run one command of an extension in the sandbox and print its result. Permission prompts are

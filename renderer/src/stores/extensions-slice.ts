@@ -5,6 +5,7 @@
  */
 import type { BridgeMethod, BridgeParams, BridgeValue } from '../../../electron/common/bridge/schemas';
 import type { CatalogEntry, ExtensionSummary } from '../../../electron/common/bridge/schemas';
+import type { SecurityBrief } from '../../../electron/common/security-brief';
 import { describeError } from './call';
 import type { AppState, SliceCreator } from './types';
 
@@ -20,13 +21,18 @@ export interface ExtensionsSlice {
   catalogError: string | null;
   /** Extension id (or `install`) → what is in progress. */
   busy: Record<string, string>;
+  /** The security brief on screen (install/update consent), with its answer. */
+  consent: { brief: SecurityBrief; resolve: (ok: boolean) => void } | null;
+  answerConsent(ok: boolean): void;
   loadExtensions(): Promise<void>;
   receiveExtensions(list: ExtensionSummary[]): void;
   loadCatalog(query?: string): Promise<void>;
+  /** Fetches the security brief, asks for consent on it, and only then installs. */
   install(source: InstallSource): Promise<boolean>;
   setEnabled(id: string, enabled: boolean): Promise<boolean>;
   /** Asks for confirmation first. */
   uninstall(id: string): Promise<boolean>;
+  /** As install: the brief (with the permissions added and removed) and consent first. */
   update(id: string): Promise<boolean>;
   approveUpdate(id: string): Promise<boolean>;
   rollback(id: string): Promise<boolean>;
@@ -71,6 +77,31 @@ export const createExtensionsSlice: SliceCreator<ExtensionsSlice> = (set, get) =
 
   const nameOf = (id: string) => extensionName(get(), id);
 
+  /**
+   * The brief of what would be installed, shown for consent; undefined when the user said no (or
+   * it failed). The key stays busy until they answer, so no second action starts meanwhile.
+   */
+  async function review(key: string, label: string, params: BridgeParams<'extensions.brief'>) {
+    if (get().busy[key]) return undefined;
+    set({ busy: { ...get().busy, [key]: 'Reviewing…' } });
+    try {
+      const r = await get().bridge.call('extensions.brief', params);
+      if (!r.ok) {
+        get().notify('error', `${label} failed — ${describeError(r.error)}`);
+        return undefined;
+      }
+      const brief = r.value;
+      const ok = await new Promise<boolean>((resolve) => {
+        get().consent?.resolve(false);
+        set({ consent: { brief, resolve } });
+      });
+      return ok ? brief : undefined;
+    } finally {
+      const { [key]: _done, ...rest } = get().busy;
+      set({ busy: rest });
+    }
+  }
+
   return {
     extensions: [],
     extensionsLoaded: false,
@@ -79,6 +110,12 @@ export const createExtensionsSlice: SliceCreator<ExtensionsSlice> = (set, get) =
     catalogLoaded: false,
     catalogError: null,
     busy: {},
+    consent: null,
+    answerConsent: (ok) => {
+      const c = get().consent;
+      set({ consent: null });
+      c?.resolve(ok);
+    },
     loadExtensions: async () => {
       const r = await get().bridge.call('extensions.list', {});
       if (r.ok) get().receiveExtensions(r.value);
@@ -92,7 +129,10 @@ export const createExtensionsSlice: SliceCreator<ExtensionsSlice> = (set, get) =
     },
     install: async (source) => {
       const what = source.source === 'catalog' ? source.id : source.path;
-      const ok = await act(INSTALL_BUSY_KEY, `Install ${what}`, 'extensions.install', source, (v) =>
+      const brief = await review(INSTALL_BUSY_KEY, `Install ${what}`, source);
+      if (!brief) return false;
+      const params = source.source === 'folder' || !brief.sha256 ? source : { ...source, expectSha256: brief.sha256 };
+      const ok = await act(INSTALL_BUSY_KEY, `Install ${what}`, 'extensions.install', params, (v) =>
         v.pendingApproval?.length
           ? `Installed ${v.id} ${v.version}; new permissions wait for your approval`
           : `Installed ${v.id} ${v.version}`,
@@ -114,12 +154,18 @@ export const createExtensionsSlice: SliceCreator<ExtensionsSlice> = (set, get) =
       if (!ok) return false;
       return act(id, `Uninstall ${name}`, 'extensions.uninstall', { id }, () => `Uninstalled ${name}`);
     },
-    update: (id) =>
-      act(id, `Update ${nameOf(id)}`, 'extensions.update', { id }, (v) =>
+    update: async (id) => {
+      const brief = await review(id, `Update ${nameOf(id)}`, { source: 'update', id });
+      if (!brief) return false;
+      // Consenting to the brief, which listed the added permissions, allows them.
+      const approve = (brief.changes?.added.length ?? 0) > 0;
+      const params = { id, ...(brief.sha256 ? { expectSha256: brief.sha256 } : {}), ...(approve ? { approve } : {}) };
+      return act(id, `Update ${nameOf(id)}`, 'extensions.update', params, (v) =>
         v.pendingApproval?.length
           ? `${nameOf(id)} ${v.version} asks for more permissions: review and approve them`
           : `Updated ${nameOf(id)} to ${v.version}`,
-      ),
+      );
+    },
     approveUpdate: (id) =>
       act(
         id,

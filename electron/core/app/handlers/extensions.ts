@@ -69,12 +69,14 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
     },
     'extensions.install': async (p) =>
       wrapPackageErrors(async () => {
+        // Bound to the package the user reviewed (extensions.brief), when the panel says which.
+        const expect = p.source !== 'folder' && p.expectSha256 ? { expect: { sha256: p.expectSha256 } } : {};
         const outcome =
           p.source === 'file'
-            ? await registry.install(p.path)
+            ? await registry.install(p.path, expect)
             : p.source === 'folder'
               ? await registry.installUnsigned(p.path)
-              : await registry.installFromCatalog((await catalog.get(true))!, p.id, 'install');
+              : await registry.installFromCatalog((await catalog.get(true))!, p.id, 'install', expect);
         await known.reload(outcome.id);
         return {
           id: outcome.id,
@@ -102,13 +104,14 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
       await known.setDevEnabled(id, enabled);
       return {};
     },
-    'extensions.update': async ({ id, path: file }) =>
+    'extensions.update': async ({ id, path: file, expectSha256, approve }) =>
       wrapPackageErrors(async () => {
         if (known.require(id).source !== 'installed')
           throw new WardenError('EINVAL', `${id} is a developer folder, not a package`);
+        const opts = { ...(expectSha256 ? { expect: { sha256: expectSha256 } } : {}), ...(approve ? { approve } : {}) };
         const outcome = file
-          ? await registry.update(id, file)
-          : await registry.installFromCatalog((await catalog.get(true))!, id, 'update');
+          ? await registry.update(id, file, opts)
+          : await registry.installFromCatalog((await catalog.get(true))!, id, 'update', opts);
         await known.reload(id);
         return {
           version: outcome.version,

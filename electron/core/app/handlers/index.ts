@@ -7,6 +7,7 @@ import { promptHandlers } from './prompts';
 import { permissionHandlers } from './permissions';
 import { activityHandlers } from './activity';
 import { catalogHandlers, createCatalogAccess } from './catalog';
+import { briefHandlers } from './brief';
 import type { HandlerDeps, Handlers } from './types';
 
 export type { HandlerDeps } from './types';
@@ -22,6 +23,7 @@ export function createHandlers(d: HandlerDeps): Map<BridgeMethod, (params: unkno
     ...permissionHandlers(d),
     ...activityHandlers(d),
     ...catalogHandlers(d, catalog),
+    ...briefHandlers(d, catalog),
   };
   return new Map(Object.entries(h)) as Map<BridgeMethod, (params: unknown) => Promise<unknown>>;
 }

@@ -1,0 +1,374 @@
+/**
+ * Python extensions (docs/python.md): CPython compiled to WebAssembly (Pyodide) whose JavaScript
+ * glue runs *inside* a Compartment, in Emscripten's shell mode, in this same locked-down process.
+ * Loaded only when the manifest says `"runtime": "python"`; the JavaScript path never reaches it.
+ *
+ * Why a Compartment: Python can do anything the glue can (ctypes writes wasm memory and reaches
+ * `emscripten_run_script`, a direct `eval` in the glue's realm). In the start compartment the glue
+ * finds `process`, `require`, sockets and `child_process`; in this Compartment its globals are the
+ * list below and nothing else, so os.system has no process to start, sockets have no WebSocket,
+ * and every file Python reads is either in its in-memory file system or one of the shipped,
+ * hash-checked runtime files (../shared/research/python-runtime.md §5–§6).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ErrorData } from '../common/errors';
+import {
+  HOST_ERROR_CODES,
+  DENY_REASONS,
+  MAX_ERROR_MESSAGE,
+  MAX_FRAMES,
+  MAX_FRAME_TEXT,
+  truncate,
+} from '../common/errors';
+import type { LogLevel } from '../common/protocol-limits';
+import type { CommandHandler } from './host-api';
+import { PYTHON_HOST_MODULE } from './python-host-module';
+import { capWasmMemory } from './wasm-memory-cap';
+import { createWebGlobals } from './web-globals';
+
+/** SHA-256 of each file of dist/sandbox/python, embedded by scripts/build.mjs. */
+declare const __PYTHON_RUNTIME_FILES__: Record<string, string>;
+
+/** Where the extension's .py files live in Python's in-memory file system. */
+export const PYTHON_EXT_DIR = '/home/pyodide/ext';
+const WASM_PAGE = 64 * 1024;
+/** The wasm module's own minimum is 480 pages (30 MiB); the stdlib and interpreter need more. */
+export const MIN_PYTHON_MEMORY_MB = 64;
+
+interface PyProxyLike {
+  destroy?(): void;
+}
+interface Pyodide {
+  runPythonAsync(code: string, opts?: { filename?: string }): Promise<unknown>;
+  runPython(code: string, opts?: { filename?: string }): unknown;
+  registerJsModule(name: string, module: object): void;
+  makeMemorySnapshot(): Uint8Array;
+  FS: { mkdirTree(p: string): void; writeFile(p: string, data: string | Uint8Array): void };
+}
+type LoadPyodide = (opts: Record<string, unknown>) => Promise<Pyodide>;
+
+export interface PythonLoadOptions {
+  extension: { id: string; version: string };
+  /** The extension's Python files, relative path → text; `main` is among them. */
+  files: Record<string, string>;
+  main: string;
+  memoryMb: number;
+  declaredCommands: ReadonlySet<string>;
+  handlers: Map<string, CommandHandler>;
+  /** The JavaScript `host` object (host-api.ts); Python reaches it only through the bridge. */
+  host: Record<string, unknown>;
+  log(level: LogLevel, args: unknown[]): void;
+  /** A memory snapshot (verified by the caller) to start from instead of a cold start. */
+  snapshot?: Uint8Array;
+  /** Warden's own snapshot maker (python-snapshot.ts): start, snapshot, and stop there. */
+  makeSnapshot?: boolean;
+  /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
+  runtimeDir?: string;
+  timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
+}
+
+export interface PythonRuntime {
+  /** Error data of a failure a Python command reported (undefined for any other value). */
+  errorData(err: unknown): ErrorData | undefined;
+  /** Timing of the start (ms): for the benchmark and the log. */
+  timing: { loadMs: number; snapshot: boolean };
+  /** With `makeSnapshot`: the memory snapshot. */
+  snapshot?: Uint8Array;
+}
+
+function noRuntime(started: number): Omit<PythonRuntime, 'snapshot'> {
+  return { errorData: () => undefined, timing: { loadMs: Math.round(performance.now() - started), snapshot: false } };
+}
+
+/** Reads and hash-checks the runtime files; a missing or changed file refuses the start. */
+export function readRuntimeFiles(dir: string, expected = __PYTHON_RUNTIME_FILES__): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const [name, sha] of Object.entries(expected)) {
+    const bytes = fs.readFileSync(path.join(dir, name));
+    if (createHash('sha256').update(bytes).digest('hex') !== sha) {
+      throw new Error(`the Python runtime file ${name} does not match this build of Warden`);
+    }
+    files.set(name, bytes);
+  }
+  return files;
+}
+
+function defaultRuntimeDir(): string {
+  return path.join(__dirname, 'python');
+}
+
+/** The one script Python's glue is: the Warden-built Pyodide bundle, evaluated in `c`. */
+function evaluateGlue(c: Compartment, src: string): { loadPyodide: LoadPyodide; createPyodideModule: unknown } {
+  return c.evaluate(src, { __rejectSomeDirectEvalExpressions__: false } as never) as {
+    loadPyodide: LoadPyodide;
+    createPyodideModule: unknown;
+  };
+}
+
+const hostCodes: ReadonlySet<string> = new Set(HOST_ERROR_CODES);
+const denyReasons: ReadonlySet<string> = new Set(DENY_REASONS);
+
+/** Error data a Python handler sent as JSON, checked field by field (never trusted as shaped). */
+function parseErrorJson(text: unknown): ErrorData {
+  let v: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(String(text));
+    if (parsed && typeof parsed === 'object') v = parsed as Record<string, unknown>;
+  } catch {
+    // falls through to a generic error
+  }
+  const code = typeof v.code === 'string' && hostCodes.has(v.code) ? v.code : 'EEXTENSION';
+  const data: ErrorData = {
+    code: code as ErrorData['code'],
+    message: truncate(typeof v.message === 'string' ? v.message : 'Python error', MAX_ERROR_MESSAGE),
+  };
+  if (code !== 'EEXTENSION' && typeof v.reason === 'string' && denyReasons.has(v.reason))
+    data.reason = v.reason as ErrorData['reason'];
+  if (typeof v.location === 'string') data.location = v.location.slice(0, 500);
+  if (Array.isArray(v.stack))
+    data.stack = v.stack
+      .filter((s): s is string => typeof s === 'string')
+      .slice(0, MAX_FRAMES)
+      .map((s) => s.slice(0, MAX_FRAME_TEXT));
+  return data;
+}
+
+/** Host methods Python may call by name, and nothing else. */
+const HOST_METHODS = new Set([
+  'fs.readText',
+  'fs.readBytes',
+  'fs.writeText',
+  'fs.writeBytes',
+  'fs.list',
+  'fs.stat',
+  'fs.mkdir',
+  'fs.remove',
+  'fs.pickFile',
+  'fs.pickDirectory',
+  'net.fetch',
+  'storage.get',
+  'storage.set',
+  'storage.delete',
+  'storage.keys',
+  'secrets.get',
+  'ui.notify',
+  'permissions.query',
+  'permissions.request',
+]);
+
+type Tagged = readonly [string, ...unknown[]];
+
+export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
+  const started = performance.now();
+  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir());
+  // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
+  // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
+  const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
+  files.set('pyodide.asm.wasm', capWasmMemory(files.get('pyodide.asm.wasm')!, maxPages));
+  const glue = files.get('pyodide-bundle.js')!.toString('utf8');
+  files.delete('pyodide-bundle.js');
+
+  const served = (p: unknown): Buffer => {
+    const name = String(p).replace(/^\/pyodide\//, '');
+    const b = files.get(name);
+    if (!b) throw new Error(`ENOENT: ${String(p)}`);
+    return b;
+  };
+  const forward =
+    (level: LogLevel) =>
+    (...args: unknown[]) =>
+      o.log(level, args);
+  const web = createWebGlobals({ reportError: (e) => o.log('error', ['microtask threw', e]) });
+  const wasm = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
+  const wasmSubset: Record<string, unknown> = {};
+  // No streaming compile: it takes a Response (fetch), which does not exist here.
+  for (const k of Object.getOwnPropertyNames(wasm))
+    if (k !== 'instantiateStreaming' && k !== 'compileStreaming')
+      wasmSubset[k] = (wasm as unknown as Record<string, unknown>)[k];
+
+  // Exactly the globals of research §6: `read` + `load` select shell mode; nothing of Node.
+  const globals = {
+    readbuffer: (p: unknown) => {
+      const b = served(p);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    },
+    read: (p: unknown) => served(p).toString('utf8'),
+    load: (p: unknown) => {
+      throw new Error(`load(${String(p)}) is not available`);
+    },
+    WebAssembly: wasmSubset,
+    TextDecoder: web.TextDecoder,
+    TextEncoder: web.TextEncoder,
+    URL: web.URL,
+    Date,
+    Math,
+    Float32Array,
+    Float64Array,
+    FinalizationRegistry,
+    WeakRef,
+    crypto: web.crypto,
+    performance: web.performance,
+    console: { log: forward('info'), warn: forward('warn'), error: forward('error'), debug() {}, info() {} },
+    setTimeout: o.timers.setTimeout,
+    clearTimeout: o.timers.clearTimeout,
+    setInterval: o.timers.setInterval,
+    clearInterval: o.timers.clearInterval,
+    queueMicrotask: web.queueMicrotask,
+    btoa: web.btoa,
+    atob: web.atob,
+    __noImport: (m: unknown) => Promise.reject(new Error(`import(${String(m)}) is not available`)),
+  };
+  const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.extension.id} (python)` });
+  const { loadPyodide, createPyodideModule } = evaluateGlue(c, glue);
+
+  const stdout = (line: string) => o.log('info', [line]);
+  const stderr = (line: string) => o.log('warn', [line]);
+  const py = await loadPyodide({
+    indexURL: '/pyodide/',
+    createPyodideModule,
+    jsglobals: harden({}),
+    env: { HOME: '/home/pyodide' },
+    stdout,
+    stderr,
+    ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
+    ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
+  });
+  // The snapshot holds the interpreter just started: no extension code, no host objects.
+  if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started) };
+
+  let dispatch: ((...a: unknown[]) => unknown) | undefined;
+  const pythonErrors = new WeakMap<object, ErrorData>();
+  const bridge = harden({
+    extension: JSON.stringify({ id: o.extension.id, version: o.extension.version }),
+    codes: JSON.stringify(HOST_ERROR_CODES),
+    extDir: PYTHON_EXT_DIR,
+    log: (level: unknown, text: unknown) => {
+      const l = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
+      o.log(l, [String(text)]);
+    },
+    call: (method: unknown, argsJson: unknown, blobIndex: unknown, blob: unknown): Promise<Tagged> =>
+      callHost(o.host, method, argsJson, blobIndex, blob),
+    setDispatch: (fn: unknown) => {
+      if (dispatch || typeof fn !== 'function') throw new TypeError('setDispatch: once, with a function');
+      dispatch = fn as (...a: unknown[]) => unknown;
+    },
+    register: (id: unknown) => {
+      if (typeof id !== 'string' || !o.declaredCommands.has(id))
+        throw new TypeError(`host.command: "${String(id)}" is not declared in manifest.json contributes.commands`);
+      if (o.handlers.has(id)) throw new TypeError(`host.command: "${id}" is already registered`);
+      const handler: CommandHandler = (args, call) =>
+        new Promise((resolve, reject) => {
+          const jsCall = call as {
+            progress(f: unknown, m?: unknown): void;
+            cancelled: boolean;
+            onCancel(fn: unknown): void;
+          };
+          const callBridge = harden({
+            progress: (f: unknown, m: unknown) => jsCall.progress(f, typeof m === 'string' ? m : undefined),
+            isCancelled: () => jsCall.cancelled,
+            onCancel: (fn: unknown) => jsCall.onCancel(() => (fn as () => void)()),
+          });
+          dispatch!(
+            id,
+            JSON.stringify(args ?? null),
+            callBridge,
+            (text: unknown) => resolve(JSON.parse(String(text)) as unknown),
+            (text: unknown) => {
+              const err = harden(new Error('python command failed'));
+              pythonErrors.set(err, parseErrorJson(text));
+              reject(err);
+            },
+          );
+        });
+      o.handlers.set(id, handler);
+    },
+  });
+  py.registerJsModule('_warden_bridge', bridge);
+  // `host` is a real module: `import host` and `from host import command` both work.
+  py.runPython(
+    `import sys, types\n_m = types.ModuleType("host")\n_m.__file__ = "<warden host>"\nsys.modules["host"] = _m\nexec(compile(${JSON.stringify(PYTHON_HOST_MODULE)}, "<warden host>", "exec"), _m.__dict__)\ndel _m, sys, types`,
+  );
+  // The extension's files, at a fixed path so tracebacks name them relative to the extension.
+  for (const [rel, text] of Object.entries(o.files)) {
+    const full = `${PYTHON_EXT_DIR}/${rel}`;
+    py.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+    py.FS.writeFile(full, text);
+  }
+  await py.runPythonAsync(
+    `import sys, runpy\nsys.path.insert(0, ${JSON.stringify(PYTHON_EXT_DIR)})\n` +
+      `_ns = runpy.run_path(${JSON.stringify(`${PYTHON_EXT_DIR}/${o.main}`)}, run_name="__warden_main__")\n` +
+      `_act = _ns.get("activate")\nif callable(_act):\n    import host as _h, inspect as _i\n` +
+      `    _r = _act(_h) if len(_i.signature(_act).parameters) else _act()\n    if _i.isawaitable(_r):\n        await _r\n` +
+      `del _ns, _act`,
+  );
+  return {
+    errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
+    timing: { loadMs: Math.round(performance.now() - started), snapshot: !!o.snapshot },
+  };
+}
+
+/** One host call from Python: arguments from JSON (+ one byte array), the result tagged. */
+async function callHost(
+  host: Record<string, unknown>,
+  method: unknown,
+  argsJson: unknown,
+  blobIndex: unknown,
+  blob: unknown,
+): Promise<Tagged> {
+  try {
+    if (typeof method !== 'string' || !HOST_METHODS.has(method))
+      throw new TypeError(`unknown host method ${String(method)}`);
+    const args = JSON.parse(String(argsJson)) as unknown[];
+    if (!Array.isArray(args)) throw new TypeError('host call arguments must be a list');
+    if (typeof blobIndex === 'number' && blobIndex >= 0 && blob instanceof Uint8Array)
+      args[blobIndex] = new Uint8Array(blob);
+    const [ns, member] = method.split('.') as [string, string];
+    const fn = (host[ns] as Record<string, (...a: unknown[]) => Promise<unknown>>)[member]!;
+    const value = await Reflect.apply(fn, undefined, args);
+    if (method === 'net.fetch') {
+      const r = value as { status: number; statusText: string; url: string; headers: unknown; body: Uint8Array };
+      const meta = JSON.stringify({ status: r.status, statusText: r.statusText, url: r.url, headers: r.headers });
+      return harden(['fetch', meta, r.body]);
+    }
+    if (value instanceof Uint8Array) return harden(['bytes', value]);
+    return harden(['json', JSON.stringify(value ?? null)]);
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown; reason?: unknown };
+    const data = {
+      code: typeof e?.code === 'string' ? e.code : 'EINVAL',
+      message: typeof e?.message === 'string' ? e.message : 'host call failed',
+      ...(typeof e?.reason === 'string' ? { reason: e.reason } : {}),
+    };
+    return harden(['error', JSON.stringify(data)]);
+  }
+}
+
+/** A Python failure during load as error data naming the .py file and line. */
+export function pythonLoadError(err: unknown): ErrorData {
+  let text = 'Python failed to start';
+  try {
+    text = String((err as { message?: unknown })?.message ?? err);
+  } catch {
+    // keeps the generic text
+  }
+  // Pyodide's PythonError message is the formatted traceback: keep the extension's own frames.
+  const lines = text.split('\n');
+  const frames: string[] = [];
+  const re = new RegExp(`File "${PYTHON_EXT_DIR}/([^"]+)", line (\\d+)(?:, in (.+))?`);
+  for (const line of lines) {
+    const m = re.exec(line);
+    if (m) frames.push(`at ${m[3] ?? '<module>'} (${m[1]}:${m[2]})`);
+  }
+  frames.reverse();
+  const last = lines.filter((l) => l.trim() !== '').pop() ?? text;
+  const data: ErrorData = { code: 'EEXTENSION', message: truncate(last, MAX_ERROR_MESSAGE) };
+  if (frames.length) {
+    data.location = frames[0]!.slice(frames[0]!.lastIndexOf('(') + 1, -1);
+    data.stack = frames.slice(0, MAX_FRAMES);
+  }
+  return data;
+}
+
+export type { PyProxyLike };
