@@ -13,11 +13,7 @@ const home = path.join(work, 'home');
 const cat = path.join(work, 'catalog');
 const catKey = path.join(work, 'keys', 'catalog.key');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-const YES = fs
-  .readFileSync(path.join(__dirname, '../../extensions/sdk/cli/command-options.ts'), 'utf8')
-  .includes('yes:')
-  ? ['--yes']
-  : [];
+const YES = ['--yes'];
 
 beforeAll(async () => {
   fs.mkdirSync(cat, { recursive: true });

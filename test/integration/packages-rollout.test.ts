@@ -12,12 +12,8 @@ let keyFile: string;
 let repo: string;
 let v1: string;
 let v2: string;
-// Install and update ask first when not on a terminal once the security brief is in: confirm.
-const YES = fs
-  .readFileSync(path.join(__dirname, '../../extensions/sdk/cli/command-options.ts'), 'utf8')
-  .includes('yes:')
-  ? ['--yes']
-  : [];
+// Install and update show a security brief and ask first when not on a terminal: confirm.
+const YES = ['--yes'];
 
 beforeAll(async () => {
   work = tempDir('warden-rollout-');
