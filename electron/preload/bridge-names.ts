@@ -32,6 +32,9 @@ export const PRELOAD_METHOD_NAMES = [
   'permissions.revoke',
   'permissions.policy',
   'activity.query',
+  'anomalies.list',
+  'anomalies.accept',
+  'anomalies.incident',
   'catalog.list',
   'pickers.pickFile',
 ] as const satisfies readonly BridgeMethod[];

@@ -6,7 +6,8 @@
 import net from 'node:net';
 import v8 from 'node:v8';
 import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
-import { MAX_MESSAGE_BYTES } from '../common/protocol-limits';
+import { childFrameClass, FRAME_PEEK_BYTES, MAX_MESSAGE_BYTES } from '../common/protocol-limits';
+import { peekMessageType } from '../common/v8-scan';
 
 export interface SandboxChannel {
   /** False when the message is too large to send (the host would drop it unread). */
@@ -58,7 +59,10 @@ function createPipeChannel(fd: number): SandboxChannel {
   return {
     send(message) {
       const payload = v8.serialize(message);
-      if (payload.length > MAX_MESSAGE_BYTES) return false;
+      // The host skips, unread, a frame over the cap of its message type: refuse it here instead,
+      // so the caller fails at once (E2BIG) rather than waiting for a reply that cannot come.
+      if (payload.length > childFrameClass(peekMessageType(payload.subarray(0, FRAME_PEEK_BYTES))).maxBytes)
+        return false;
       socket.write(encodeFrame(payload));
       return true;
     },

@@ -160,7 +160,8 @@ export interface Host {
 
   /**
    * Private JSON key/value storage, persisted, within `limits.storageMb`. Values set and values
-   * read back count against `limits.fsMbPerMinute`.
+   * read back count against `limits.fsMbPerMinute`. Each key is written on its own and atomically;
+   * a value's JSON is at most 16 MiB (`E2BIG`), and at most 10 000 keys are kept (`EQUOTA`).
    */
   readonly storage: {
     get(key: string): Promise<DataValue | undefined>;

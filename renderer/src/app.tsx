@@ -7,6 +7,7 @@ import { useEffect, type JSX } from 'react';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { Notices } from './components/Notices';
 import { ActivityView } from './features/activity/ActivityView';
+import { BehaviourView } from './features/behaviour/BehaviourView';
 import { ConnectionBanner } from './features/chrome/ConnectionBanner';
 import { Header } from './features/chrome/Header';
 import { Sidebar } from './features/chrome/Sidebar';
@@ -24,6 +25,7 @@ const VIEW_COMPONENTS: Record<View, () => JSX.Element> = {
   extensions: ExtensionsView,
   run: RunView,
   resources: ResourcesView,
+  behaviour: BehaviourView,
   permissions: PermissionsView,
   activity: ActivityView,
 };

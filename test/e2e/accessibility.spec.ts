@@ -6,7 +6,7 @@ import { EXT, expect, test, type Panel, type View } from './fixtures';
 
 test.use({ server: { examples: true, documents: { 'reports/a.txt': 'one two' } } });
 
-const VIEWS: View[] = ['extensions', 'run', 'resources', 'permissions', 'activity'];
+const VIEWS: View[] = ['extensions', 'run', 'resources', 'behaviour', 'permissions', 'activity'];
 
 async function seriousViolations(panel: Panel) {
   const r = await new AxeBuilder({ page: panel.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

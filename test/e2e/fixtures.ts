@@ -144,7 +144,7 @@ export async function shot(page: Page, name: string, info: TestInfo = base.info(
   return file;
 }
 
-export type View = 'extensions' | 'run' | 'resources' | 'permissions' | 'activity';
+export type View = 'extensions' | 'run' | 'resources' | 'behaviour' | 'permissions' | 'activity';
 
 /** The panel in one page, with the steps the specs share. */
 export class Panel {

@@ -38,6 +38,7 @@ const DEFAULTS: { [M in BridgeMethod]?: Handler<M> } = {
   'permissions.grants': () => [],
   'permissions.policy': () => ({ text: '', rules: 0 }),
   'activity.query': () => [],
+  'anomalies.list': () => ({ enabled: true, findings: [] }),
   'catalog.list': () => [],
   // A brief for whatever is asked: an update of an installed id, or an install (a catalog id, else a file).
   'extensions.brief': (p) =>

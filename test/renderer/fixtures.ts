@@ -2,7 +2,9 @@
 import type {
   AuditRecordData,
   ExtensionSummary,
+  FindingData,
   GrantData,
+  IncidentData,
   MetricSampleData,
   PromptData,
 } from '../../electron/common/bridge/schemas';
@@ -115,5 +117,45 @@ export function securityBrief(overrides: Partial<SecurityBrief> = {}): SecurityB
     advisories: [],
     risk: { level: 'low', reasons: [{ rule: 'L1', level: 'low', words: 'no rule for medium or high risk applies' }] },
     ...overrides,
+  };
+}
+export function finding(overrides: Partial<FindingData> = {}): FindingData {
+  return {
+    id: 'f1',
+    t: Date.now() - 5 * 60_000,
+    ext: 'acme.sync',
+    version: '2.0.0',
+    rule: 'new-destination',
+    severity: 'high',
+    response: 'contain',
+    capability: 'net',
+    target: 'https://collector.example.net/upload',
+    afterUpdate: true,
+    hoursSinceUpdate: 0.1,
+    rollbackTo: '1.0.0',
+    why: 'sent 19.5 KiB to collector.example.net, a destination it never contacted before',
+    state: 'open',
+    ...overrides,
+  };
+}
+
+export function incident(f: FindingData = finding()): IncidentData {
+  return {
+    finding: f,
+    from: f.t - 15 * 60_000,
+    to: f.t + 5 * 60_000,
+    timeline: [
+      { time: f.t - 1000, ext: f.ext, kind: 'command', target: 'sync.run', version: f.version },
+      { time: f.t, ext: f.ext, kind: 'operation', method: 'net.fetch', target: f.target, bytes: 20000 },
+    ],
+    summary: {
+      commands: ['sync.run'],
+      versions: [f.version],
+      destinations: [{ host: 'collector.example.net', calls: 1, bytes: 20000 }],
+      paths: [],
+      denied: 0,
+      totalBytes: 20000,
+    },
+    markdown: `# Incident: ${f.ext} ${f.version}\n`,
   };
 }

@@ -14,9 +14,19 @@ function setup(limitBytes = 1024 * 1024, otherBytes = 0) {
   const dir = tempDir('warden-storage-');
   dirs.push(dir);
   const file = path.join(dir, 'nested', 'storage.json');
+  const store = path.join(dir, 'nested', 'storage');
   const open = (): ExtensionStorage =>
-    createExtensionStorage({ file, quota: { limitBytes: () => limitBytes, otherBytes: async () => otherBytes } });
-  return { file, open, storage: open() };
+    createExtensionStorage({
+      dir: store,
+      legacyFile: file,
+      quota: { limitBytes: () => limitBytes, otherBytes: async () => otherBytes },
+    });
+  return { file, store, open, storage: open() };
+}
+
+/** Every file of the store and its content. */
+function snapshot(store: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(store).map((n) => [n, fs.readFileSync(path.join(store, n), 'utf8')]));
 }
 
 async function rejection(p: Promise<unknown>): Promise<WardenError> {
@@ -30,7 +40,7 @@ async function rejection(p: Promise<unknown>): Promise<WardenError> {
 
 describe('extension storage', () => {
   it('persists values and reloads them in a fresh instance', async () => {
-    const { storage, open, file } = setup();
+    const { storage, open, store } = setup();
     expect(await storage.get('missing')).toBeUndefined();
     await storage.set('n', 42);
     await storage.set('doc', { list: [1, 'two', null, true], nested: { a: 'b' } });
@@ -43,14 +53,16 @@ describe('extension storage', () => {
     expect(await reloaded.get('n')).toBe(42);
     expect(await reloaded.get('doc')).toEqual({ list: [1, 'two', null, true], nested: { a: 'b' } });
     expect(await reloaded.usedBytes()).toBe(await storage.usedBytes());
-    // Written atomically: no temp files are left beside it.
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['storage.json']);
+    // One record per key, written atomically: no temp files are left beside them.
+    const names = fs.readdirSync(store);
+    expect(names).toHaveLength(2);
+    for (const n of names) expect(n).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses a set over the quota with EQUOTA and no partial effect', async () => {
-    const { storage, open, file } = setup(100);
+    const { storage, open, store } = setup(100);
     await storage.set('a', 'x'.repeat(50));
-    const before = fs.readFileSync(file, 'utf8');
+    const before = snapshot(store);
     const used = await storage.usedBytes();
 
     const err = await rejection(storage.set('b', 'y'.repeat(60)));
@@ -58,7 +70,7 @@ describe('extension storage', () => {
     expect(err.message).toMatch(/storage quota exceeded \(\d+ of 100 bytes\)/);
     expect(await storage.keys()).toEqual(['a']);
     expect(await storage.usedBytes()).toBe(used);
-    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(snapshot(store)).toEqual(before);
 
     // Growing an existing key past the quota keeps its old value.
     expect((await rejection(storage.set('a', 'z'.repeat(200)))).code).toBe('EQUOTA');

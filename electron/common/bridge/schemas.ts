@@ -125,6 +125,13 @@ export const ExtensionSummarySchema = z.strictObject({
     )
     .max(50)
     .optional(),
+  /** The limits the host enforces: CPU budget (% of one core) and memory above the process's start size (MB). */
+  limits: z.strictObject({ cpuPercent: z.number(), memoryMb: z.number() }).optional(),
+  /** Kills and violation batches within the strike window, newest last (the Resources charts mark them). */
+  recentStrikes: z
+    .array(z.strictObject({ at: z.number(), reason: z.string().max(500) }))
+    .max(20)
+    .optional(),
 });
 export type ExtensionSummary = z.infer<typeof ExtensionSummarySchema>;
 
@@ -142,6 +149,10 @@ export const MetricSampleSchema = z.strictObject({
   prompts: z.number(),
   strikes: z.number(),
   sampled: z.boolean(),
+  /** Held to its CPU budget right now (stop/continue duty cycle). */
+  throttled: z.boolean().optional(),
+  /** The resident size at which it is killed: its start size plus `limits.memoryMb` (once the start size is known). */
+  memoryLimitBytes: z.number().optional(),
 });
 export type MetricSampleData = z.infer<typeof MetricSampleSchema>;
 
@@ -182,7 +193,7 @@ export const AuditRecordSchema = z
   .object({
     time: z.number(),
     ext: z.string(),
-    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle', 'deprecated-call']),
+    kind: z.enum(['decision', 'operation', 'violation', 'lifecycle', 'anomaly', 'command', 'deprecated-call']),
     capability: z.string().optional(),
     target: z.string().optional(),
     decision: z.enum(['allow', 'deny']).optional(),
@@ -192,6 +203,8 @@ export const AuditRecordSchema = z
     bytes: z.number().optional(),
     durationMs: z.number().optional(),
     detail: z.string().optional(),
+    /** The extension's version (command records). */
+    version: z.string().optional(),
   })
   .strip();
 export type AuditRecordData = z.infer<typeof AuditRecordSchema>;
@@ -217,6 +230,48 @@ export const AppInfoSchema = z.strictObject({
   note: z.string().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+/** A behaviour finding (electron/core/behaviour): one explainable deviation from an extension's baseline. */
+export const FindingSchema = z.strictObject({
+  id: z.string().max(64),
+  t: z.number(),
+  ext: z.string().max(128),
+  version: z.string().max(64),
+  rule: z.string().max(32),
+  severity: z.enum(['low', 'medium', 'high']),
+  response: z.string().max(64),
+  capability: z.string().max(64).optional(),
+  target: z.string().max(2048).optional(),
+  observed: z.number().optional(),
+  baseline: z.number().optional(),
+  ratio: z.number().optional(),
+  afterUpdate: z.boolean(),
+  hoursSinceUpdate: z.number().optional(),
+  rollbackTo: z.string().max(64).optional(),
+  why: z.string().max(1000),
+  state: z.enum(['open', 'accepted']),
+});
+export type FindingData = z.infer<typeof FindingSchema>;
+
+const usage = z.strictObject({ calls: z.number(), bytes: z.number() });
+/** What the extension did around a finding (the core's incident, as `warden anomalies incident` exports it). */
+export const IncidentSchema = z.strictObject({
+  finding: FindingSchema,
+  from: z.number(),
+  to: z.number(),
+  timeline: z.array(AuditRecordSchema).max(2000),
+  summary: z.strictObject({
+    commands: z.array(z.string()),
+    versions: z.array(z.string()),
+    destinations: z.array(usage.extend({ host: z.string() })),
+    paths: z.array(usage.extend({ path: z.string() })),
+    denied: z.number(),
+    totalBytes: z.number(),
+  }),
+  /** The same incident as a Markdown report. */
+  markdown: z.string(),
+});
+export type IncidentData = z.infer<typeof IncidentSchema>;
 
 /** Every method: its parameter schema and its result value schema. */
 export const BRIDGE_METHODS = {
@@ -294,6 +349,18 @@ export const BRIDGE_METHODS = {
       limit: z.number().int().min(1).max(5000).optional(),
     }),
     result: z.array(AuditRecordSchema),
+  },
+  'anomalies.list': {
+    params: z.strictObject({ extensionId: id.optional(), all: z.boolean().optional() }),
+    result: z.strictObject({ enabled: z.boolean(), findings: z.array(FindingSchema).max(1000) }),
+  },
+  'anomalies.accept': {
+    params: z.strictObject({ findingId: z.string().min(1).max(64) }),
+    result: z.strictObject({ finding: FindingSchema, released: z.boolean() }),
+  },
+  'anomalies.incident': {
+    params: z.strictObject({ findingId: z.string().min(1).max(64) }),
+    result: IncidentSchema,
   },
   'catalog.list': {
     params: z.strictObject({ query: z.string().max(200).optional() }),

@@ -5,6 +5,7 @@ import type { ExtensionStatus } from '../supervision/supervisor';
 import type { AdvisoryFinding, PackageSbom } from '../packages';
 import { isRemoved } from '../../common/api-deprecations';
 import { WARDEN_API_VERSION } from '../../common/version';
+import { DEFAULT_LIMITS } from '../../common/limits';
 
 export interface SummarySource {
   manifest: Manifest;
@@ -19,7 +20,12 @@ export interface SummarySource {
   /** Installed packages only: what its SBOM lists, and the advisories that match it. */
   sbom?: PackageSbom;
   advisories?: AdvisoryFinding[];
+  /** The installed package's pinned publisher key (absent for developer folders and unsigned installs). */
+  signer?: { publisher: string; fingerprint: string };
 }
+
+/** How many recent strikes the summary carries (the window holds few; bounded anyway). */
+const MAX_RECENT_STRIKES = 20;
 
 export function permissionLines(manifest: Manifest): string[] {
   const p = manifest.permissions;
@@ -50,6 +56,7 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     state: !src.enabled ? 'disabled' : (status?.state ?? 'idle'),
     enabled: src.enabled,
     unsigned: src.unsigned,
+    ...(src.signer && !src.unsigned ? { signer: src.signer } : {}),
     ...(src.blocked ? { blocked: src.blocked } : {}),
     ...(src.updateAvailable ? { updateAvailable: src.updateAvailable } : {}),
     ...(src.staged ? { staged: src.staged } : {}),
@@ -67,6 +74,17 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
             removed: isRemoved(d, WARDEN_API_VERSION),
             message: d.message,
           })),
+        }
+      : {}),
+    limits: {
+      cpuPercent: m.limits.cpuPercent ?? DEFAULT_LIMITS.cpuPercent,
+      memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    },
+    ...(status && status.strikes.length > 0
+      ? {
+          recentStrikes: status.strikes
+            .slice(-MAX_RECENT_STRIKES)
+            .map((s) => ({ at: s.at, reason: s.reason.length > 500 ? `${s.reason.slice(0, 499)}…` : s.reason })),
         }
       : {}),
     strikes: status?.strikes.length ?? 0,

@@ -17,6 +17,10 @@ export interface MetricSample {
   strikes: number;
   /** False when real CPU/memory sampling is not available on this platform. */
   sampled: boolean;
+  /** Held to its CPU budget right now. */
+  throttled?: boolean;
+  /** The resident size at which it is killed (start size + `limits.memoryMb`), once the start size is known. */
+  memoryLimitBytes?: number;
 }
 
 export interface MetricsStore {

@@ -20,7 +20,7 @@ import { denialError } from '../permissions/denial';
 import { scaleBudgets } from '../governance/token-bucket';
 import type { HostApiDeps } from './context';
 
-type Io = 'local-read' | 'local-write' | 'net' | 'none';
+export type Io = 'local-read' | 'local-write' | 'net' | 'none';
 
 /** How each host method moves bytes; `satisfies` makes an unclassified method a type error. */
 const METHOD_IO = {
@@ -46,6 +46,9 @@ const METHOD_IO = {
   'permissions.query': 'none',
   'permissions.request': 'none',
 } as const satisfies Record<HostMethod, Io>;
+
+/** How a host method moves bytes (the host-call gate runs local reads a few at a time). */
+export const methodIo = (method: HostMethod): Io => METHOD_IO[method];
 
 const UNITS: Record<BudgetKey, string> = {
   hostCallsPerSecond: 'calls a second',

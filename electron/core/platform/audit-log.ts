@@ -11,7 +11,7 @@ import { redactFields } from './redaction';
 export interface AuditRecord {
   time: number;
   ext: string;
-  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly' | 'deprecated-call';
+  kind: 'decision' | 'operation' | 'violation' | 'lifecycle' | 'anomaly' | 'command' | 'deprecated-call';
   capability?: string;
   target?: string;
   decision?: 'allow' | 'deny';
@@ -21,6 +21,8 @@ export interface AuditRecord {
   bytes?: number;
   durationMs?: number;
   detail?: string;
+  /** The extension's version (`command` records: which version ran it). */
+  version?: string;
 }
 
 export interface AuditLog {

@@ -18,7 +18,8 @@ export function createPrivateData(dataDir: string, extensionId: string, storageM
   // eslint-disable-next-line prefer-const -- the two accounts refer to each other
   let folder: DataFolder;
   const storage = createExtensionStorage({
-    file: path.join(dir, 'storage.json'),
+    dir: path.join(dir, 'storage'),
+    legacyFile: path.join(dir, 'storage.json'),
     quota: { limitBytes, otherBytes: () => folder.usedBytes() },
   });
   folder = createDataFolder({

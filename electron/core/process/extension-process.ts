@@ -7,7 +7,7 @@
  * this object (the channel the message came on), never anything the message says.
  */
 import { ChildMessageSchema, type ChildMessage } from '../../common/protocol';
-import { normalizeCommandResult, type CommandResult } from '../../common/command-result';
+import type { CommandResult } from '../../common/command-result';
 import { WardenError, type ErrorCode } from '../../common/errors';
 import type { DataValue } from '../../common/data-value';
 import type { ExitInfo, ExtensionChild } from './launcher';
@@ -15,10 +15,10 @@ import type { Logger } from '../platform/logger';
 import { createGovernor, type Governor } from '../governance/governor';
 import { createTokenBucket } from '../governance/token-bucket';
 import { createHostCallGate, type HostCallGate } from './host-calls';
+import { MAX_QUEUED_OUTBOUND_BYTES } from '../../common/protocol-limits';
 import { LoadError, type ExtensionProcessOptions, type InvokeOptions, type ProcessStats } from './process-types';
-
-/** Abandoned call ids remembered for their late result. */
-const MAX_ABANDONED = 1024;
+import { createInvokeTable, type InvokeTable } from './invoke-table';
+import type { HostMessage } from '../../common/protocol';
 export {
   DEFAULT_TIMEOUTS,
   LoadError,
@@ -34,25 +34,17 @@ import { cheapError, crashReason, describeViolation } from './process-errors';
 
 const MAX_PENDING_INVOKES = 256;
 
-interface PendingInvoke {
-  resolve(r: CommandResult): void;
-  reject(e: WardenError): void;
-  onProgress?: InvokeOptions['onProgress'];
-  cleanup(): void;
-}
-
 type State = 'starting' | 'ready' | 'stopping' | 'exited';
 
 export class ExtensionProcess {
   readonly #o: ExtensionProcessOptions;
   readonly #child: ExtensionChild;
   readonly #log: Logger;
-  readonly #pending = new Map<number, PendingInvoke>();
+  readonly #invokes: InvokeTable;
   readonly #stats: ProcessStats;
   readonly #ready: Promise<void>;
   readonly #hostCalls: HostCallGate;
   #state: State = 'starting';
-  #nextId = 1;
   #fullError: WardenError | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #startTimer: NodeJS.Timeout | undefined;
@@ -67,8 +59,6 @@ export class ExtensionProcess {
   /** Log and progress messages: 200 a second, bursts of 400. */
   readonly #chatter = createTokenBucket({ perSecond: 200, capacity: 400 });
   #lastDropWarning = 0;
-  /** Ids of calls that timed out or were cancelled (their one late result is no violation). */
-  readonly #abandoned = new Set<number>();
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -79,9 +69,11 @@ export class ExtensionProcess {
     });
     this.#ready.catch(() => {}); // observed by start(); never an unhandled rejection
     this.#child = options.launcher.launch({ extensionId: options.extension.id, memoryMb: options.memoryMb });
+    this.#invokes = createInvokeTable((m) => this.#child.send(m));
     this.#hostCalls = createHostCallGate({
       handleCall: options.handleCall,
-      send: (m) => this.#child.send(m),
+      send: (m, onFlushed) => this.#send(m, onFlushed),
+      queuedBytes: () => this.#child.outbound?.().queuedBytes ?? 0,
       log: this.#log,
       maxPending: options.maxPendingHostCalls,
     });
@@ -91,6 +83,7 @@ export class ExtensionProcess {
       cpuPercent: 0,
       rssBytes: 0,
       throttled: false,
+      memoryBaselineBytes: 0,
       sampled: false,
       commands: 0,
       violations: 0,
@@ -148,6 +141,7 @@ export class ExtensionProcess {
       this.#stats.cpuPercent = g.cpuPercent;
       this.#stats.rssBytes = g.rssBytes;
       this.#stats.throttled = g.throttled;
+      this.#stats.memoryBaselineBytes = g.baselineBytes;
       this.#stats.sampled = g.sampled;
     }
     return this.#stats;
@@ -165,7 +159,7 @@ export class ExtensionProcess {
    */
   refusal(): WardenError | undefined {
     const max = this.#o.maxPendingInvokes ?? MAX_PENDING_INVOKES;
-    if (this.#state !== 'ready' || this.#pending.size < max) return undefined;
+    if (this.#state !== 'ready' || this.#invokes.size < max) return undefined;
     return (this.#fullError ??= Object.freeze(
       cheapError('ERATE', `more than ${max} commands of this extension are running`),
     ));
@@ -177,38 +171,8 @@ export class ExtensionProcess {
     }
     const full = this.refusal();
     if (full) return Promise.reject(full);
-    const id = this.#nextId++;
     this.#stats.commands++;
-    return new Promise<CommandResult>((resolve, reject) => {
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.#abandon(
-                id,
-                new WardenError('ETIMEDOUT', `command "${command}" did not finish within ${options.timeoutMs} ms`),
-              );
-            }, options.timeoutMs);
-      const onAbort = () => {
-        const why: unknown = options.signal?.reason;
-        this.#abandon(
-          id,
-          why instanceof WardenError ? why : new WardenError('ECANCELED', `command "${command}" was cancelled`),
-        );
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, {
-        resolve,
-        reject,
-        onProgress: options.onProgress,
-        cleanup: () => {
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-        },
-      });
-      if (options.signal?.aborted) return onAbort();
-      this.#child.send({ t: 'invoke', id, command, args });
-    });
+    return this.#invokes.invoke(command, args, options);
   }
 
   /** Moves a test host's virtual clock (options.clock); due guest timers fire in order. */
@@ -265,16 +229,11 @@ export class ExtensionProcess {
     return Date.now() - this.#stats.lastHeartbeat > Math.max(300, 2 * this.#o.timeouts.heartbeatMs);
   }
 
-  #abandon(id: number, error: WardenError): void {
-    const p = this.#pending.get(id);
-    if (!p) return;
-    this.#pending.delete(id);
-    // One late result of this call is expected; bounded, oldest forgotten first.
-    this.#abandoned.add(id);
-    if (this.#abandoned.size > MAX_ABANDONED) this.#abandoned.delete(this.#abandoned.values().next().value!);
-    p.cleanup();
-    p.reject(error);
-    this.#child.send({ t: 'cancel', id });
+  /** Sends a reply; `onFlushed` once it has left (at once where the transport does not say). */
+  #send(m: HostMessage, onFlushed: () => void): void {
+    if (this.#child.outbound) return this.#child.send(m, onFlushed);
+    this.#child.send(m);
+    onFlushed();
   }
 
   #receive(raw: unknown): void {
@@ -330,29 +289,17 @@ export class ExtensionProcess {
         // to: the host limits what it writes to its own log too.
         if (!this.#chatter.take()) return this.#dropped();
         return this.#log[m.level === 'debug' ? 'debug' : m.level](m.text, { source: 'extension' });
-      case 'progress':
-        if (m.id >= this.#nextId) return this.#violation('progress for a call never made');
-        if (!this.#chatter.take()) return this.#dropped();
-        return this.#pending.get(m.id)?.onProgress?.(m.fraction, m.message);
+      case 'progress': {
+        const wrong = this.#invokes.progress(m, () => this.#chatter.take() || (this.#dropped(), false));
+        return wrong ? this.#violation(wrong) : undefined;
+      }
       case 'result': {
-        // An id at or above the next one was never issued: not a late reply but a lie.
-        if (m.id >= this.#nextId) return this.#violation('result for a call never made');
-        const p = this.#pending.get(m.id);
-        if (!p) {
-          if (this.#abandoned.delete(m.id)) return; // late result of a call that timed out or was cancelled
-          return this.#violation('a second result for a call that already settled');
-        }
-        this.#pending.delete(m.id);
-        p.cleanup();
-        if (!m.ok) return p.reject(WardenError.fromData(m.error!));
-        const normalized = normalizeCommandResult(m.value);
-        if (normalized.ok) p.resolve(normalized.result);
-        else p.reject(new WardenError('EINVAL', normalized.problem));
-        return;
+        const wrong = this.#invokes.result(m);
+        return wrong ? this.#violation(wrong) : undefined;
       }
       case 'call':
         this.#stats.hostCalls++;
-        return void this.#hostCalls.handle(m.id, m.method, m.args);
+        return this.#hostCalls.handle(m.id, m.method, m.args);
       case 'stopped':
         clearTimeout(this.#stopTimer);
         this.#child.kill();
@@ -393,10 +340,19 @@ export class ExtensionProcess {
     this.#watchdog = setInterval(
       () => {
         const silent = Date.now() - this.#stats.lastHeartbeat;
+        const out = this.#child.outbound?.();
+        // Replies it does not take pile up in the host: past the hang time it is killed for that.
+        // (Its heartbeats may be unread too: the host stops reading a process over its queue cap.)
+        const notReading = out !== undefined && out.stalledMs > hangMs;
         if (this.#state === 'stopping') {
-          if (this.#heartbeatOverdue()) this.#child.kill();
-        } else if (silent > hangMs)
-          this.kill(`unresponsive: event loop blocked for more than ${hangMs} ms`, 'ETIMEDOUT');
+          if (this.#heartbeatOverdue() || notReading) this.#child.kill();
+        } else if (notReading || (silent > hangMs && out !== undefined && out.queuedBytes >= MAX_QUEUED_OUTBOUND_BYTES))
+          this.kill(
+            `unresponsive: not reading its channel (${Math.ceil(out.queuedBytes / 1024)} KiB waiting for ${out.stalledMs} ms)`,
+            'ETIMEDOUT',
+          );
+        else if (silent > hangMs) this.kill(`unresponsive: event loop blocked for more than ${hangMs} ms`, 'ETIMEDOUT');
+        else this.#hostCalls.pump();
       },
       Math.max(10, Math.min(heartbeatMs, 100)),
     );
@@ -422,11 +378,7 @@ export class ExtensionProcess {
           : `the extension ${reason}`,
     );
     this.#readyReject(error);
-    for (const p of this.#pending.values()) {
-      p.cleanup();
-      p.reject(error);
-    }
-    this.#pending.clear();
+    this.#invokes.rejectAll(error);
     for (const w of this.#stopWaiters.splice(0)) w();
     this.#o.onExit({ expected, reason, info });
   }

@@ -12,12 +12,10 @@
  */
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
-import v8 from 'node:v8';
 import os from 'node:os';
-import { createFrameDecoder, encodeFrame } from '../../common/frame-codec';
-import { MAX_MESSAGE_BYTES } from '../../common/protocol';
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
 import { createLineReader } from './line-reader';
+import { createChildChannel } from './child-channel';
 import { createCodeCachePrimer } from './code-cache-primer';
 import { createWalledSpawner } from './walled-spawn';
 import type { WallChoice } from './wall-probe';
@@ -54,8 +52,6 @@ export function minimalEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-const FRAMES_PER_TURN = 128;
-const BACKLOG_PAUSE = 1024;
 /** Extensions run below the host's priority: a busy child must not starve the host's loop. */
 const CHILD_NICENESS = 10;
 
@@ -103,44 +99,11 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
       const exitListeners: Array<(info: ExitInfo) => void> = [];
       const emitViolation = (v: ChannelViolation) => violationListeners.forEach((l) => l(v));
 
-      // Frames are handled in batches with a turn of the host's event loop between them, and
-      // the pipe is paused while a backlog waits: a flooding child cannot monopolise the host.
-      const queue: Uint8Array[] = [];
-      let draining = false;
-      let wallUp = false;
-      const drain = () => {
-        draining = false;
-        if (!wallUp) return; // held: nothing a child says counts before its wall is confirmed
-        for (let n = 0; n < FRAMES_PER_TURN && queue.length > 0; n++) {
-          const payload = queue.shift()!;
-          let message: unknown;
-          try {
-            message = v8.deserialize(payload);
-          } catch {
-            emitViolation({ kind: 'undecodable' });
-            continue;
-          }
-          for (const l of messageListeners) l(message);
-        }
-        if (queue.length > 0) {
-          draining = true;
-          setImmediate(drain);
-        } else if (channel.isPaused()) channel.resume();
-      };
-      const decoder = createFrameDecoder(MAX_MESSAGE_BYTES, {
-        frame(payload) {
-          queue.push(payload);
-          if (queue.length > BACKLOG_PAUSE && !channel.isPaused()) channel.pause();
-          if (!draining) {
-            draining = true;
-            setImmediate(drain);
-          }
-        },
-        oversize(bytes) {
-          emitViolation({ kind: 'oversize', bytes });
-        },
+      // Frames are held until the wall is up: nothing a child says counts before it is confirmed.
+      const link = createChildChannel(channel, {
+        message: (m) => messageListeners.forEach((l) => l(m)),
+        violation: emitViolation,
       });
-      channel.on('data', (chunk: Buffer) => decoder.push(chunk));
       void confirmed.then((ok) => {
         if (!ok) {
           // Never fail open: a child whose wall did not report itself up is stopped unheard.
@@ -150,7 +113,7 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
           child.kill('SIGKILL');
           return;
         }
-        wallUp = true;
+        link.open();
         // warden-confine gave the child its own session, and so (with Linux's autogroup
         // scheduling) its own CPU group, where the per-process nice above no longer ranks it
         // below the host: nice the group instead. Only now, after its setsid is confirmed:
@@ -162,22 +125,12 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
             // no autogroup scheduling here: the process nice stands
           }
         }
-        if (queue.length > 0 && !draining) {
-          draining = true;
-          setImmediate(drain);
-        }
       });
       channel.on('error', () => {}); // EPIPE after the child died: the exit event reports it
 
       const lines = createLineReader(8 * 1024, (line) => outputListeners.forEach((l) => l(line)));
       child.stdout!.on('data', lines);
       child.stderr!.on('data', lines);
-
-      let corked = false;
-      const uncork = () => {
-        corked = false;
-        channel.uncork();
-      };
 
       let exited = false;
       child.on('error', () => {
@@ -203,17 +156,11 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         onViolation: (l) => void violationListeners.push(l),
         onOutput: (l) => void outputListeners.push(l),
         onExit: (l) => void exitListeners.push(l),
-        send(message) {
-          if (exited || channel.destroyed) return;
-          // Frames sent in one tick leave in one writev: a burst of calls costs one syscall,
-          // not one per call, on the host's loop.
-          if (!corked) {
-            corked = true;
-            channel.cork();
-            process.nextTick(uncork);
-          }
-          channel.write(encodeFrame(v8.serialize(message)));
+        send(message, onFlushed) {
+          if (exited) return void onFlushed?.();
+          link.send(message, onFlushed);
         },
+        outbound: () => link.outbound(),
         kill() {
           if (!exited) child.kill('SIGKILL');
         },

@@ -17,7 +17,19 @@ export interface ExitInfo {
   signal: string | null;
 }
 
-export type ChannelViolation = { kind: 'oversize'; bytes: number } | { kind: 'undecodable' };
+export type ChannelViolation =
+  | { kind: 'oversize'; bytes: number; type?: string }
+  | { kind: 'undecodable' }
+  /** Refused by the pre-scan before it was decoded (too many values, too deep, a foreign kind). */
+  | { kind: 'over-budget'; type: string; problem: string };
+
+/** The state of the bytes queued to a process (transports that can tell). */
+export interface OutboundState {
+  /** Bytes written to the channel and not yet taken by the process. */
+  queuedBytes: number;
+  /** How long bytes have been waiting with none of them taken (ms); 0 when nothing waits. */
+  stalledMs: number;
+}
 
 export interface ExtensionChild {
   readonly pid: number | undefined;
@@ -27,7 +39,13 @@ export interface ExtensionChild {
   /** Text the process printed on stdout/stderr (Node's own fatal errors land here). */
   onOutput(listener: (line: string) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
-  send(message: HostMessage): void;
+  /**
+   * `onFlushed` runs once the message has left the host (taken by the process's end of the
+   * channel, or the channel is gone).
+   */
+  send(message: HostMessage, onFlushed?: () => void): void;
+  /** Absent where the transport does not say (Electron's utilityProcess posts and forgets). */
+  outbound?(): OutboundState;
   /** Forced kill (SIGKILL or the platform equivalent). */
   kill(): void;
 }

@@ -21,5 +21,7 @@ export function crashReason(info: ExitInfo, outOfMemory: boolean, memoryMb: numb
 }
 
 export function describeViolation(v: ChannelViolation): string {
-  return v.kind === 'oversize' ? `oversized frame (${v.bytes} bytes)` : 'undecodable frame';
+  if (v.kind === 'oversize') return `oversized ${v.type ? `${v.type} ` : ''}frame (${v.bytes} bytes)`;
+  if (v.kind === 'over-budget') return `${v.type} frame refused before decoding: ${v.problem}`;
+  return 'undecodable frame';
 }

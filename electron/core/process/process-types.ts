@@ -27,6 +27,8 @@ export interface ProcessStats {
   cpuPercent: number;
   rssBytes: number;
   throttled: boolean;
+  /** Resident size when the sandbox came up (0 until measured): `limits.memoryMb` counts above it. */
+  memoryBaselineBytes: number;
   sampled: boolean;
   commands: number;
   violations: number;

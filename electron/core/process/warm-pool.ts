@@ -96,7 +96,8 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
         if (w.exit) queueMicrotask(() => listener(w.exit!));
         else w.child.onExit(listener);
       },
-      send: (message) => w.child.send(message),
+      send: (message, onFlushed) => w.child.send(message, onFlushed),
+      ...(w.child.outbound ? { outbound: () => w.child.outbound!() } : {}),
       kill: () => w.child.kill(),
     };
   };

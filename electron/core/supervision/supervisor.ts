@@ -228,6 +228,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     // current for the next call of a burst and the refusal above can apply to it.
     const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
     behaviour?.command(e.ext.manifest, command);
+    // Which command ran, and in which version: the Activity view and incidents read it.
+    services.audit?.write({ ext: id, kind: 'command', target: command, version: e.ext.manifest.version });
     const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
     // The supervisor keeps the call's clock: it stands still while a prompt waits for the user.
     const clock = e.calls.start(command, timeoutMs, opts.signal);

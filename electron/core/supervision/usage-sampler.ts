@@ -2,6 +2,7 @@
 import type { MetricsStore } from '../governance/metrics';
 import type { StrikeBook } from '../governance/strikes';
 import type { Entry } from './types';
+import { DEFAULT_LIMITS } from '../../common/limits';
 
 export interface UsageSampler {
   /** One sample of one extension now (also when its process has just exited). */
@@ -42,6 +43,13 @@ export function createUsageSampler(d: {
       prompts: usage.prompts,
       strikes: d.strikes.strikes(id).length,
       sampled: st?.sampled ?? false,
+      ...(st?.throttled ? { throttled: true } : {}),
+      ...(st && st.memoryBaselineBytes > 0
+        ? {
+            memoryLimitBytes:
+              st.memoryBaselineBytes + (e.ext.manifest.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb) * 1024 * 1024,
+          }
+        : {}),
     });
     e.lastSample = cur;
   }

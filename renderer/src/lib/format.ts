@@ -58,3 +58,31 @@ export function plainText(text: string, max = 500): string {
   const cleaned = text.replace(UNSAFE_CHARS, '\uFFFD');
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
 }
+
+/** Whether two instants fall on the same local calendar day. */
+function sameDay(a: number, b: number): boolean {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
+}
+
+/**
+ * When something happened, for a log: relative today ("just now", "42 s ago", "5 min ago",
+ * "3 h ago"), "yesterday 14:03", and a date on other days ("2025-03-04 14:03").
+ */
+export function formatWhen(ms: number, now: number): string {
+  if (sameDay(ms, now)) {
+    const ago = now - ms;
+    if (ago < 5_000) return 'just now';
+    if (ago < 60_000) return `${Math.floor(ago / 1000)} s ago`;
+    if (ago < 3_600_000) return `${Math.floor(ago / 60_000)} min ago`;
+    if (ago >= 0) return `${Math.floor(ago / 3_600_000)} h ago`;
+  }
+  if (sameDay(ms, now - 86_400_000)) return `yesterday ${formatDateTime(ms).slice(11)}`;
+  return formatDateTime(ms);
+}
+
+/** The full local date and time with seconds ("2025-03-04 14:03:27"), for tooltips. */
+export function formatFullDateTime(ms: number): string {
+  return `${formatDateTime(ms).slice(0, 10)} ${formatTime(ms)}`;
+}

@@ -17,6 +17,8 @@ export interface ActivitySlice {
   activityLoaded: boolean;
   activityError: string | null;
   activityFilter: ActivityFilter;
+  /** Words typed in the search box: records are narrowed in the view (all of them must match). */
+  activitySearch: string;
   /** Keep the newest record in view. */
   follow: boolean;
   /** Records that arrive while a query is in flight (null when none is); see `loadActivity`. */
@@ -25,6 +27,7 @@ export interface ActivitySlice {
   setActivityFilter(patch: Partial<ActivityFilter>): Promise<void>;
   receiveRecord(record: AuditRecordData): void;
   setFollow(follow: boolean): void;
+  setActivitySearch(text: string): void;
 }
 
 export const ACTIVITY_QUERY_LIMIT = 500;
@@ -45,6 +48,7 @@ export const createActivitySlice: SliceCreator<ActivitySlice> = (set, get) => {
     activityLoaded: false,
     activityError: null,
     activityFilter: {},
+    activitySearch: '',
     follow: true,
     activityBuffer: null,
     loadActivity: async () => {
@@ -83,5 +87,33 @@ export const createActivitySlice: SliceCreator<ActivitySlice> = (set, get) => {
       });
     },
     setFollow: (follow) => set({ follow }),
+    setActivitySearch: (text) => set({ activitySearch: text.slice(0, 200) }),
   };
 };
+
+/**
+ * Whether a record matches every word of a search (case-insensitive), in any of its fields or the
+ * extension's name.
+ */
+export function matchesSearch(r: AuditRecordData, words: readonly string[], extName: string): boolean {
+  if (words.length === 0) return true;
+  const hay = [
+    extName,
+    r.ext,
+    r.kind,
+    r.capability,
+    r.target,
+    r.decision,
+    r.reason,
+    r.via,
+    r.method,
+    r.detail,
+    r.version,
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+export const searchWords = (text: string): string[] => text.toLowerCase().split(/\s+/).filter(Boolean);

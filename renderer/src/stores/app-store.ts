@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import { createActivitySlice } from './activity-slice';
+import { createAnomaliesSlice } from './anomalies-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createExtensionsSlice } from './extensions-slice';
 import { createPermissionsSlice } from './permissions-slice';
@@ -23,6 +24,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createResourcesSlice(...a),
   ...createPermissionsSlice(...a),
   ...createActivitySlice(...a),
+  ...createAnomaliesSlice(...a),
   ...createUiSlice(...a),
 }));
 

@@ -39,6 +39,8 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set, get) =
         b.on('prompts.closed', (p) => get().closePrompt(p.promptId)),
         b.on('resources.sample', (s) => get().receiveSample(s.extensionId, s.sample)),
         b.on('activity.record', (r) => get().receiveRecord(r)),
+        // A new finding is written to the audit log as an `anomaly` record: the list follows it.
+        b.on('activity.record', (r) => void (r.kind === 'anomaly' && get().loadAnomalies())),
         host.onStatus((status) => {
           const was = get().connection.state;
           set({ connection: status });
@@ -60,6 +62,7 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set, get) =
         s.loadGrants(),
         s.loadPolicy(),
         s.loadActivity(),
+        s.loadAnomalies(),
       ]);
     },
   };

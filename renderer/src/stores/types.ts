@@ -1,6 +1,7 @@
 /** The whole store's type, and the slice-creator type every slice uses (zustand slices pattern). */
 import type { StateCreator } from 'zustand';
 import type { ActivitySlice } from './activity-slice';
+import type { AnomaliesSlice } from './anomalies-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { ExtensionsSlice } from './extensions-slice';
 import type { PermissionsSlice } from './permissions-slice';
@@ -16,6 +17,7 @@ export type AppState = ConnectionSlice &
   ResourcesSlice &
   PermissionsSlice &
   ActivitySlice &
+  AnomaliesSlice &
   UiSlice;
 
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

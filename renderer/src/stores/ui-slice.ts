@@ -6,7 +6,7 @@ import type { AppInfo } from '../../../electron/common/bridge/schemas';
 import { callOrNotify } from './call';
 import type { SliceCreator } from './types';
 
-export const VIEWS = ['extensions', 'run', 'resources', 'permissions', 'activity'] as const;
+export const VIEWS = ['extensions', 'run', 'resources', 'behaviour', 'permissions', 'activity'] as const;
 export type View = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 export type NoticeLevel = 'info' | 'success' | 'error';

@@ -56,6 +56,9 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
                 ? { version: info.pending.version, addedPermissions: describePermissions(info.pending.widening) }
                 : undefined,
               rollbackTo: info?.kept.find((v) => v !== info.version),
+              ...(info?.fingerprint && !info.unsigned
+                ? { signer: { publisher: info.publisher, fingerprint: info.fingerprint } }
+                : {}),
               updateAvailable: newer,
               staged: newestAhead ? offer.staged : undefined,
               sbom: info?.sbom,

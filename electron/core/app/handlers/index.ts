@@ -6,6 +6,7 @@ import { commandHandlers } from './commands';
 import { promptHandlers } from './prompts';
 import { permissionHandlers } from './permissions';
 import { activityHandlers } from './activity';
+import { anomalyHandlers } from './anomalies';
 import { catalogHandlers, createCatalogAccess } from './catalog';
 import { briefHandlers } from './brief';
 import type { HandlerDeps, Handlers } from './types';
@@ -22,6 +23,7 @@ export function createHandlers(d: HandlerDeps): Map<BridgeMethod, (params: unkno
     ...promptHandlers(d),
     ...permissionHandlers(d),
     ...activityHandlers(d),
+    ...anomalyHandlers(d),
     ...catalogHandlers(d, catalog),
     ...briefHandlers(d, catalog),
   };

@@ -1,19 +1,23 @@
 /**
- * The audit log: filter by extension, capability and decision; new records appear at the bottom
- * and, while "Follow" is on, stay in view.
+ * The audit log: filter by extension, capability and decision (on the host), search by words (in
+ * the panel); extensions by name, dates relative today; the commands the user ran are records
+ * too. New records appear at the bottom and, while "Follow" is on, stay in view. Long targets
+ * wrap, so the log never scrolls sideways.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { AuditRecordData } from '../../../../electron/common/bridge/schemas';
 import { CAPABILITIES } from '../../../../electron/common/protocol';
-import { Ellipsis } from '../../components/Ellipsis';
-import { formatTime } from '../../lib/format';
+import { formatFullDateTime, formatWhen } from '../../lib/format';
+import { matchesSearch, searchWords } from '../../stores/activity-slice';
 import { useAppStore } from '../../stores/app-store';
+import { useNow } from '../prompts/use-now';
 
 function what(r: AuditRecordData): string {
+  if (r.kind === 'command') return `ran ${r.target ?? '?'}${r.version ? ` (${r.version})` : ''}`;
   return [r.method, r.capability, r.target].filter(Boolean).join(' ');
 }
 
-function RecordRow({ r }: { r: AuditRecordData }) {
+function RecordRow({ r, name, now }: { r: AuditRecordData; name: string; now: number }) {
   const detail = [
     r.reason,
     r.via && `via ${r.via}`,
@@ -25,9 +29,11 @@ function RecordRow({ r }: { r: AuditRecordData }) {
     .join(' · ');
   return (
     <tr data-testid="activity-row" data-kind={r.kind} data-decision={r.decision ?? ''} data-ext={r.ext}>
-      <td className="mono muted nowrap">{formatTime(r.time)}</td>
-      <td>
-        <Ellipsis text={r.ext} className="mono" />
+      <td className="muted nowrap" title={formatFullDateTime(r.time)}>
+        {formatWhen(r.time, now)}
+      </td>
+      <td className="wrap-anywhere" title={r.ext}>
+        {name}
       </td>
       <td>
         <span className={`badge kind-${r.kind}`}>{r.kind}</span>
@@ -39,12 +45,8 @@ function RecordRow({ r }: { r: AuditRecordData }) {
           <span className="muted">—</span>
         )}
       </td>
-      <td>
-        <Ellipsis text={what(r)} className="mono" />
-      </td>
-      <td>
-        <Ellipsis text={detail} className="muted" />
-      </td>
+      <td className="mono wrap-anywhere">{what(r)}</td>
+      <td className="muted wrap-anywhere">{detail}</td>
     </tr>
   );
 }
@@ -57,7 +59,15 @@ export function ActivityView() {
   const setFollow = useAppStore((s) => s.setFollow);
   const extensions = useAppStore((s) => s.extensions);
   const error = useAppStore((s) => s.activityError);
+  const search = useAppStore((s) => s.activitySearch);
+  const setSearch = useAppStore((s) => s.setActivitySearch);
   const scroller = useRef<HTMLDivElement>(null);
+  const now = useNow(30_000);
+  const names = useMemo(() => new Map(extensions.map((x) => [x.id, x.name])), [extensions]);
+  const shown = useMemo(() => {
+    const words = searchWords(search);
+    return words.length === 0 ? records : records.filter((r) => matchesSearch(r, words, names.get(r.ext) ?? r.ext));
+  }, [records, search, names]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -69,6 +79,14 @@ export function ActivityView() {
       <div className="view-header">
         <h1>Activity</h1>
         <div className="filters">
+          <input
+            type="search"
+            aria-label="Search the activity"
+            placeholder="Search…"
+            value={search}
+            data-testid="activity-search"
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <select
             aria-label="Extension"
             value={filter.extensionId ?? ''}
@@ -141,13 +159,17 @@ export function ActivityView() {
             </tr>
           </thead>
           <tbody>
-            {records.map((r, i) => (
-              <RecordRow key={`${r.time}-${i}`} r={r} />
+            {shown.map((r, i) => (
+              <RecordRow key={`${r.time}-${i}`} r={r} name={names.get(r.ext) ?? r.ext} now={now} />
             ))}
           </tbody>
         </table>
-        {records.length === 0 && (
-          <p className="empty muted">Nothing recorded{Object.keys(filter).length ? ' for this filter' : ''}.</p>
+        {shown.length === 0 && (
+          <p className="empty muted" data-testid="activity-empty">
+            {records.length > 0
+              ? 'Nothing matches this search.'
+              : `Nothing recorded${Object.keys(filter).length ? ' for this filter' : ''}.`}
+          </p>
         )}
       </div>
     </div>

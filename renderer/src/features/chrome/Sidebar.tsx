@@ -6,6 +6,7 @@ const LABELS: Record<View, string> = {
   extensions: 'Extensions',
   run: 'Run',
   resources: 'Resources',
+  behaviour: 'Behaviour',
   permissions: 'Permissions',
   activity: 'Activity',
 };
@@ -16,6 +17,7 @@ export function Sidebar() {
   const troubled = useAppStore(
     (s) => s.extensions.filter((e) => e.state === 'quarantined' || e.state === 'crashed' || e.pendingUpdate).length,
   );
+  const openFindings = useAppStore((s) => s.findings.filter((f) => f.state === 'open').length);
   return (
     <nav className="sidebar" aria-label="Views">
       <ul>
@@ -32,6 +34,11 @@ export function Sidebar() {
               {v === 'extensions' && troubled > 0 && (
                 <span className="nav-count" title="Extensions that need attention">
                   {troubled}
+                </span>
+              )}
+              {v === 'behaviour' && openFindings > 0 && (
+                <span className="nav-count" title="Unusual behaviour not yet reviewed">
+                  {openFindings}
                 </span>
               )}
             </button>
