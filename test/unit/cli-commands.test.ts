@@ -11,7 +11,11 @@ describe('the CLI command table', () => {
     expect([...COMMAND_NAMES].sort()).toEqual(Object.keys(COMMAND_HELP).sort());
   });
 
-  it.each(COMMAND_NAMES)('loads `warden %s` on demand', async (name) => {
-    expect(typeof (await loadCommand(name))).toBe('function');
-  }, 60_000);
+  it.each(COMMAND_NAMES)(
+    'loads `warden %s` on demand',
+    async (name) => {
+      expect(typeof (await loadCommand(name))).toBe('function');
+    },
+    60_000,
+  );
 });
