@@ -37,6 +37,7 @@ export {
   loadPolicyFile,
   parsePolicy,
   PolicyError,
+  updatePolicyOf,
   type Policy,
 } from './permissions/policy';
 export {

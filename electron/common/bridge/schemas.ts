@@ -68,6 +68,8 @@ export const ExtensionSummarySchema = z.strictObject({
   blocked: z.string().optional(),
   /** A newer version in the catalog. */
   updateAvailable: z.string().optional(),
+  /** A newer catalog version held back from this installation (staged rollout or an admin pin), and why. */
+  staged: z.string().max(300).optional(),
   /** An update waiting for the user to approve wider permissions. */
   pendingUpdate: z.strictObject({ version: z.string(), addedPermissions: z.array(z.string()) }).optional(),
   /** Versions kept locally that rollback can return to. */
@@ -215,6 +217,8 @@ export const CatalogEntrySchema = z.strictObject({
   description: z.string().optional(),
   installed: z.string().optional(),
   blocked: z.boolean(),
+  /** This version is held back from this installation (staged rollout or an admin pin), and why. */
+  staged: z.string().max(300).optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
 

@@ -18,7 +18,7 @@ import type { Launcher } from '../process/launcher';
 import { silentLogger, type Logger } from '../platform/logger';
 import { createSupervisor, type Supervisor } from '../supervision/supervisor';
 import { createDefaultServices, servicePaths, type HostServices } from '../host-api/services';
-import { extensionForbidden, PolicyError, type Policy } from '../permissions/policy';
+import { extensionForbidden, PolicyError, updatePolicyOf, type Policy } from '../permissions/policy';
 import { loadEffectivePolicy } from '../permissions/policy-layers';
 import { createUiPrompter, type UiPrompter } from '../permissions/ui-prompter';
 import type { ProcSampler } from '../governance/proc-stats';
@@ -162,6 +162,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
   const registry = createPackageRegistry(options.dataDir, {
     audit: services.audit,
     admit: (who) => forbidden({ manifest: who, publisherKey: who.fingerprint }),
+    updatePolicy: () => updatePolicyOf(policy),
     checkAdvisories: (pkg) => advisories.check(pkg),
   });
   let catalogTimer: NodeJS.Timeout | undefined;

@@ -15,6 +15,8 @@ export interface SummarySource {
   pending?: { version: string; addedPermissions: string[] };
   rollbackTo?: string;
   updateAvailable?: string;
+  /** Why a newer catalog version is held back from this installation (rollout.ts). */
+  staged?: string;
   /** Installed packages only: what its SBOM lists, and the advisories that match it. */
   sbom?: PackageSbom;
   advisories?: AdvisoryFinding[];
@@ -57,6 +59,7 @@ export function summarize(src: SummarySource, status: ExtensionStatus | undefine
     ...(src.signer && !src.unsigned ? { signer: src.signer } : {}),
     ...(src.blocked ? { blocked: src.blocked } : {}),
     ...(src.updateAvailable ? { updateAvailable: src.updateAvailable } : {}),
+    ...(src.staged ? { staged: src.staged } : {}),
     ...(src.pending ? { pendingUpdate: src.pending } : {}),
     ...(src.rollbackTo ? { rollbackTo: src.rollbackTo } : {}),
     ...(status?.quarantine ? { quarantine: { reason: status.quarantine.reason, since: status.quarantine.since } } : {}),

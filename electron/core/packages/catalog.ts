@@ -42,6 +42,8 @@ const PackageEntrySchema = z.strictObject({
   publicKey: z.string().max(64),
   name: z.string().max(100).optional(),
   description: z.string().max(1000).optional(),
+  /** Staged rollout (rollout.ts): the percentage of installations this version reaches; absent = 100. */
+  rollout: z.number().int().min(0).max(100).optional(),
 });
 export type CatalogPackage = z.infer<typeof PackageEntrySchema>;
 
@@ -308,6 +310,8 @@ export interface BuildCatalogOptions {
   expiresDays?: number;
   /** Added to the previous index's blocklist (a blocklist never shrinks by accident). */
   block?: CatalogBlock[];
+  /** Staged rollout per `id@version` (0–100); versions not named reach every installation. */
+  rollout?: Record<string, number>;
   now?: () => number;
 }
 
@@ -352,8 +356,11 @@ export async function buildCatalog(
       publicKey: pkg.publicKey,
       name: pkg.manifest.name,
       ...(pkg.manifest.description ? { description: pkg.manifest.description } : {}),
+      ...(opts.rollout && Object.hasOwn(opts.rollout, key2) ? { rollout: opts.rollout[key2] } : {}),
     });
   }
+  for (const named of Object.keys(opts.rollout ?? {}))
+    if (!seen.has(named)) throw new PackageError(`--rollout names ${named}, which is not in ${dir}`);
   const blocklist: CatalogBlock[] = [...(previous?.blocklist ?? [])];
   for (const b of opts.block ?? []) {
     if (!blocklist.some((x) => x.id === b.id && x.version === b.version && x.sha256 === b.sha256)) blocklist.push(b);

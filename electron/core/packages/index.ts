@@ -21,6 +21,16 @@ export {
   type BuildCatalogOptions,
 } from './catalog';
 export {
+  BUCKET_FILE,
+  catalogOffer,
+  chooseVersion,
+  heldBackReason,
+  installationBucket,
+  pinProblem,
+  stagedNote,
+  type UpdatePolicy,
+} from './rollout';
+export {
   watchForAutoRollback,
   type AutoRollbackEvent,
   type AutoRollbackOptions,

@@ -95,7 +95,12 @@ export async function installPackage(
         if (e.publicKey && e.publicKey !== pkg.publicKey)
           throw new PackageError('the package is signed by another key than the catalog lists');
       }
-      checkAdmission(opts, { id: pkg.id, publisher: pkg.publisher, fingerprint: pkg.fingerprint });
+      checkAdmission(opts, {
+        id: pkg.id,
+        publisher: pkg.publisher,
+        fingerprint: pkg.fingerprint,
+        version: pkg.version,
+      });
       const blocked = isBlocked(state, pkg.id, { version: pkg.version, packageSha256: extracted.packageSha256 });
       if (blocked) throw new PackageError(`${pkg.id}@${pkg.version} is blocklisted by a trusted catalog`, 'refused');
       const sbom = await readPackageSbom(staging);
@@ -224,7 +229,7 @@ export async function installUnsigned(
   const loaded = await loadExtensionFolder(folder);
   if (!loaded.ok) throw new PackageError(`invalid extension: ${loaded.errors[0]}`);
   const m = loaded.extension.manifest;
-  checkAdmission(opts, { id: m.id, publisher: m.publisher });
+  checkAdmission(opts, { id: m.id, publisher: m.publisher, version: m.version });
   return withLock(dataDir, opts, async (state) => {
     const before = state.extensions[m.id];
     if (before && !before.unsigned) {

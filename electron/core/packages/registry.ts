@@ -14,6 +14,7 @@ import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type 
 import { listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
 import type { Manifest } from '../../common/manifest';
 import semver from 'semver';
+import { chooseVersion, heldBackReason, installationBucket } from './rollout';
 
 export interface PackageRegistry {
   readonly dataDir: string;
@@ -66,19 +67,26 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
     noteFailure: (id, failure, windowMs) => recordFailure(dataDir, id, failure, windowMs, options.lockTimeoutMs),
     openCatalog: (source, opts) => openCatalog(dataDir, source, { ...opts, lockTimeoutMs: options.lockTimeoutMs }),
     async installFromCatalog(catalog, id, mode, opts = {}) {
-      const pkg = catalog.latest(id);
-      if (!pkg) {
+      const policy = options.updatePolicy?.() ?? { staged: true, pins: {} };
+      const bucket = policy.staged ? await installationBucket(dataDir) : 0;
+      const choice = chooseVersion(catalog, id, policy, bucket);
+      if (!choice.newest) {
         const any = catalog.index.packages.some((p) => p.id === id);
         throw new PackageError(
           any ? `every version of ${id} in the catalog is blocklisted` : `${id} is not in the catalog`,
           any ? 'refused' : 'not-found',
         );
       }
-      if (mode === 'update') {
-        const rec = await this.record(id);
-        if (rec && !semver.gt(pkg.version, rec.highestVersion)) {
-          throw new PackageError(`${id} is up to date (${rec.active}; the catalog has ${pkg.version})`, 'refused');
-        }
+      const held = heldBackReason(choice, policy, bucket);
+      const rec = mode === 'update' ? await this.record(id) : undefined;
+      const pkg = choice.chosen;
+      if (!pkg || (rec && !semver.gt(pkg.version, rec.highestVersion))) {
+        if (held && (!rec || semver.gt(choice.newest.version, rec.highestVersion)))
+          throw new PackageError(`${id}: ${held}${rec ? ` (${rec.active} stays)` : ''}`, 'refused');
+        throw new PackageError(
+          `${id} is up to date (${rec?.active}; the catalog has ${choice.newest.version})`,
+          'refused',
+        );
       }
       // The user reviewed (security brief) one package: a catalog that now lists another is refused.
       if (opts.expect?.sha256 && opts.expect.sha256 !== pkg.sha256) {

@@ -37,6 +37,7 @@ import {
   type VersionRecord,
 } from './install-state';
 import type { PackageSbom } from './sbom';
+import { pinProblem, type UpdatePolicy } from './rollout';
 import type { AdvisoryFinding } from './advisories';
 
 export interface RegistryOptions {
@@ -56,13 +57,20 @@ export interface RegistryOptions {
    * committed (advisories-store.ts): returns the findings to report, or throws a refused
    * PackageError when the admin policy refuses their severity.
    */
+  /** The admin policy on updates (rollout.ts): staging on or off, pinned versions. Default: staged, no pins. */
+  updatePolicy?(): UpdatePolicy;
   checkAdvisories?(pkg: { id: string; version: string; sbom: PackageSbom }): Promise<AdvisoryFinding[]>;
 }
 
 /** Refuses what the admission check (the admin policy) forbids. */
-export function checkAdmission(opts: RegistryOptions, who: { id: string; publisher: string; fingerprint?: string }) {
+export function checkAdmission(
+  opts: RegistryOptions,
+  who: { id: string; publisher: string; fingerprint?: string; version?: string },
+) {
   const why = opts.admit?.(who);
   if (why) throw new PackageError(why, 'refused');
+  const pinned = who.version ? pinProblem(opts.updatePolicy?.().pins ?? {}, who.id, who.version) : undefined;
+  if (pinned) throw new PackageError(pinned, 'refused');
 }
 
 export interface RecoveryReport {

@@ -88,7 +88,13 @@ const MERGE: { [K in keyof Policy]-?: Merge<Policy[K]> } = {
   version: (a) => a,
   forbid: unionOf(ruleKey),
   allow: intersectionOf(ruleKey),
-  extensions: (a, b) => ({ ...a, forbid: unionOf((s: string) => s)(a.forbid, b.forbid, true, true) }),
+  // Pins: the machine layer's pin of an id wins; the user may pin ids the machine leaves free.
+  extensions: (a, b) => {
+    const pin = a.pin || b.pin ? { ...b.pin, ...a.pin } : undefined;
+    return { ...a, forbid: unionOf((s: string) => s)(a.forbid, b.forbid, true, true), ...(pin ? { pin } : {}) };
+  },
+  // Update staging is the administrator's choice: the outer layer's, when it says.
+  updates: (a, b, aGiven) => (aGiven ? a : b),
   limits: (a, b) => {
     const out: Policy['limits'] = {};
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Policy['limits']>) {

@@ -28,6 +28,7 @@
  * (policy-layers.ts adds the machine-wide file the per-user one can only narrow).
  */
 import fs from 'node:fs';
+import semver from 'semver';
 import { z } from 'zod';
 import { behaviourSettingsSchema } from '../behaviour/settings';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
@@ -73,7 +74,23 @@ export const PolicySchema = z.strictObject({
   version: z.literal(1),
   forbid: z.array(RuleSchema).max(1000).default([]),
   allow: z.array(RuleSchema).max(1000).default([]),
-  extensions: z.strictObject({ forbid: z.array(idGlob).max(1000).default([]) }).default({ forbid: [] }),
+  extensions: z
+    .strictObject({
+      forbid: z.array(idGlob).max(1000).default([]),
+      /** Pinned versions: id → exact version or semver range; an install or update outside it is refused. */
+      pin: z
+        .record(
+          z.string().min(1).max(128),
+          z
+            .string()
+            .max(200)
+            .refine((r) => semver.validRange(r) !== null, 'expected a version or semver range'),
+        )
+        .optional(),
+    })
+    .default({ forbid: [] }),
+  /** Staged rollout (docs/admin.md): `staged: false` takes the newest catalog version at once. */
+  updates: z.strictObject({ staged: z.boolean().default(true) }).optional(),
   /** Ceilings on the I/O budgets (docs/admin.md), lower than the host's own. */
   limits: PolicyLimitsSchema.default({}),
   sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
@@ -229,4 +246,9 @@ export function extensionForbidden(policy: Policy, who: PolicySubject): string |
 /** Whether the policy lets the extension reach local-network addresses through DNS names. */
 export function policyAllowsLocalNetwork(policy: Policy, who: PolicySubject): boolean {
   return policy.network.allowLocal.length > 0 && idMatches(policy.network.allowLocal, who.extensionId);
+}
+
+/** What the policy says about updates: staging (default on) and pinned versions (rollout.ts). */
+export function updatePolicyOf(policy: Policy): { staged: boolean; pins: Record<string, string> } {
+  return { staged: policy.updates?.staged ?? true, pins: { ...policy.extensions.pin } };
 }

@@ -14,9 +14,23 @@ function parseBlock(spec: string): CatalogBlock {
   return { id: m[1]!, version: m[2]!, ...(m[3] ? { sha256: m[3] } : {}) };
 }
 
+/** `--rollout <id>@<version>=<percent>`: stage that version to a share of installations. */
+function parseRollout(specs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const spec of specs) {
+    const m = /^([^@\s]+@[^=\s]+)=(\d{1,3})$/.exec(spec);
+    if (!m || Number(m[2]) > 100) throw new CliError(`--rollout expects <id>@<version>=<0-100>, got "${spec}"`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
 export const catalogCommand: Command = async (argv, ctx) => {
   const [verb, ...rest] = argv;
-  if (verb !== 'build') throw new CliError('catalog takes: build <dir-of-wext-files> --key <file> [--out index.json]');
+  if (verb !== 'build')
+    throw new CliError(
+      'catalog takes: build <dir-of-wext-files> --key <file> [--out index.json] [--rollout <id>@<version>=<percent>]',
+    );
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -39,6 +53,7 @@ export const catalogCommand: Command = async (argv, ctx) => {
         version: num(values['index-version'], '--index-version'),
         expiresDays: num(values['expires-days'], '--expires-days'),
         block: (values.block ?? []).map(parseBlock),
+        rollout: parseRollout(values.rollout ?? []),
       }),
     true,
   );

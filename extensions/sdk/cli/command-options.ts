@@ -132,6 +132,7 @@ export const CATALOG_BUILD_OPTIONS = {
   'index-version': { type: 'string' },
   'expires-days': { type: 'string' },
   block: { type: 'string', multiple: true },
+  rollout: { type: 'string', multiple: true },
 } as const;
 export const ADVISORIES_OPTIONS = {
   ...dataDir,

@@ -7,6 +7,7 @@ import {
   readCatalogConfig,
   readPublicKey,
   extensionForbidden,
+  updatePolicyOf,
   atOrAbove,
   describeFinding,
   loadAdvisoryFeed,
@@ -57,6 +58,10 @@ export function registryFor(dataDir: string, flags: { policy?: string } & Adviso
         publisher: who.publisher,
         fingerprint: who.fingerprint,
       });
+    },
+    updatePolicy() {
+      policy ??= policyFromFlags(dataDir, flags).policy;
+      return updatePolicyOf(policy);
     },
     async checkAdvisories({ id, version, sbom }) {
       if (sbom.status !== 'present') return [];

@@ -254,7 +254,7 @@ Options:
   --policy <file>          the administrator policy to apply (default: <data-dir>/policy.json)
 ${DATA_DIR_HELP}`,
   catalog: `Usage: warden catalog build <dir-of-wext-files> --key <file> [--out index.json] [--index-version <n>]
-         [--expires-days <n>] [--block <id>@<version>[:<sha256>]]...
+         [--expires-days <n>] [--block <id>@<version>[:<sha256>]]... [--rollout <id>@<version>=<percent>]...
 
 Write a signed catalog index of the .wext files in a folder, with a blocklist.
 
@@ -263,7 +263,8 @@ Options:
   --out <file>             the index file (default: <dir>/index.json)
   --index-version <n>      the index version (must grow; default: one more than the last)
   --expires-days <n>       days until clients refuse the index as stale
-  --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)`,
+  --block <id>@<version>[:<sha256>]  blocklist a package version (repeatable)
+  --rollout <id>@<v>=<pct> stage that version to pct% of installations (repeatable; docs/admin.md)`,
   search: `Usage: warden search [<text>] [--catalog <dir-or-url>] [--trust-catalog-key <key>]... [--json]
 
 List matching packages in a catalog. Catalog keys are trusted from <data-dir>/config.json

@@ -1,6 +1,7 @@
 /** The configured catalog (cached a few minutes) and `catalog.list`. */
 import { WardenError } from '../../../common/errors';
-import { readCatalogConfig, type Catalog } from '../../packages';
+import { catalogOffer, readCatalogConfig, type Catalog } from '../../packages';
+import { updatePolicyOf } from '../../permissions/policy';
 import type { HandlerDeps, Handlers } from './types';
 
 const CATALOG_TTL_MS = 5 * 60_000;
@@ -44,7 +45,10 @@ export function catalogHandlers(d: HandlerDeps, catalog: CatalogAccess): Handler
     'catalog.list': async ({ query }) => {
       const cat = await catalog.get();
       if (!cat) return [];
-      return cat.search(query ?? '').map((p) => ({
+      const policy = updatePolicyOf(d.policy);
+      const found = cat.search(query ?? '');
+      const offers = await Promise.all(found.map((p) => catalogOffer(d.registry.dataDir, cat, p.id, policy)));
+      return found.map((p, i) => ({
         id: p.id,
         ...(p.name ? { name: p.name } : {}),
         version: p.version,
@@ -52,6 +56,7 @@ export function catalogHandlers(d: HandlerDeps, catalog: CatalogAccess): Handler
         ...(p.description ? { description: p.description } : {}),
         ...(d.known.get(p.id) ? { installed: d.known.get(p.id)!.manifest.version } : {}),
         blocked: cat.blocked(p.id, p.version, p.sha256),
+        ...(offers[i]!.staged ? { staged: offers[i]!.staged } : {}),
       }));
     },
   };

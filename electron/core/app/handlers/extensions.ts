@@ -2,7 +2,8 @@
 import semver from 'semver';
 import { WardenError } from '../../../common/errors';
 import type { ExtensionSummary } from '../../../common/bridge/schemas';
-import { describePermissions } from '../../packages';
+import { catalogOffer, describePermissions } from '../../packages';
+import { updatePolicyOf } from '../../permissions/policy';
 import { summarize } from '../extension-summary';
 import type { CatalogAccess } from './catalog';
 import type { HandlerDeps, Handlers } from './types';
@@ -40,7 +41,10 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
       const out: ExtensionSummary[] = [];
       for (const [id, k] of known.entries()) {
         const info = infos.get(id);
-        const latest = cat?.latest(id);
+        // The version this installation may take (staged rollout, admin pins), and why a newer one waits.
+        const offer = cat ? await catalogOffer(registry.dataDir, cat, id, updatePolicyOf(d.policy)) : {};
+        const newer = offer.version && semver.gt(offer.version, k.manifest.version) ? offer.version : undefined;
+        const newestAhead = cat?.latest(id) && semver.gt(cat.latest(id)!.version, k.manifest.version);
         out.push(
           summarize(
             {
@@ -55,7 +59,8 @@ export function extensionHandlers(d: HandlerDeps, catalog: CatalogAccess): Handl
               ...(info?.fingerprint && !info.unsigned
                 ? { signer: { publisher: info.publisher, fingerprint: info.fingerprint } }
                 : {}),
-              updateAvailable: latest && semver.gt(latest.version, k.manifest.version) ? latest.version : undefined,
+              updateAvailable: newer,
+              staged: newestAhead ? offer.staged : undefined,
               sbom: info?.sbom,
               advisories: d.advisories?.findings(id),
             },

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Ellipsis } from '../../components/Ellipsis';
 import { useAppStore } from '../../stores/app-store';
 import { INSTALL_BUSY_KEY } from '../../stores/extensions-slice';
+import { StagedNote } from './StagedNote';
 
 export function CatalogPanel() {
   const catalog = useAppStore((s) => s.catalog);
@@ -45,6 +46,7 @@ export function CatalogPanel() {
                 <span className="mono">{c.id}</span> {c.version} · by {c.publisher}
               </Ellipsis>
               {c.description && <Ellipsis text={c.description} className="ext-desc" />}
+              <StagedNote id={c.id} staged={c.staged} />
             </div>
             {c.blocked ? (
               <span className="badge tone-bad">blocked</span>

@@ -11,6 +11,7 @@ import { useAppStore } from '../../stores/app-store';
 import { isRunnable } from '../../stores/run-slice';
 import { extensionBadges } from './badges';
 import { BundledPackages } from './BundledPackages';
+import { StagedNote } from './StagedNote';
 import { DeprecatedCalls } from './DeprecatedCalls';
 
 /** "signed by <publisher> · <key fingerprint>", or that it is an unsigned developer folder. */
@@ -87,6 +88,7 @@ export function ExtensionRow({ ext }: { ext: ExtensionSummary }) {
           </p>
         )}
         {ext.blocked && <p className="reason bad">Will not run: {ext.blocked}</p>}
+        <StagedNote id={ext.id} staged={ext.staged} />
         <DeprecatedCalls ext={ext} />
         {ext.lastExit && !ext.lastExit.expected && !ext.quarantine && (
           <p className="reason warn" data-testid={tid('last-exit')}>
