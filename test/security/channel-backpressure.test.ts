@@ -164,7 +164,9 @@ describe('replies the extension does not read', () => {
     // machine at load ~20 on 2 cores it measured 56–144 ms against quiet baselines of ~18 ms (the
     // 1 000 calls a second it sends until the host stops reading it, and its refusals, cost the
     // host's loop). Memory, the kill reason and the neighbour are asserted; the delay is logged.
-    expectBounded(h, m, { lag: false });
+    // What the host retains after a collection is held to 64 MiB; the peak, which includes
+    // garbage V8 collects late (39–50 MiB measured, once over 64 in a full-suite run), to 2× that.
+    expectBounded(h, m, { lag: false, peakBudget: 2 * RSS_BUDGET });
   });
 });
 
