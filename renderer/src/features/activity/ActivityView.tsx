@@ -45,7 +45,9 @@ function RecordRow({ r, name, now }: { r: AuditRecordData; name: string; now: nu
           <span className="muted">—</span>
         )}
       </td>
-      <td className="mono wrap-anywhere">{what(r)}</td>
+      <td className="mono wrap-anywhere">
+        <span title={what(r)}>{what(r)}</span>
+      </td>
       <td className="muted wrap-anywhere">{detail}</td>
     </tr>
   );
