@@ -55,6 +55,21 @@ export const InitMessageSchema = z.strictObject({
       snapshot: z
         .strictObject({ file: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
         .optional(),
+      /**
+       * The vendored wheels (python_packages/, common/python-wheel.ts): file name, the SHA-256 the
+       * signed index lists, and the bytes as read from disk. The sandbox checks each hash before
+       * unpacking (at most MAX_WHEELS = 200).
+       */
+      wheels: z
+        .array(
+          z.strictObject({
+            file: z.string().min(1).max(255),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+            bytes: z.instanceof(Uint8Array),
+          }),
+        )
+        .max(200)
+        .optional(),
     })
     .optional(),
 });

@@ -54,10 +54,26 @@ function isSourceMap(v: unknown): boolean {
   );
 }
 
-/** `init.python` (protocol.ts): main, files, memoryMb and an optional snapshot. */
+/** `init.python.wheels` (protocol.ts): vendored wheels, each named, hashed and carried as bytes. */
+const isWheels = (v: unknown): boolean =>
+  Array.isArray(v) &&
+  v.length <= 200 &&
+  v.every(
+    (w) =>
+      isObj(w) &&
+      keysAre(w, ['file', 'sha256', 'bytes']) &&
+      isStr(w.file, 255) &&
+      w.file.length > 0 &&
+      typeof w.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(w.sha256) &&
+      w.bytes instanceof Uint8Array,
+  );
+
+/** `init.python` (protocol.ts): main, files, memoryMb, an optional snapshot and optional wheels. */
 const isPython = (v: unknown): boolean =>
   isObj(v) &&
-  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot']) &&
+  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot', 'wheels']) &&
+  (v.wheels === undefined || isWheels(v.wheels)) &&
   isStr(v.main, 255) &&
   v.main.length > 0 &&
   isObj(v.files) &&

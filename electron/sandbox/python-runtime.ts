@@ -25,6 +25,7 @@ import {
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { PYTHON_HOST_MODULE } from './python-host-module';
+import { installWheels, type WheelInput } from './python-packages';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
 
@@ -64,6 +65,8 @@ export interface PythonLoadOptions {
   snapshot?: Uint8Array;
   /** Warden's own snapshot maker (python-snapshot.ts): start, snapshot, and stop there. */
   makeSnapshot?: boolean;
+  /** Vendored wheels with the hashes of the signed index, unpacked before `main` (python-packages.ts). */
+  wheels?: readonly WheelInput[];
   /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
   runtimeDir?: string;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
@@ -296,6 +299,7 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     py.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     py.FS.writeFile(full, text);
   }
+  installWheels(py, o.wheels);
   await py.runPythonAsync(
     `import sys, runpy\nsys.path.insert(0, ${JSON.stringify(PYTHON_EXT_DIR)})\n` +
       `_ns = runpy.run_path(${JSON.stringify(`${PYTHON_EXT_DIR}/${o.main}`)}, run_name="__warden_main__")\n` +

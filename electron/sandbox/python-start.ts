@@ -57,6 +57,7 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       log: o.log,
       timers: o.timers,
       ...(snapshot ? { snapshot } : {}),
+      ...(p.wheels ? { wheels: p.wheels } : {}),
     });
     o.log('debug', [`python started in ${rt.timing.loadMs} ms${rt.timing.snapshot ? ' (from a snapshot)' : ''}`]);
     return { ok: true, errorData: rt.errorData };

@@ -18,6 +18,7 @@ import zlib from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { loadExtensionFolder } from '../supervision/extension-loader';
 import { pythonSourceFiles } from '../supervision/python-files';
+import { checkVendoredWheels, vendoredWheelFiles } from './python-wheels';
 import { canonicalBytes } from './canonical-json';
 import { DEFAULT_LIMITS, PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';
@@ -42,6 +43,8 @@ export function shippedFiles(dir: string, manifest: { main: string; icon?: strin
   const wanted = new Set(['manifest.json', manifest.main, ...OPTIONAL_FILES]);
   // A Python extension is its .py files (python-files.ts): all of them are signed and shipped.
   if (manifest.runtime === 'python') for (const f of pythonSourceFiles(dir, manifest.main)) wanted.add(f);
+  // …and the wheels `warden build` vendored, with their index (python-wheels.ts).
+  if (manifest.runtime === 'python') for (const f of vendoredWheelFiles(dir)) wanted.add(f);
   if (manifest.icon) wanted.add(manifest.icon);
   if (exists(dir, `${manifest.main}.map`)) wanted.add(`${manifest.main}.map`);
   const required = new Set(['manifest.json', manifest.main, ...(manifest.icon ? [manifest.icon] : [])]);
@@ -105,6 +108,7 @@ export async function packExtension(dir: string, key: KeyPair, options: PackOpti
     hashes[rel] = sha256Hex(data);
   }
   checkSbomDescribesBundle(files, m.main);
+  checkVendoredWheels(files);
   const signed: SignedPayload = {
     format: PACKAGE_FORMAT,
     id: m.id,

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS } from '../../common/limits';
 import type { InitMessage } from '../../common/protocol';
 import { WardenError } from '../../common/errors';
 import { readPythonFiles } from './python-files';
+import { readVendoredWheels } from './python-wheels';
 import type { Entry } from './types';
 import { pythonSnapshot, type PythonSnapshotOptions } from './python-snapshot-store';
 
@@ -25,11 +26,14 @@ export async function pythonInit(
   } catch (err) {
     throw new WardenError('EINVAL', `the extension's .py files cannot be read: ${(err as Error).message}`);
   }
+  // Vendored wheels (python-wheels.ts): an installed package's index must be the signed one.
+  const wheels = readVendoredWheels(e.ext.dir, e.ext.integrity?.files);
   const snapshot = snapshots ? await pythonSnapshot(snapshots) : undefined;
   return {
     main: m.main,
     files,
     memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
     ...(snapshot ? { snapshot } : {}),
+    ...(wheels ? { wheels } : {}),
   };
 }

@@ -24,6 +24,7 @@ import { CliError, EXIT_FAILED, EXIT_OK } from './usage';
 import { BUILD_OPTIONS } from './command-options';
 import type { CliContext } from './context';
 import { writeSbom, type MetafileOutputs, type SbomBuildResult } from './sbom-build';
+import { buildPythonPackages } from './python-build';
 
 const ENTRY_CANDIDATES = ['src/extension.ts', 'src/extension.js', 'src/extension.mjs', 'src/index.ts', 'src/index.js'];
 
@@ -47,6 +48,7 @@ export function bundleOptions(dir: string) {
 export async function buildExtension(
   dir: string,
   entry?: string,
+  options: { wheelsDir?: string } = {},
 ): Promise<{ outFile: string; warnings: string[]; sbom?: SbomBuildResult }> {
   let manifestJson: unknown;
   try {
@@ -57,9 +59,12 @@ export async function buildExtension(
   const parsed = parseManifest(manifestJson);
   if (!parsed.ok)
     throw new CliError(`invalid extension: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
-  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all).
-  if (parsed.manifest.runtime === 'python')
-    return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [] };
+  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all), but
+  // the wheels requirements.lock pins are checked and vendored, with their bill of materials.
+  if (parsed.manifest.runtime === 'python') {
+    const sbom = await buildPythonPackages(dir, parsed.manifest, options.wheelsDir);
+    return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [], sbom };
+  }
   let entryPath: string | undefined;
   for (const candidate of entry ? [entry] : ENTRY_CANDIDATES) {
     const p = path.resolve(dir, candidate);
@@ -159,14 +164,16 @@ export async function buildCommand(argv: string[], ctx: CliContext): Promise<num
   });
   if (positionals.length !== 1) throw new CliError('build takes <extension-dir>');
   const dir = path.resolve(positionals[0]!);
-  const { outFile, warnings, sbom } = await buildExtension(dir, values.entry);
+  const { outFile, warnings, sbom } = await buildExtension(dir, values.entry, {
+    ...(values.wheels ? { wheelsDir: values.wheels } : {}),
+  });
   for (const w of warnings) ctx.stderr(`warden: warning: ${w}\n`);
   ctx.stdout(`built ${path.relative(process.cwd(), outFile) || outFile}\n`);
-  // A Python extension bundles no npm packages: its .py files are what `warden pack` signs.
   if (!sbom) return EXIT_OK;
   const n = sbom.components.length;
+  const kind = sbom.python ? 'Python wheel' : 'npm package';
   ctx.stdout(
-    `bill of materials: ${path.relative(process.cwd(), sbom.sbomFile) || sbom.sbomFile} (${n ? `${n} npm package${n === 1 ? '' : 's'}` : 'no npm packages bundled'})\n`,
+    `bill of materials: ${path.relative(process.cwd(), sbom.sbomFile) || sbom.sbomFile} (${n ? `${n} ${kind}${n === 1 ? '' : 's'}${sbom.python ? ' vendored into python_packages/' : ''}` : `no ${kind}s bundled`})\n`,
   );
   for (const c of sbom.components) ctx.stdout(`  ${c.name}@${c.version} (${c.license ?? 'no licence declared'})\n`);
   return EXIT_OK;

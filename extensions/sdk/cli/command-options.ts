@@ -71,7 +71,7 @@ export const INIT_OPTIONS = {
   python: { type: 'boolean', default: false },
 } as const;
 
-export const BUILD_OPTIONS = { entry: { type: 'string' } } as const;
+export const BUILD_OPTIONS = { entry: { type: 'string' }, wheels: { type: 'string' } } as const;
 export const VALIDATE_OPTIONS = {
   ...json,
   strict: { type: 'boolean', default: false },

@@ -116,6 +116,8 @@ export interface SbomBuildResult {
   sbomFile: string;
   licensesFile?: string;
   components: Array<{ name: string; version: string; license?: string }>;
+  /** Set for a Python extension: the components are vendored wheels (sbom-python.ts). */
+  python?: true;
 }
 
 /** Writes `sbom.cdx.json` (always: an empty list says "bundles nothing") and the licence texts (when any package is bundled). */

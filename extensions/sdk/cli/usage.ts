@@ -68,13 +68,16 @@ Options:
   --verbose                also print debug log lines
 ${DATA_DIR_HELP}
 ${PERMISSION_HELP}`,
-  build: `Usage: warden build <extension-dir> [--entry <file>]
+  build: `Usage: warden build <extension-dir> [--entry <file>] [--wheels <dir>]
 
 Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox) and write a
-source map beside it (<main>.map), so errors name your source files and lines.
+source map beside it (<main>.map), so errors name your source files and lines. For a Python
+extension, check the wheels requirements.lock pins (SHA-256, pure Python, exactly the pinned set)
+and vendor them into python_packages/ (docs/python.md); nothing is downloaded.
 
 Options:
-  --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)`,
+  --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)
+  --wheels <dir>           Python: the folder holding the pinned .whl files (default: wheels/)`,
   validate: `Usage: warden validate <extension-dir> [--strict] [--format text|json|sarif] [--json]
 
 Check manifest.json and the bundle without running anything: exit 2 when the loader would refuse
@@ -331,9 +334,10 @@ Commands:
   anomalies [list|accept <id>|incident <id>|profile <extension-id>] [--extension <id>] [--all] [--json]
         What behaviour baselines noticed (findings), marking one expected, the timeline around one
         (Markdown, or --json), and what was learnt of an extension.
-  build <extension-dir> [--entry <file>]
-        Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox), and
-        write its bill of materials: sbom.cdx.json (CycloneDX) and THIRD_PARTY_LICENSES.txt.
+  build <extension-dir> [--entry <file>] [--wheels <dir>]
+        Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox), or
+        vendor a Python extension's pinned wheels, and write its bill of materials: sbom.cdx.json
+        (CycloneDX) and THIRD_PARTY_LICENSES.txt.
   validate <extension-dir> [--strict] [--format text|json|sarif]
         Check manifest.json and the bundle without running anything.
   keygen [--out <file>]
