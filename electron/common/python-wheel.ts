@@ -93,8 +93,8 @@ export interface InspectedWheel {
   metadata: Map<string, string[]>;
   /** Licence files in the .dist-info folder: path → text. */
   licenseFiles: Array<{ path: string; text: string }>;
-  /** The members to unpack (folders left out). */
-  entries: ZipEntry[];
+  /** The members to unpack (folders left out), each inflated and CRC-checked. */
+  files: Array<{ path: string; data: Uint8Array }>;
 }
 
 /** Native code and loader tricks a pure wheel never holds. */
@@ -169,15 +169,17 @@ export function inspectWheel(
     .filter((e) => !e.directory && e.name.startsWith(`${info}/`) && /^(licen[cs]e|copying|notice|authors)/i.test(e.name.split('/').pop()!))
     .slice(0, 20)
     .map((e) => ({ path: e.name, text: textOf(read(e)) }));
-  const files = entries.filter((e) => !e.directory);
+  // Every member is inflated now (bounded by its declared size): a damaged or lying member is
+  // refused here, not found later.
+  const files = entries.filter((e) => !e.directory).map((e) => ({ path: e.name, data: read(e) }));
   return {
     file,
     name,
     version,
-    unpackedBytes: files.reduce((n, e) => n + e.size, 0),
+    unpackedBytes: files.reduce((n, f) => n + f.data.length, 0),
     metadata,
     licenseFiles,
-    entries: files,
+    files,
   };
 }
 

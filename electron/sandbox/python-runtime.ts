@@ -25,7 +25,7 @@ import {
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { PYTHON_HOST_MODULE } from './python-host-module';
-import { installWheels, type WheelInput } from './python-packages';
+import { installWheels, type CheckedWheels } from './python-packages';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
 
@@ -65,8 +65,8 @@ export interface PythonLoadOptions {
   snapshot?: Uint8Array;
   /** Warden's own snapshot maker (python-snapshot.ts): start, snapshot, and stop there. */
   makeSnapshot?: boolean;
-  /** Vendored wheels with the hashes of the signed index, unpacked before `main` (python-packages.ts). */
-  wheels?: readonly WheelInput[];
+  /** Vendored wheels, already checked against the signed index, unpacked before `main` (python-packages.ts). */
+  wheels?: CheckedWheels;
   /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
   runtimeDir?: string;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };

@@ -11,6 +11,7 @@ import type { InitMessage } from '../common/protocol';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { loadPython, pythonLoadError } from './python-runtime';
+import { checkWheels } from './python-packages';
 
 export interface StartPythonOptions {
   msg: InitMessage;
@@ -46,6 +47,8 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
   const files: Record<string, string> = { ...p.files, [p.main]: msg.source };
   const snapshot = readSnapshot(p.snapshot, o.log);
   try {
+    // Vendored wheels are hash-checked and inspected before the interpreter loads (python-packages.ts).
+    const wheels = checkWheels(p.wheels);
     const rt = await loadPython({
       extension: msg.extension,
       files,
@@ -57,7 +60,7 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       log: o.log,
       timers: o.timers,
       ...(snapshot ? { snapshot } : {}),
-      ...(p.wheels ? { wheels: p.wheels } : {}),
+      ...(wheels.files.length ? { wheels } : {}),
     });
     o.log('debug', [`python started in ${rt.timing.loadMs} ms${rt.timing.snapshot ? ' (from a snapshot)' : ''}`]);
     return { ok: true, errorData: rt.errorData };

@@ -152,7 +152,8 @@ export async function vendorPythonWheels(dir: string, options: { wheelsDir?: str
     unpacked += inspected.unpackedBytes;
     if (unpacked > MAX_WHEELS_UNPACKED_BYTES)
       fail(`${file}: the wheels together unpack to more than ${MAX_WHEELS_UNPACKED_BYTES} bytes`);
-    vendored.push({ ...inspected, sha256, bytes });
+    // The unpacked members were needed only to check them: not kept.
+    vendored.push({ ...inspected, files: [], sha256, bytes });
   }
   await clearVendored(dir);
   const out = path.join(dir, PYTHON_PACKAGES_DIR);
