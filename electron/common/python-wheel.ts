@@ -166,7 +166,12 @@ export function inspectWheel(
   if (normalizeVersion(version) !== normalizeVersion(fileName.version))
     throw new WheelError(`${file}: METADATA says version ${version}, the file name ${fileName.version}`);
   const licenseFiles = entries
-    .filter((e) => !e.directory && e.name.startsWith(`${info}/`) && /^(licen[cs]e|copying|notice|authors)/i.test(e.name.split('/').pop()!))
+    .filter(
+      (e) =>
+        !e.directory &&
+        e.name.startsWith(`${info}/`) &&
+        /^(licen[cs]e|copying|notice|authors)/i.test(e.name.split('/').pop()!),
+    )
     .slice(0, 20)
     .map((e) => ({ path: e.name, text: textOf(read(e)) }));
   // Every member is inflated now (bounded by its declared size): a damaged or lying member is

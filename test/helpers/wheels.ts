@@ -133,7 +133,13 @@ export function makeWheel(spec: WheelSpec): BuiltWheel {
     .join('\n');
   members.push({ name: `${info}/RECORD`, data: `${record}\n` });
   const bytes = zipFile(members);
-  return { file: `${dist}-${spec.version}-${tag}.whl`, bytes, sha256: sha256(bytes), name: spec.name, version: spec.version };
+  return {
+    file: `${dist}-${spec.version}-${tag}.whl`,
+    bytes,
+    sha256: sha256(bytes),
+    name: spec.name,
+    version: spec.version,
+  };
 }
 
 /** Every file beneath `root` (relative, forward slashes), skipping __pycache__. */
@@ -160,7 +166,12 @@ export function fixtureWheel(dir: string): BuiltWheel {
   };
   const files: Record<string, Buffer> = {};
   for (const m of meta.modules) filesUnder(path.join(root, m), m, files);
-  return makeWheel({ name: meta.name, version: meta.version, files, ...(meta.metadata ? { metadata: meta.metadata } : {}) });
+  return makeWheel({
+    name: meta.name,
+    version: meta.version,
+    files,
+    ...(meta.metadata ? { metadata: meta.metadata } : {}),
+  });
 }
 
 /** A Debian-installed pure-Python library repackaged as a wheel, or undefined when it is not installed. */

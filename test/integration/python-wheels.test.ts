@@ -81,7 +81,12 @@ describe('Python wheels: build, pack, install, run', () => {
     };
     expect(index.wheels.map((w) => [w.file, w.sha256])).toEqual(wheels.map((w) => [w.file, w.sha256]));
     const sbom = JSON.parse(fs.readFileSync(path.join(dir, 'sbom.cdx.json'), 'utf8')) as {
-      components: Array<{ name: string; version: string; purl: string; hashes: Array<{ alg: string; content: string }> }>;
+      components: Array<{
+        name: string;
+        version: string;
+        purl: string;
+        hashes: Array<{ alg: string; content: string }>;
+      }>;
     };
     expect(sbom.components.map((c) => [c.purl, c.hashes])).toEqual([
       ['pkg:pypi/warden-text@1.2.0', [{ alg: 'SHA-256', content: wheels[0]!.sha256 }]],
@@ -94,7 +99,16 @@ describe('Python wheels: build, pack, install, run', () => {
     'warden run imports the vendored wheels (a wheel importing a wheel, data files, importlib.metadata)',
     async () => {
       const r = await runCli(
-        ['run', dir, 'pyw.stats', '--json', '--args', JSON.stringify({ text: TEXT }), '--data-dir', path.join(work, 'd1')],
+        [
+          'run',
+          dir,
+          'pyw.stats',
+          '--json',
+          '--args',
+          JSON.stringify({ text: TEXT }),
+          '--data-dir',
+          path.join(work, 'd1'),
+        ],
         {},
         LONG,
       );

@@ -58,7 +58,9 @@ describe('warden build refuses what the lock does not pin, naming the wheel', ()
     const r = await build(dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`${w.file}: its SHA-256 ${w.sha256} matches no --hash for warden-text==1\\.2\\.0 in requirements\\.lock:2`),
+      new RegExp(
+        `${w.file}: its SHA-256 ${w.sha256} matches no --hash for warden-text==1\\.2\\.0 in requirements\\.lock:2`,
+      ),
     );
     expect(fs.existsSync(path.join(dir, 'python_packages'))).toBe(false);
   });
@@ -140,11 +142,21 @@ describe('warden build refuses what the lock does not pin, naming the wheel', ()
   it('path traversal, absolute paths, links and zip bombs inside a wheel', async () => {
     const cases: Array<[BuiltWheel, RegExp]> = [
       [
-        makeWheel({ name: 'trav', version: '1.0', files: { 'trav.py': '' }, extra: [{ name: '../../escape.py', data: 'x' }] }),
+        makeWheel({
+          name: 'trav',
+          version: '1.0',
+          files: { 'trav.py': '' },
+          extra: [{ name: '../../escape.py', data: 'x' }],
+        }),
         /trav-1\.0-py3-none-any\.whl: member "\.\.\/\.\.\/escape\.py" has a "\.\." path \(path traversal\)/,
       ],
       [
-        makeWheel({ name: 'abs', version: '1.0', files: { 'abs.py': '' }, extra: [{ name: '/etc/evil.py', data: 'x' }] }),
+        makeWheel({
+          name: 'abs',
+          version: '1.0',
+          files: { 'abs.py': '' },
+          extra: [{ name: '/etc/evil.py', data: 'x' }],
+        }),
         /abs-1\.0-py3-none-any\.whl: member "\/etc\/evil\.py" has an absolute path/,
       ],
       [
@@ -191,7 +203,9 @@ describe('warden build refuses what the lock does not pin, naming the wheel', ()
     fs.renameSync(path.join(dir, 'wheels'), elsewhere);
     const r1 = await build(dir);
     expect(r1.code).toBe(1);
-    expect(r1.stderr).toContain('there is no wheels folder wheels/: put the pinned .whl files there or pass --wheels <dir> (Warden does not download from PyPI)');
+    expect(r1.stderr).toContain(
+      'there is no wheels folder wheels/: put the pinned .whl files there or pass --wheels <dir> (Warden does not download from PyPI)',
+    );
     const r2 = await build(dir, '--wheels', elsewhere);
     expect(r2.code, r2.stderr).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'python_packages'))).toContain(w.file);
@@ -278,11 +292,21 @@ describe('hostile wheels that never went through warden build: the sandbox refus
     async () => {
       const cases: Array<[{ file: string; bytes: Buffer }, string]> = [
         [
-          makeWheel({ name: 'trav', version: '1.0', files: { 'trav.py': '' }, extra: [{ name: '../../../tmp/escape.py', data: 'x' }] }),
+          makeWheel({
+            name: 'trav',
+            version: '1.0',
+            files: { 'trav.py': '' },
+            extra: [{ name: '../../../tmp/escape.py', data: 'x' }],
+          }),
           'member "../../../tmp/escape.py" has a ".." path (path traversal)',
         ],
         [
-          makeWheel({ name: 'link', version: '1.0', files: { 'link.py': '' }, extra: [{ name: 'link/p', data: '/etc/passwd', mode: 0o120777 }] }),
+          makeWheel({
+            name: 'link',
+            version: '1.0',
+            files: { 'link.py': '' },
+            extra: [{ name: 'link/p', data: '/etc/passwd', mode: 0o120777 }],
+          }),
           'member "link/p" is a symbolic link',
         ],
         [
@@ -300,7 +324,11 @@ describe('hostile wheels that never went through warden build: the sandbox refus
         ],
       ];
       for (const [w, why] of cases) {
-        const r = await runCli(['run', handMade(w), 'hw.slug', '--json', '--data-dir', path.join(work, 'd5')], {}, LONG);
+        const r = await runCli(
+          ['run', handMade(w), 'hw.slug', '--json', '--data-dir', path.join(work, 'd5')],
+          {},
+          LONG,
+        );
         const out = last(r.stdout) as { ok: boolean; error?: { message: string } };
         expect(out.ok, w.file).toBe(false);
         expect(out.error?.message).toContain(`${w.file}: ${why}`);

@@ -13,6 +13,9 @@ const init = {
   heartbeatMs: 250,
 };
 
+const python = { main: 'main.py', files: {}, memoryMb: 128 };
+const wheel = { file: 'six-1.16.0-py2.py3-none-any.whl', sha256: 'a'.repeat(64), bytes: new Uint8Array([80, 75]) };
+
 const valid: unknown[] = [
   init,
   { t: 'invoke', id: 1, command: 'x', args: { a: [1, 'b', null] } },
@@ -25,6 +28,7 @@ const valid: unknown[] = [
   { t: 'stop' },
   { ...init, sourceMap: { sources: ['src/extension.ts'], mappings: 'AAAA;AACA' } },
   { ...init, clock: { startMs: 1_700_000_000_000 } },
+  { ...init, python: { ...python, wheels: [wheel] } },
   { t: 'clock', advanceMs: 0 },
   { t: 'clock', advanceMs: 86_400_000 },
 ];
@@ -58,6 +62,11 @@ const invalid: unknown[] = [
   { ...init, sourceMap: { sources: ['a.ts'], mappings: '', sourcesContent: ['x'] } },
   { ...init, sourceMap: { sources: ['x'.repeat(301)], mappings: '' } },
   { ...init, clock: { startMs: Infinity } },
+  { ...init, python: { ...python, wheels: [{ ...wheel, sha256: 'A'.repeat(64) }] } },
+  { ...init, python: { ...python, wheels: [{ ...wheel, bytes: 'UEs=' }] } },
+  { ...init, python: { ...python, wheels: [{ ...wheel, file: '' }] } },
+  { ...init, python: { ...python, wheels: [{ ...wheel, extra: 1 }] } },
+  { ...init, python: { ...python, wheels: Array.from({ length: 201 }, () => wheel) } },
   { ...init, clock: { startMs: 0, speed: 2 } },
   { t: 'clock', advanceMs: -1 },
   { t: 'clock', advanceMs: NaN },

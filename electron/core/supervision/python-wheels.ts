@@ -83,7 +83,8 @@ export function readVendoredWheels(
     } catch (err) {
       throw new WardenError('EINVAL', `the extension's wheel cannot be read: ${(err as Error).message}`);
     }
-    if (!bytes) throw new WardenError('EINVAL', `${rel} is listed in ${WHEEL_INDEX_FILE} but missing; rebuild or reinstall`);
+    if (!bytes)
+      throw new WardenError('EINVAL', `${rel} is listed in ${WHEEL_INDEX_FILE} but missing; rebuild or reinstall`);
     total += bytes.length;
     if (total > MAX_WHEELS_TOTAL_BYTES)
       throw new WardenError('EINVAL', `the vendored wheels are larger than ${MAX_WHEELS_TOTAL_BYTES} bytes together`);

@@ -56,8 +56,9 @@ A Warden extension in Python (CPython in WebAssembly, inside Warden's sandbox).
     warden validate .                                  # checks manifest.json
     warden pack . --key <file>                         # signs every .py file into a .wext
 
-Only the standard library and your own .py files are available; there is no network, process or
-file access except through \`host\`.
+The standard library, your own .py files and pure-Python wheels pinned by hash in
+requirements.lock (put the wheels in wheels/, then \`warden build .\`; docs/python.md) are
+available; there is no network, process or file access except through \`host\`.
 `,
     '.gitignore': '__pycache__/\n*.wext\n*.key\n',
   };

@@ -76,7 +76,8 @@ export function parseLock(text: string): LockedPackage[] {
       const h = /^--hash=([a-z0-9]+):(.*)$/.exec(t);
       if (!h) throw new LockError(`${where}: unexpected "${t.slice(0, 80)}" after ${first}`);
       if (h[1] !== 'sha256') throw new LockError(`${where}: ${h[1]} hashes are not supported; use --hash=sha256:…`);
-      if (!/^[0-9a-f]{64}$/.test(h[2]!)) throw new LockError(`${where}: "${h[2]!.slice(0, 80)}" is not a SHA-256 hex digest`);
+      if (!/^[0-9a-f]{64}$/.test(h[2]!))
+        throw new LockError(`${where}: "${h[2]!.slice(0, 80)}" is not a SHA-256 hex digest`);
       sha256.push(h[2]!);
     }
     if (sha256.length === 0)

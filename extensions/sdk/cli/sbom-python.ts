@@ -56,7 +56,9 @@ export function writePythonSbom(input: {
     const license = wheelLicense(w);
     if (license) c.licenses.add(licenses.makeFromString(license));
     c.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], w.sha256);
-    c.properties.add(new CDX.Models.Property('warden:python:wheel', `${WHEEL_INDEX_FILE.replace(/index\.json$/, '')}${w.file}`));
+    c.properties.add(
+      new CDX.Models.Property('warden:python:wheel', `${WHEEL_INDEX_FILE.replace(/index\.json$/, '')}${w.file}`),
+    );
     c.properties.add(new CDX.Models.Property('warden:python:unpacked-bytes', String(w.unpackedBytes)));
     bom.components.add(c);
   }
