@@ -238,6 +238,9 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     env: { HOME: '/home/pyodide' },
     stdout,
     stderr,
+    // No terminal behind an extension: input() reads end-of-file (EOFError), not Emscripten's
+    // `prompt()` fallback, which does not exist here.
+    stdin: () => undefined,
     ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
     ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
