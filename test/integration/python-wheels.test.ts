@@ -133,6 +133,9 @@ describe('Python wheels: build, pack, install, run', () => {
       for (const w of wheels) expect(signed.files[`python_packages/${w.file}`]).toBe(w.sha256);
       expect(signed.files['python_packages/index.json']).toMatch(/^[0-9a-f]{64}$/);
       expect(signed.files['sbom.cdx.json']).toMatch(/^[0-9a-f]{64}$/);
+      const v = await runCli(['verify', wext]);
+      expect(v.code, v.stderr).toBe(0);
+      expect(v.stdout).toContain('vendors 2 Python wheels');
       const home = path.join(work, 'home');
       const inst = await runCli(['install', '--yes', wext, '--data-dir', home]);
       expect(inst.code, inst.stderr).toBe(0);

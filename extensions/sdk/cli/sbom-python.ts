@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import { LICENSES_FILE, SBOM_FILE } from '../../../electron/core';
-import { normalizeName, WHEEL_INDEX_FILE } from '../../../electron/common/python-wheel';
+import { normalizeName, PYTHON_PACKAGES_DIR } from '../../../electron/common/python-wheel';
 import type { SbomBuildResult } from './sbom-build';
 import type { VendoredWheel } from './python-wheels';
 
@@ -56,9 +56,7 @@ export function writePythonSbom(input: {
     const license = wheelLicense(w);
     if (license) c.licenses.add(licenses.makeFromString(license));
     c.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], w.sha256);
-    c.properties.add(
-      new CDX.Models.Property('warden:python:wheel', `${WHEEL_INDEX_FILE.replace(/index\.json$/, '')}${w.file}`),
-    );
+    c.properties.add(new CDX.Models.Property('warden:python:wheel', `${PYTHON_PACKAGES_DIR}/${w.file}`));
     c.properties.add(new CDX.Models.Property('warden:python:unpacked-bytes', String(w.unpackedBytes)));
     bom.components.add(c);
   }
