@@ -135,7 +135,9 @@ describe('Python wheels: build, pack, install, run', () => {
       expect(signed.files['sbom.cdx.json']).toMatch(/^[0-9a-f]{64}$/);
       const v = await runCli(['verify', wext]);
       expect(v.code, v.stderr).toBe(0);
-      expect(v.stdout).toContain('vendors 2 Python wheels');
+      expect(v.stdout).toContain(
+        'bundled packages (2):\n  • warden-text 1.2.0 (MIT)\n  • wardenstats 0.3.1 (Apache-2.0)\n',
+      );
       const home = path.join(work, 'home');
       const inst = await runCli(['install', '--yes', wext, '--data-dir', home]);
       expect(inst.code, inst.stderr).toBe(0);

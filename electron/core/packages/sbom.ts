@@ -134,9 +134,5 @@ export function describeSbom(sbom: PackageSbom): string {
   if (sbom.status === 'absent') return 'no bill of materials';
   if (sbom.status === 'invalid') return `unreadable bill of materials: ${sbom.problem}`;
   if (sbom.components.length === 0) return 'bundles no npm packages';
-  // A Python extension's components are its vendored wheels (pkg:pypi/…).
-  const n = sbom.components.length;
-  if (sbom.components.every((c) => c.purl?.startsWith('pkg:pypi/')))
-    return `vendors ${n} Python wheel${n === 1 ? '' : 's'}`;
-  return `bundles ${n} npm package${n === 1 ? '' : 's'}`;
+  return `bundles ${sbom.components.length} npm package${sbom.components.length === 1 ? '' : 's'}`;
 }
