@@ -17,6 +17,11 @@ export interface PermissionRequest {
    * secret name for secrets, `*` for notifications.
    */
   target: string;
+  /**
+   * How prompts show the target (`~/…`), carried with it from the gateway's canonicaliser
+   * (gateways/target.ts) so the prompt names what is checked; derived from `target` when absent.
+   */
+  display?: string;
   /** Short plain-text reason from the extension (already length-capped and stripped). */
   reason?: string;
   /**
