@@ -28,6 +28,7 @@ import { policyVerdict, type Policy } from './policy';
 import { resolvePatternFolders, targetMatches } from './patterns';
 import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
 import type { Authorizer, Decision, PermissionRequest, PromptHolds } from './types';
+import type { CanonicalString } from '../gateways/target';
 
 export interface BrokerOptions {
   grants: GrantStore;
@@ -75,9 +76,9 @@ export type PermissionState = 'granted' | 'prompt' | 'denied';
 export interface ExtensionAuthorizer extends Authorizer {
   /** Resolves the folders of the fs patterns a `query` may match, asynchronously (patterns.ts). */
   prepare?(capability: Capability): Promise<void>;
-  query(capability: Capability, target: string): PermissionState;
+  query(capability: Capability, target: CanonicalString): PermissionState;
   /** Stores the user's picker choice as a grant (a file, or a folder and what is in it). */
-  rememberPick(target: string, kind: 'file' | 'directory'): Promise<void>;
+  rememberPick(target: CanonicalString, kind: 'file' | 'directory'): Promise<void>;
   /** Whether the manifest ceiling covers the request at all. */
   declares(capability: Capability, target: string): boolean;
 }
