@@ -19,6 +19,8 @@ export interface StartPythonOptions {
   handlers: Map<string, CommandHandler>;
   log(level: LogLevel, args: unknown[]): void;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
+  /** The interpreter died (Pyodide's fatal error): the caller ends the process. */
+  onFatal(err: unknown): void;
 }
 
 export type StartPythonResult =
@@ -56,6 +58,7 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       host: o.host as Record<string, unknown>,
       log: o.log,
       timers: o.timers,
+      onFatal: o.onFatal,
       ...(snapshot ? { snapshot } : {}),
     });
     o.log('debug', [`python started in ${rt.timing.loadMs} ms${rt.timing.snapshot ? ' (from a snapshot)' : ''}`]);
