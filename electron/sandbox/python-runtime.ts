@@ -66,6 +66,10 @@ export interface PythonLoadOptions {
   makeSnapshot?: boolean;
   /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
   runtimeDir?: string;
+  /** Their SHA-256 when they are a package's own runtime (python-start.ts). */
+  runtimeFiles?: Record<string, string>;
+  /** An interpreter already started (a warm spare): only the extension is added to it. */
+  interpreter?: Interpreter;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
 }
 
@@ -160,9 +164,47 @@ const HOST_METHODS = new Set([
 
 type Tagged = readonly [string, ...unknown[]];
 
-export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
+/** What the interpreter itself needs: the runtime files, the memory cap, a snapshot. */
+export interface InterpreterOptions {
+  memoryMb: number;
+  /** A memory snapshot (verified by the caller) to start from instead of a cold start. */
+  snapshot?: Uint8Array;
+  /** Warden's own snapshot maker (python-snapshot.ts): start, snapshot, and stop there. */
+  makeSnapshot?: boolean;
+  /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
+  runtimeDir?: string;
+  /** Their SHA-256 (a package's own runtime, named by the host); defaults to this build's. */
+  runtimeFiles?: Record<string, string>;
+  /** Compartment name (the extension's id once known). */
+  name: string;
+}
+
+/** The sinks a started interpreter writes to: set when the extension it serves is known. */
+export interface InterpreterSinks {
+  log(level: LogLevel, args: unknown[]): void;
+  timers: PythonLoadOptions['timers'];
+}
+
+/** A started interpreter with no extension code in it yet (a warm spare, or the first half of a load). */
+export interface Interpreter {
+  py: Pyodide;
+  memoryMb: number;
+  snapshot: boolean;
+  /** Whether it runs this build's runtime (only those may serve as warm spares). */
+  ownRuntime: boolean;
+  startedMs: number;
+  /** Where its console and timers go from now on (before: nowhere, and Node's own timers). */
+  bind(sinks: InterpreterSinks): void;
+}
+
+/**
+ * Starts the interpreter: hash-checked runtime files, the capped wasm, the glue evaluated in its
+ * Compartment. Console and timers go through late-bound sinks, so a warm spare can be started
+ * before the extension it will serve is known (docs/python.md, "Start-up").
+ */
+export async function startInterpreter(o: InterpreterOptions): Promise<Interpreter> {
   const started = performance.now();
-  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir());
+  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir(), o.runtimeFiles);
   // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
   // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
   const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
@@ -170,6 +212,10 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const glue = files.get('pyodide-bundle.js')!.toString('utf8');
   files.delete('pyodide-bundle.js');
 
+  let sinks: InterpreterSinks = {
+    log: () => undefined,
+    timers: { setTimeout, clearTimeout, setInterval, clearInterval },
+  };
   const served = (p: unknown): Buffer => {
     const name = String(p).replace(/^\/pyodide\//, '');
     const b = files.get(name);
@@ -179,14 +225,18 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const forward =
     (level: LogLevel) =>
     (...args: unknown[]) =>
-      o.log(level, args);
-  const web = createWebGlobals({ reportError: (e) => o.log('error', ['microtask threw', e]) });
+      sinks.log(level, args);
+  const web = createWebGlobals({ reportError: (e) => sinks.log('error', ['microtask threw', e]) });
   const wasm = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
   const wasmSubset: Record<string, unknown> = {};
   // No streaming compile: it takes a Response (fetch), which does not exist here.
   for (const k of Object.getOwnPropertyNames(wasm))
     if (k !== 'instantiateStreaming' && k !== 'compileStreaming')
       wasmSubset[k] = (wasm as unknown as Record<string, unknown>)[k];
+  const timer =
+    (k: keyof InterpreterSinks['timers']) =>
+    (...a: unknown[]) =>
+      Reflect.apply(sinks.timers[k] as (...x: unknown[]) => unknown, undefined, a);
 
   // Exactly the globals of research §6: `read` + `load` select shell mode; nothing of Node.
   const globals = {
@@ -211,30 +261,55 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     crypto: web.crypto,
     performance: web.performance,
     console: { log: forward('info'), warn: forward('warn'), error: forward('error'), debug() {}, info() {} },
-    setTimeout: o.timers.setTimeout,
-    clearTimeout: o.timers.clearTimeout,
-    setInterval: o.timers.setInterval,
-    clearInterval: o.timers.clearInterval,
+    setTimeout: timer('setTimeout'),
+    clearTimeout: timer('clearTimeout'),
+    setInterval: timer('setInterval'),
+    clearInterval: timer('clearInterval'),
     queueMicrotask: web.queueMicrotask,
     btoa: web.btoa,
     atob: web.atob,
     __noImport: (m: unknown) => Promise.reject(new Error(`import(${String(m)}) is not available`)),
   };
-  const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.extension.id} (python)` });
+  const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.name} (python)` });
   const { loadPyodide, createPyodideModule } = evaluateGlue(c, glue);
 
-  const stdout = (line: string) => o.log('info', [line]);
-  const stderr = (line: string) => o.log('warn', [line]);
   const py = await loadPyodide({
     indexURL: '/pyodide/',
     createPyodideModule,
     jsglobals: harden({}),
     env: { HOME: '/home/pyodide' },
-    stdout,
-    stderr,
+    stdout: (line: string) => sinks.log('info', [line]),
+    stderr: (line: string) => sinks.log('warn', [line]),
     ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
     ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
+  return {
+    py,
+    memoryMb: o.memoryMb,
+    snapshot: !!o.snapshot,
+    ownRuntime: !o.runtimeFiles,
+    startedMs: started,
+    bind: (s) => {
+      sinks = s;
+    },
+  };
+}
+
+export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
+  const interp =
+    o.interpreter ??
+    (await startInterpreter({
+      memoryMb: o.memoryMb,
+      name: o.extension.id,
+      ...(o.snapshot ? { snapshot: o.snapshot } : {}),
+      ...(o.makeSnapshot ? { makeSnapshot: true } : {}),
+      ...(o.runtimeDir ? { runtimeDir: o.runtimeDir } : {}),
+      ...(o.runtimeFiles ? { runtimeFiles: o.runtimeFiles } : {}),
+    }));
+  // A warm spare's start was paid before this extension asked: count from now.
+  const started = o.interpreter ? performance.now() : interp.startedMs;
+  const py = interp.py;
+  interp.bind({ log: o.log, timers: o.timers });
   // The snapshot holds the interpreter just started: no extension code, no host objects.
   if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started) };
 
@@ -305,7 +380,7 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   );
   return {
     errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
-    timing: { loadMs: Math.round(performance.now() - started), snapshot: !!o.snapshot },
+    timing: { loadMs: Math.round(performance.now() - started), snapshot: interp.snapshot },
   };
 }
 

@@ -3,6 +3,11 @@
  * is set): reads and verifies the runtime's memory snapshot if the host named one, loads Python
  * (python-runtime.ts) and turns a failure into the same `load-failed` data a JavaScript extension
  * produces, naming the .py file and line.
+ *
+ * A warm spare (`python-preload`, sent by the host's warm pool before any extension is known)
+ * starts the interpreter from the verified snapshot ahead of time; `init` then only adds the
+ * extension's files and imports them. Only this build's own runtime is ever preloaded, and a
+ * spare is used only for an extension with the same memory limit (the wasm maximum is set at load).
  */
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -10,7 +15,9 @@ import type { ErrorData } from '../common/errors';
 import type { InitMessage } from '../common/protocol';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
-import { loadPython, pythonLoadError } from './python-runtime';
+import { loadPython, pythonLoadError, startInterpreter, type Interpreter } from './python-runtime';
+
+type SnapshotRef = NonNullable<InitMessage['python']>['snapshot'];
 
 export interface StartPythonOptions {
   msg: InitMessage;
@@ -26,10 +33,7 @@ export type StartPythonResult =
   | { ok: false; phase: 'evaluate' | 'activate'; syntax: boolean; error: ErrorData };
 
 /** The snapshot's bytes when they hash to what the host recorded; otherwise a cold start. */
-function readSnapshot(
-  s: NonNullable<InitMessage['python']>['snapshot'],
-  log: StartPythonOptions['log'],
-): Uint8Array | undefined {
+function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log']): Uint8Array | undefined {
   if (!s) return undefined;
   try {
     const bytes = fs.readFileSync(s.file);
@@ -41,10 +45,37 @@ function readSnapshot(
   return undefined;
 }
 
+/** The warm spare's interpreter, being started (at most one per process). */
+let spare: { memoryMb: number; snapshot: string | undefined; started: Promise<Interpreter | undefined> } | undefined;
+
+/** `python-preload`: starts this build's interpreter now, for the extension `init` will name. */
+export function preloadPython(memoryMb: number, snapshot: SnapshotRef): void {
+  if (spare) return;
+  const bytes = readSnapshot(snapshot, () => undefined);
+  spare = {
+    memoryMb,
+    snapshot: bytes ? snapshot!.sha256 : undefined,
+    // A spare that fails to start is simply not used: the extension starts as without one.
+    started: startInterpreter({ memoryMb, name: '(warm spare)', ...(bytes ? { snapshot: bytes } : {}) }).catch(
+      () => undefined,
+    ),
+  };
+}
+
+/** The spare's interpreter if it can serve this extension (same runtime and memory limit). */
+async function takeSpare(p: NonNullable<InitMessage['python']>): Promise<Interpreter | undefined> {
+  const s = spare;
+  spare = undefined;
+  if (!s || p.runtime || s.memoryMb !== p.memoryMb) return undefined;
+  return s.started;
+}
+
 export async function startPython(o: StartPythonOptions): Promise<StartPythonResult> {
   const { msg, msgPython: p } = o;
   const files: Record<string, string> = { ...p.files, [p.main]: msg.source };
-  const snapshot = readSnapshot(p.snapshot, o.log);
+  const interpreter = await takeSpare(p);
+  // A package's own runtime is never started from the shared snapshot (docs/python.md).
+  const snapshot = interpreter || p.runtime ? undefined : readSnapshot(p.snapshot, o.log);
   try {
     const rt = await loadPython({
       extension: msg.extension,
@@ -57,8 +88,11 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       log: o.log,
       timers: o.timers,
       ...(snapshot ? { snapshot } : {}),
+      ...(interpreter ? { interpreter } : {}),
+      ...(p.runtime ? { runtimeDir: p.runtime.dir, runtimeFiles: p.runtime.files } : {}),
     });
-    o.log('debug', [`python started in ${rt.timing.loadMs} ms${rt.timing.snapshot ? ' (from a snapshot)' : ''}`]);
+    const how = interpreter ? ' (warm spare)' : rt.timing.snapshot ? ' (from a snapshot)' : ' (cold)';
+    o.log('debug', [`python started in ${rt.timing.loadMs} ms${how}`]);
     return { ok: true, errorData: rt.errorData };
   } catch (err) {
     const error = pythonLoadError(err);

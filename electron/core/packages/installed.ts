@@ -125,7 +125,7 @@ export async function loadInstalled(dataDir: string, id: string): Promise<Loaded
   if (!mainSha256) throw new PackageError(`${id}: ${ext.manifest.main} is not in the signed file list`, 'refused');
   return {
     ...ext,
-    integrity: { mainSha256 },
+    integrity: { mainSha256, ...(signedFiles ? { files: signedFiles } : {}) },
     ...(publisherKey ? { publisherKey } : {}),
     ...(rec.unsigned ? { unsigned: true } : {}),
   };

@@ -18,6 +18,7 @@ import zlib from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { loadExtensionFolder } from '../supervision/extension-loader';
 import { pythonSourceFiles } from '../supervision/python-files';
+import { vendoredRuntimeFiles } from '../supervision/python-package-runtime';
 import { canonicalBytes } from './canonical-json';
 import { DEFAULT_LIMITS, PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';
@@ -42,6 +43,8 @@ export function shippedFiles(dir: string, manifest: { main: string; icon?: strin
   const wanted = new Set(['manifest.json', manifest.main, ...OPTIONAL_FILES]);
   // A Python extension is its .py files (python-files.ts): all of them are signed and shipped.
   if (manifest.runtime === 'python') for (const f of pythonSourceFiles(dir, manifest.main)) wanted.add(f);
+  // …and the Python runtime `warden build` vendored (python-package-runtime.ts), signed too.
+  if (manifest.runtime === 'python') for (const f of vendoredRuntimeFiles(dir)) wanted.add(f);
   if (manifest.icon) wanted.add(manifest.icon);
   if (exists(dir, `${manifest.main}.map`)) wanted.add(`${manifest.main}.map`);
   const required = new Set(['manifest.json', manifest.main, ...(manifest.icon ? [manifest.icon] : [])]);

@@ -17,7 +17,11 @@ export interface LoadedExtension {
   manifest: Manifest;
   mainPath: string;
   /** Set for installed packages: the main file must still hash to this at every activation. */
-  integrity?: { mainSha256: string };
+  integrity?: {
+    mainSha256: string;
+    /** The package's signed file list (a vendored Python runtime is checked against it). */
+    files?: Record<string, string>;
+  };
   /** A folder loaded in developer mode, without a signature. */
   unsigned?: boolean;
   /** The publisher key fingerprint grants are bound to (from the package signature). */

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { evadeCensorship, isCensored } from '../../../electron/core';
+import { vendorPythonRuntime } from './python-runtime-vendor';
 import {
   createPositionMapper,
   mapLocation,
@@ -57,9 +58,12 @@ export async function buildExtension(
   const parsed = parseManifest(manifestJson);
   if (!parsed.ok)
     throw new CliError(`invalid extension: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
-  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all).
-  if (parsed.manifest.runtime === 'python')
+  // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all), and
+  // the Python runtime, vendored into python_runtime/ (python-runtime-vendor.ts).
+  if (parsed.manifest.runtime === 'python') {
+    vendorPythonRuntime(dir);
     return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [] };
+  }
   let entryPath: string | undefined;
   for (const candidate of entry ? [entry] : ENTRY_CANDIDATES) {
     const p = path.resolve(dir, candidate);
