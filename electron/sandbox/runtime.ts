@@ -327,7 +327,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
       case 'python-preload':
         // A warm spare (docs/python.md): the interpreter starts now, the extension comes with init.
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: Python spares only
-        if (!init) (require('./python-start') as typeof import('./python-start')).preloadPython(m.memoryMb, m.snapshot);
+        if (!init)
+          (require('./python-start') as typeof import('./python-start')).preloadPython(m.memoryMb, m.snapshot, log);
         return;
     }
   }
