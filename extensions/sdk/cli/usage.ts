@@ -71,7 +71,9 @@ ${PERMISSION_HELP}`,
   build: `Usage: warden build <extension-dir> [--entry <file>]
 
 Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox) and write a
-source map beside it (<main>.map), so errors name your source files and lines.
+source map beside it (<main>.map), so errors name your source files and lines. For a Python
+extension: vendor Warden's Python runtime into python_runtime/ (signed by pack, ~14 MB) and list
+it in sbom.cdx.json (docs/python.md).
 
 Options:
   --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)`,
