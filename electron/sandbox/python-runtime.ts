@@ -14,17 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
-import {
-  HOST_ERROR_CODES,
-  DENY_REASONS,
-  MAX_ERROR_MESSAGE,
-  MAX_FRAMES,
-  MAX_FRAME_TEXT,
-  truncate,
-} from '../common/errors';
+import { HOST_ERROR_CODES, MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { PYTHON_HOST_MODULE } from './python-host-module';
+import { callHost, parseErrorJson, type Tagged } from './python-host-calls';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
 
@@ -110,59 +104,6 @@ function evaluateGlue(c: Compartment, src: string): { loadPyodide: LoadPyodide; 
     createPyodideModule: unknown;
   };
 }
-
-const hostCodes: ReadonlySet<string> = new Set(HOST_ERROR_CODES);
-const denyReasons: ReadonlySet<string> = new Set(DENY_REASONS);
-
-/** Error data a Python handler sent as JSON, checked field by field (never trusted as shaped). */
-function parseErrorJson(text: unknown): ErrorData {
-  let v: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(String(text));
-    if (parsed && typeof parsed === 'object') v = parsed as Record<string, unknown>;
-  } catch {
-    // falls through to a generic error
-  }
-  const code = typeof v.code === 'string' && hostCodes.has(v.code) ? v.code : 'EEXTENSION';
-  const data: ErrorData = {
-    code: code as ErrorData['code'],
-    message: truncate(typeof v.message === 'string' ? v.message : 'Python error', MAX_ERROR_MESSAGE),
-  };
-  if (code !== 'EEXTENSION' && typeof v.reason === 'string' && denyReasons.has(v.reason))
-    data.reason = v.reason as ErrorData['reason'];
-  if (typeof v.location === 'string') data.location = v.location.slice(0, 500);
-  if (Array.isArray(v.stack))
-    data.stack = v.stack
-      .filter((s): s is string => typeof s === 'string')
-      .slice(0, MAX_FRAMES)
-      .map((s) => s.slice(0, MAX_FRAME_TEXT));
-  return data;
-}
-
-/** Host methods Python may call by name, and nothing else. */
-const HOST_METHODS = new Set([
-  'fs.readText',
-  'fs.readBytes',
-  'fs.writeText',
-  'fs.writeBytes',
-  'fs.list',
-  'fs.stat',
-  'fs.mkdir',
-  'fs.remove',
-  'fs.pickFile',
-  'fs.pickDirectory',
-  'net.fetch',
-  'storage.get',
-  'storage.set',
-  'storage.delete',
-  'storage.keys',
-  'secrets.get',
-  'ui.notify',
-  'permissions.query',
-  'permissions.request',
-]);
-
-type Tagged = readonly [string, ...unknown[]];
 
 /** What the interpreter itself needs: the runtime files, the memory cap, a snapshot. */
 export interface InterpreterOptions {
@@ -382,42 +323,6 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
     timing: { loadMs: Math.round(performance.now() - started), snapshot: interp.snapshot },
   };
-}
-
-/** One host call from Python: arguments from JSON (+ one byte array), the result tagged. */
-async function callHost(
-  host: Record<string, unknown>,
-  method: unknown,
-  argsJson: unknown,
-  blobIndex: unknown,
-  blob: unknown,
-): Promise<Tagged> {
-  try {
-    if (typeof method !== 'string' || !HOST_METHODS.has(method))
-      throw new TypeError(`unknown host method ${String(method)}`);
-    const args = JSON.parse(String(argsJson)) as unknown[];
-    if (!Array.isArray(args)) throw new TypeError('host call arguments must be a list');
-    if (typeof blobIndex === 'number' && blobIndex >= 0 && blob instanceof Uint8Array)
-      args[blobIndex] = new Uint8Array(blob);
-    const [ns, member] = method.split('.') as [string, string];
-    const fn = (host[ns] as Record<string, (...a: unknown[]) => Promise<unknown>>)[member]!;
-    const value = await Reflect.apply(fn, undefined, args);
-    if (method === 'net.fetch') {
-      const r = value as { status: number; statusText: string; url: string; headers: unknown; body: Uint8Array };
-      const meta = JSON.stringify({ status: r.status, statusText: r.statusText, url: r.url, headers: r.headers });
-      return harden(['fetch', meta, r.body]);
-    }
-    if (value instanceof Uint8Array) return harden(['bytes', value]);
-    return harden(['json', JSON.stringify(value ?? null)]);
-  } catch (err) {
-    const e = err as { code?: unknown; message?: unknown; reason?: unknown };
-    const data = {
-      code: typeof e?.code === 'string' ? e.code : 'EINVAL',
-      message: typeof e?.message === 'string' ? e.message : 'host call failed',
-      ...(typeof e?.reason === 'string' ? { reason: e.reason } : {}),
-    };
-    return harden(['error', JSON.stringify(data)]);
-  }
 }
 
 /** A Python failure during load as error data naming the .py file and line. */

@@ -27,6 +27,24 @@ const valid: unknown[] = [
   { ...init, clock: { startMs: 1_700_000_000_000 } },
   { t: 'clock', advanceMs: 0 },
   { t: 'clock', advanceMs: 86_400_000 },
+  { t: 'python-preload', memoryMb: 128 },
+  {
+    t: 'python-preload',
+    memoryMb: 128,
+    snapshot: { file: '/c/python-x.snap', sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+  },
+  {
+    ...init,
+    python: {
+      main: 'main.py',
+      files: {},
+      memoryMb: 128,
+      runtime: {
+        dir: '/c/rt',
+        files: { 'pyodide.asm.wasm': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+      },
+    },
+  },
 ];
 
 const invalid: unknown[] = [
@@ -63,6 +81,19 @@ const invalid: unknown[] = [
   { t: 'clock', advanceMs: NaN },
   { t: 'clock', advanceMs: 2e12 },
   { t: 'clock' },
+  { t: 'python-preload' },
+  { t: 'python-preload', memoryMb: 0 },
+  { t: 'python-preload', memoryMb: 128, snapshot: { file: '/x', sha256: 'nothex' } },
+  { t: 'python-preload', memoryMb: 128, extension: 'x' },
+  {
+    ...init,
+    python: {
+      main: 'main.py',
+      files: {},
+      memoryMb: 128,
+      runtime: { dir: '/c', files: { '../x': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' } },
+    },
+  },
   { t: 'reply', id: 4, ok: false, error: { code: 'EPERM', message: 'x', stack: ['at f (a.ts:1:1)'] } },
 ];
 
