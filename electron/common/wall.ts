@@ -4,7 +4,10 @@
  * first wall; the second is the operating system's (Landlock + seccomp, or bubblewrap), Node's
  * own permission model as a weaker seat belt, or nothing.
  */
-import { z } from 'zod';
+// Type-only: the schema lives in wall-schema.ts, so code that only names a wall (the launcher,
+// which `warden run` loads before anything else) does not load zod.
+import type { z } from 'zod';
+import type { WallStatusSchema } from './wall-schema';
 
 export const WALL_MECHANISMS = ['landlock-seccomp', 'bubblewrap', 'node-permission', 'none'] as const;
 export type WallMechanism = (typeof WALL_MECHANISMS)[number];
@@ -13,14 +16,6 @@ export type WallMechanism = (typeof WALL_MECHANISMS)[number];
 export const WALL_LEVELS = ['os', 'node', 'none'] as const;
 export type WallLevel = (typeof WALL_LEVELS)[number];
 
-export const WallStatusSchema = z.strictObject({
-  mechanism: z.enum(WALL_MECHANISMS),
-  level: z.enum(WALL_LEVELS),
-  /** "SES + Landlock/seccomp", "SES + bubblewrap", "SES + Node permissions", "SES only". */
-  label: z.string().max(100),
-  /** Why the mechanism is what it is (e.g. "Landlock ABI 7", "no compiler at install"). */
-  detail: z.string().max(300).optional(),
-});
 export type WallStatus = z.infer<typeof WallStatusSchema>;
 
 const LABELS: Record<WallMechanism, string> = {

@@ -65,6 +65,12 @@ export interface PythonLoadOptions {
   /** An interpreter already started (a warm spare): only the extension is added to it. */
   interpreter?: Interpreter;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
+  /**
+   * Pyodide's fatal error (a wasm trap, the JS stack overflowing under deep recursion, …): the
+   * interpreter cannot run anything after it, so the process must end rather than leave calls
+   * waiting for their timeouts.
+   */
+  onFatal?(err: unknown): void;
 }
 
 export interface PythonRuntime {
@@ -221,6 +227,9 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
     env: { HOME: '/home/pyodide' },
     stdout: (line: string) => sinks.log('info', [line]),
     stderr: (line: string) => sinks.log('warn', [line]),
+    // No terminal behind an extension: input() reads end-of-file (EOFError), not Emscripten's
+    // `prompt()` fallback, which does not exist here.
+    stdin: () => undefined,
     ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
     ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
@@ -253,6 +262,11 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   interp.bind({ log: o.log, timers: o.timers });
   // The snapshot holds the interpreter just started: no extension code, no host objects.
   if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started) };
+  const api = (py as unknown as { _api?: { on_fatal?: unknown } })._api;
+  if (o.onFatal && api && typeof api === 'object') {
+    const onFatal = o.onFatal;
+    api.on_fatal = (e: unknown) => onFatal(e);
+  }
 
   let dispatch: ((...a: unknown[]) => unknown) | undefined;
   const pythonErrors = new WeakMap<object, ErrorData>();

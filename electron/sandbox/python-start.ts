@@ -26,6 +26,8 @@ export interface StartPythonOptions {
   handlers: Map<string, CommandHandler>;
   log(level: LogLevel, args: unknown[]): void;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
+  /** The interpreter died (Pyodide's fatal error): the caller ends the process. */
+  onFatal(err: unknown): void;
 }
 
 export type StartPythonResult =
@@ -100,6 +102,7 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       host: o.host as Record<string, unknown>,
       log: o.log,
       timers: o.timers,
+      onFatal: o.onFatal,
       ...(snapshot ? { snapshot } : {}),
       ...(interpreter ? { interpreter } : {}),
       ...(p.runtime ? { runtimeDir: p.runtime.dir, runtimeFiles: p.runtime.files } : {}),

@@ -161,7 +161,21 @@ function createSandboxRuntime(channel: SandboxChannel) {
       // the JavaScript path neither evaluates nor pays for it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: Python extensions only
       const { startPython } = require('./python-start') as typeof import('./python-start');
-      const started = await startPython({ msg, msgPython: msg.python, host, handlers, log, timers });
+      const started = await startPython({
+        msg,
+        msgPython: msg.python,
+        host,
+        handlers,
+        log,
+        timers,
+        // Nothing runs after Pyodide's fatal error: end the process so the host fails the calls
+        // in flight now (as a crash, with its strike) instead of at their timeouts.
+        onFatal: (err) => {
+          reportGuestError('the Python runtime stopped after a fatal error', err);
+          process.exitCode = 70;
+          setTimeout(() => process.exit(70), 50);
+        },
+      });
       if (!started.ok) {
         send({ t: 'load-failed', phase: started.phase, syntax: started.syntax, error: started.error });
         return;

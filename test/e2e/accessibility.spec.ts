@@ -2,7 +2,7 @@
 // people use, and on the permission prompt: zero serious or critical violations (WCAG 2.1 A/AA,
 // which includes text contrast ≥ 4.5:1).
 import AxeBuilder from '@axe-core/playwright';
-import { EXT, expect, test, type Panel, type View } from './fixtures';
+import { EXT, expect, shot, test, type Panel, type View } from './fixtures';
 
 test.use({ server: { examples: true, documents: { 'reports/a.txt': 'one two' } } });
 
@@ -39,6 +39,8 @@ for (const theme of ['light', 'dark'] as const) {
         await panel.nav(view);
         const v = await seriousViolations(panel);
         if (v.length) found[view] = v;
+        // Every view at both sizes and themes, for people to look at (test-results/screenshots/).
+        await shot(panel.page, `view-${view}-${theme}-${size.width}`);
       }
       expect(found).toEqual({});
     });
@@ -55,6 +57,7 @@ test('no serious violations on the permission prompt, light and dark', async ({ 
   for (const theme of ['light', 'dark'] as const) {
     await panel.page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
     expect(await seriousViolations(panel), theme).toEqual([]);
+    await shot(panel.page, `prompt-${theme}`);
   }
   await panel.tid('prompt-deny').click();
   await expect(panel.tid('prompt-modal')).toHaveCount(0);

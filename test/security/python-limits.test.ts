@@ -5,7 +5,9 @@
 // - memory: the manifest's memoryMb is the wasm memory maximum, so an allocation above it is a
 //   Python MemoryError inside the interpreter (which keeps running), not host memory;
 // - a spinning `while True: pass` blocks the event loop: the hang watchdog kills the process;
-// - a failing command's error names the .py file and line (not the glue or a host path).
+// - a failing command's error names the .py file and line (not the glue or a host path);
+// - Pyodide's fatal error (the JS stack overflowing under deep recursion) ends the process at
+//   once, so the call fails as a crash instead of waiting for its timeout.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +36,7 @@ beforeAll(() => {
       runtime: 'python',
       main: 'main.py',
       engines: { warden: '^1.0.0' },
-      contributes: { commands: ['memory', 'spin', 'fail'].map((id) => ({ id, title: id })) },
+      contributes: { commands: ['memory', 'spin', 'fail', 'recurse'].map((id) => ({ id, title: id })) },
       limits: { memoryMb: 96 },
     }),
   );
@@ -104,6 +106,24 @@ describe('Python limits', () => {
       expect(out.ok).toBe(false);
       expect(out.error.code).toBe('ETIMEDOUT');
       expect(out.error.message).toMatch(/unresponsive: event loop blocked/);
+    },
+    LONG,
+  );
+
+  it(
+    "deep recursion fails the call at once (RecursionError, or Pyodide's fatal error ending the process), never at its timeout",
+    async () => {
+      const err = await invoke('recurse', {}).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string },
+      );
+      // Which limit is met first depends on the stack the call runs on: either Python's own
+      // RecursionError (the interpreter survives) or the fatal error (the process ends at once).
+      console.log('[python deep recursion]', err);
+      expect(err?.code).not.toBe('ETIMEDOUT');
+      expect(err?.message).toMatch(/exited unexpectedly \(code 70\)|RecursionError/);
+      // The next call starts a fresh interpreter.
+      expect(await invoke('memory', { mb: 1 })).toEqual({ type: 'json', value: ['allocated 1 MiB', 45] });
     },
     LONG,
   );

@@ -29,6 +29,8 @@ export interface ForkLauncherOptions {
   extraExecArgv?: string[];
   /** Where the sandbox's V8 code cache lives (a folder of the host's data dir): children read it, the host writes it. */
   codeCacheDir?: string;
+  /** A file in the host's data folder where the runtime's library list (`ldd`) is kept between runs. */
+  runtimeFilesCache?: string;
   /** The second wall: 'auto' (the strongest available) unless a mechanism is named (tests, benchmarks). */
   wall?: WallChoice;
   /** warden-confine; defaults to dist/native/warden-confine beside the sandbox bundle. */
@@ -39,6 +41,12 @@ export interface ForkLauncherOptions {
   runtimeEnv?: NodeJS.ProcessEnv;
   /** False for a runtime that ignores Node's permission flags. */
   nodePermissionUsable?: boolean;
+  /**
+   * How far below the host children run (default CHILD_NICENESS). A one-shot `warden run`, whose
+   * host does nothing but wait for its one child, passes 0: on a loaded machine a niced child
+   * there only makes the user wait (docs/os-wall.md, Scheduling).
+   */
+  niceness?: number;
 }
 
 /**
@@ -57,10 +65,12 @@ const CHILD_NICENESS = 10;
 
 export function createForkLauncher(options: ForkLauncherOptions): Launcher {
   const runtime = options.execPath ?? process.execPath;
+  const niceness = options.niceness ?? CHILD_NICENESS;
   const spawner = createWalledSpawner({
     runtime,
     bootstrapPath: options.bootstrapPath,
     codeCacheDir: options.codeCacheDir,
+    runtimeFilesCache: options.runtimeFilesCache,
     env: minimalEnv(),
     wall: options.wall,
     helperPath: options.confineHelperPath,
@@ -86,9 +96,9 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
       ]);
       const channel = child.stdio[3] as Socket;
-      if (child.pid !== undefined) {
+      if (child.pid !== undefined && niceness !== 0) {
         try {
-          os.setPriority(child.pid, CHILD_NICENESS);
+          os.setPriority(child.pid, niceness);
         } catch {
           // not permitted here: limits still apply, only scheduling is less favourable
         }
@@ -118,9 +128,9 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         // scheduling) its own CPU group, where the per-process nice above no longer ranks it
         // below the host: nice the group instead. Only now, after its setsid is confirmed:
         // before it, the group would be the host's own.
-        if (spawner.wall.mechanism === 'landlock-seccomp' && child.pid !== undefined) {
+        if (spawner.wall.mechanism === 'landlock-seccomp' && child.pid !== undefined && niceness !== 0) {
           try {
-            fs.writeFileSync(`/proc/${child.pid}/autogroup`, String(CHILD_NICENESS));
+            fs.writeFileSync(`/proc/${child.pid}/autogroup`, String(niceness));
           } catch {
             // no autogroup scheduling here: the process nice stands
           }

@@ -18,6 +18,8 @@ export interface WalledSpawnOptions {
   runtime: string;
   bootstrapPath: string;
   codeCacheDir?: string;
+  /** A file in the host's data folder that keeps the runtime's library list between runs. */
+  runtimeFilesCache?: string;
   env: NodeJS.ProcessEnv;
   /** 'auto' (default) picks the strongest available; a named mechanism must be available. */
   wall?: WallChoice;
@@ -91,7 +93,14 @@ export function createWalledSpawner(o: WalledSpawnOptions): WalledSpawner {
   // Resolved once: the runtime's files do not change while the host runs.
   const readPaths =
     mechanism === 'landlock-seccomp' || mechanism === 'bubblewrap'
-      ? [...runtimeReadPaths({ execPath: o.runtime, resourceDirs: o.runtimeResourceDirs }), ...sandboxDirs]
+      ? [
+          ...runtimeReadPaths({
+            execPath: o.runtime,
+            resourceDirs: o.runtimeResourceDirs,
+            cacheFile: o.runtimeFilesCache,
+          }),
+          ...sandboxDirs,
+        ]
       : [];
   const nodeMajor = Number(/^v?(\d+)/.exec(process.versions.node)?.[1] ?? 20);
   return {

@@ -142,8 +142,10 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     launch(spec: LaunchSpec): ExtensionChild {
       const python = spec.runtime === 'python';
       if (python && options.python) pythonWanted = true;
-      const list = python ? pythonReady : ready;
-      const w = spec.memoryMb === options.memoryMb ? list.shift() : undefined;
+      // A Python extension takes a Python-ready spare, else a plain one (init loads Python there);
+      // a JavaScript extension never takes a Python spare (its interpreter would be wasted).
+      const w =
+        spec.memoryMb !== options.memoryMb ? undefined : ((python ? pythonReady.shift() : undefined) ?? ready.shift());
       scheduleRefill(0);
       if (!w) return inner.launch(spec);
       return adopt(w);

@@ -31,7 +31,18 @@ const fromPackages = (name: string) => async (): Promise<Command> => {
 };
 const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
   ['init', async () => (await import('./init')).initCommand],
-  ['run', async () => (await import('./run')).runCommand],
+  [
+    'run',
+    async () => async (argv, ctx) => {
+      // The sandbox process starts while run.ts and the core load (run-spare.ts).
+      const launcher = (await import('./run-spare')).startRunLauncher(argv, ctx);
+      try {
+        return await (await import('./run')).runCommand(argv, ctx, launcher);
+      } finally {
+        launcher?.close();
+      }
+    },
+  ],
   ['build', async () => (await import('./build')).buildCommand],
   ['validate', async () => (await import('./validate')).validateCommand],
   ['grants', async () => (await import('./admin-commands')).grantsCommand],

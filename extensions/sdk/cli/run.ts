@@ -6,6 +6,7 @@ import { WardenError, type ErrorData } from '../../../electron/common/errors';
 import { wallStatus } from '../../../electron/common/wall';
 import {
   createForkLauncher,
+  type Launcher,
   createSupervisor,
   createLogger,
   type LogEntry,
@@ -22,7 +23,8 @@ import { policyFromFlags, refuseForbidden, servicesFromFlags } from './permissio
 import { RUN_OPTIONS } from './command-options';
 import { dataDirOf, wardenRoot, type CliContext } from './context';
 
-export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
+/** `launcher`: one whose sandbox process is already starting (run-spare.ts); main.ts passes it. */
+export async function runCommand(argv: string[], ctx: CliContext, launcher?: Launcher): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -71,9 +73,11 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     [wardenRoot(ctx)],
     effective,
   );
-  const launcher = createForkLauncher({
+  launcher ??= createForkLauncher({
     bootstrapPath: ctx.bootstrapPath,
     codeCacheDir: path.join(dataDir, 'cache', 'v8'),
+    runtimeFilesCache: path.join(dataDir, 'cache', 'runtime-files.json'),
+    niceness: 0, // as run-spare.ts: one command the user waits for
   });
   // A behaviour deviation contained during this run of an installed extension rolls its update
   // back (to the last version whose profile it matched) before the CLI exits.

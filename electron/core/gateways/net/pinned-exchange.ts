@@ -11,7 +11,7 @@
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Readable } from 'node:stream';
-import { Client, type Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import { bareHostname } from './url-policy';
 
 export interface CheckedAddress {
@@ -116,51 +116,61 @@ class ResponseHandler implements Dispatcher.DispatchHandlers {
   }
 }
 
+// undici is ~0.8 MB of code whose top level runs when it is imported: loaded at the first request,
+// so a CLI command or host start that never fetches does not pay for it.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
+
 export function startExchange(req: ExchangeRequest): Exchange {
   const host = bareHostname(req.url);
-  const client = new Client(req.url.origin, {
-    connect: {
-      lookup: pinnedLookup(host, req.addresses),
-      timeout: req.timeoutMs,
-      maxCachedSessions: 0,
-      ...(req.ca ? { ca: [...req.ca] } : {}),
-    },
-    maxHeaderSize: req.maxHeaderBytes,
-    headersTimeout: req.timeoutMs,
-    bodyTimeout: req.timeoutMs,
-    pipelining: 1,
-  });
+  let client: Client | undefined;
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    client.destroy().catch(() => {});
+    client?.destroy().catch(() => {});
   };
 
-  const response = new Promise<ExchangeResponse>((resolve, reject) => {
-    const handler = new ResponseHandler(req.signal, resolve, reject);
-    const onAbort = () => {
-      reject(req.signal.reason as Error);
-      close();
-    };
-    if (req.signal.aborted) return onAbort();
-    req.signal.addEventListener('abort', onAbort, { once: true });
-    const headers: string[] = [];
-    for (const [name, value] of req.headers) headers.push(name, value);
-    try {
-      client.dispatch(
-        {
-          path: `${req.url.pathname}${req.url.search}`,
-          method: req.method as Dispatcher.HttpMethod,
-          headers,
-          body: req.body ?? null,
-        },
-        handler,
-      );
-    } catch (err) {
-      reject(err as Error);
-    }
-  });
+  const response = loadUndici().then(
+    ({ Client }) =>
+      new Promise<ExchangeResponse>((resolve, reject) => {
+        const handler = new ResponseHandler(req.signal, resolve, reject);
+        const onAbort = () => {
+          reject(req.signal.reason as Error);
+          close();
+        };
+        if (req.signal.aborted) return onAbort();
+        if (closed) return reject(new Error('exchange closed'));
+        client = new Client(req.url.origin, {
+          connect: {
+            lookup: pinnedLookup(host, req.addresses),
+            timeout: req.timeoutMs,
+            maxCachedSessions: 0,
+            ...(req.ca ? { ca: [...req.ca] } : {}),
+          },
+          maxHeaderSize: req.maxHeaderBytes,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+          pipelining: 1,
+        });
+        req.signal.addEventListener('abort', onAbort, { once: true });
+        const headers: string[] = [];
+        for (const [name, value] of req.headers) headers.push(name, value);
+        try {
+          client.dispatch(
+            {
+              path: `${req.url.pathname}${req.url.search}`,
+              method: req.method as Dispatcher.HttpMethod,
+              headers,
+              body: req.body ?? null,
+            },
+            handler,
+          );
+        } catch (err) {
+          reject(err as Error);
+        }
+      }),
+  );
   response.catch(() => close());
   return { response, close };
 }

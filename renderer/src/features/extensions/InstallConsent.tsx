@@ -3,11 +3,10 @@
  * its key, what it can do in plain words with the exact patterns beside them, what an update adds
  * and removes, limits, bundled packages, advisories, and the risk level with its reasons). Host
  * chrome like every Warden dialog; Cancel has the default focus and Esc cancels, so a stray Enter
- * installs nothing.
+ * installs nothing (the frame is HostDialog's).
  */
-import { useEffect, useRef } from 'react';
 import type { BriefCapability, SecurityBrief } from '../../../../electron/common/security-brief';
-import { useFocusTrap } from '../../components/use-focus-trap';
+import { HostDialog } from '../../components/HostDialog';
 import { useAppStore } from '../../stores/app-store';
 
 const RISK_TONE = { low: 'tone-good', medium: 'tone-warn', high: 'tone-bad' } as const;
@@ -151,56 +150,23 @@ function BriefBody({ brief }: { brief: SecurityBrief }) {
 export function InstallConsent() {
   const consent = useAppStore((s) => s.consent);
   const answer = useAppStore((s) => s.answerConsent);
-  // A permission prompt goes over everything, this screen included.
-  const covered = useAppStore((s) => s.prompts.length > 0);
-  const ref = useRef<HTMLDivElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useFocusTrap(ref, consent !== null && !covered);
-  useEffect(() => {
-    if (consent && !covered) cancelRef.current?.focus();
-  }, [consent, covered]);
   if (!consent) return null;
   const { brief } = consent;
   const verb = brief.kind === 'update' ? 'Update' : 'Install';
   return (
-    <div className="backdrop" inert={covered}>
-      <div
-        ref={ref}
-        className="dialog host-chrome brief"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="brief-title"
-        aria-describedby="brief-reasons"
-        data-testid="install-consent"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            answer(false);
-          }
-        }}
-      >
-        <header className="dialog-header">
-          <span className="host-mark" aria-hidden="true">
-            ◆
-          </span>
-          Warden · security brief
-        </header>
-        <BriefBody brief={brief} />
-        <footer className="dialog-actions">
-          <button ref={cancelRef} type="button" data-testid="consent-cancel" onClick={() => answer(false)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={brief.risk.level === 'high' ? 'danger' : 'primary'}
-            data-testid="consent-confirm"
-            onClick={() => answer(true)}
-          >
-            {brief.kind === 'update' && (brief.changes?.added.length ?? 0) > 0 ? `${verb} and allow` : verb}
-          </button>
-        </footer>
-      </div>
-    </div>
+    <HostDialog
+      title="Warden · security brief"
+      className="brief"
+      labelledBy="brief-title"
+      describedBy="brief-reasons"
+      testid="install-consent"
+      confirmLabel={brief.kind === 'update' && (brief.changes?.added.length ?? 0) > 0 ? `${verb} and allow` : verb}
+      danger={brief.risk.level === 'high'}
+      cancelTestid="consent-cancel"
+      confirmTestid="consent-confirm"
+      onAnswer={answer}
+    >
+      <BriefBody brief={brief} />
+    </HostDialog>
   );
 }
