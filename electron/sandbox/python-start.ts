@@ -47,9 +47,19 @@ function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log']): Uint8Arra
   return undefined;
 }
 
-/** Modules the `host` module and runpy import at every start: no extension code, no host objects. */
-const SPARE_IMPORTS =
-  'import asyncio, inspect, json, sys, traceback, types, runpy\nfrom pyodide.ffi import to_js, create_once_callable, create_proxy\ndel asyncio, inspect, json, sys, traceback, types, runpy, to_js, create_once_callable, create_proxy';
+/**
+ * Imported by a warm spare before any extension comes: what the `host` module and runpy import at
+ * every start, and the standard library's most used pure modules, so their import (and the wasm
+ * code it runs, compiled on first use) is paid while the spare waits. Standard library only: no
+ * extension code, no host objects.
+ */
+const SPARE_IMPORTS = [
+  'import asyncio, inspect, json, sys, traceback, types, runpy',
+  'from pyodide.ffi import to_js, create_once_callable, create_proxy',
+  'import re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
+  'del asyncio, inspect, json, sys, traceback, types, runpy, to_js, create_once_callable, create_proxy',
+  'del re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
+].join('\n');
 
 /** The warm spare's interpreter, being started (at most one per process). */
 let spare: { memoryMb: number; snapshot: string | undefined; started: Promise<Interpreter | undefined> } | undefined;
