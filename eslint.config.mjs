@@ -26,6 +26,17 @@ const coreFrontDoor = {
   message: 'Import electron/core only through electron/core/index.ts (its public surface).',
 };
 
+/** Only the gateways' canonicalisers may mint a CanonicalTarget (electron/core/gateways/mint.ts). */
+const mintBan = {
+  group: ['**/gateways/mint', '**/gateways/mint.ts'],
+  message:
+    "Only the gateways' canonicalisers mint a CanonicalTarget: ask them (gateways/fs/fs-target.ts, net/net-target.ts).",
+};
+const canonicalCastBan = ['CanonicalString', 'CanonicalTarget'].map((name) => ({
+  selector: `TSAsExpression > TSTypeReference > Identifier[name='${name}']`,
+  message: "Only the gateways' canonicalisers make a canonical target; a cast would skip them.",
+}));
+
 /** A runtime's import rule: never `electron`, plus the extra patterns that folder may not import. */
 const runtimeImports = (...extra) => ({
   'no-restricted-imports': ['error', { ...electronBan, patterns: [...electronBan.patterns, ...extra] }],
@@ -71,6 +82,29 @@ export default tseslint.config(
     rules: runtimeImports(
       siblings(['sandbox', 'main', 'preload'], 'The core runs under plain Node: no sandbox or Electron adapters.'),
     ),
+  },
+  {
+    // A CanonicalTarget is made only by the gateways' canonicalisers (electron/core/gateways/target.ts);
+    // outside the core nothing reaches gateways/ at all (the front door above and below).
+    files: ['electron/core/**'],
+    ignores: ['electron/core/gateways/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            siblings(
+              ['sandbox', 'main', 'preload'],
+              'The core runs under plain Node: no sandbox or Electron adapters.',
+            ),
+            mintBan,
+          ],
+        },
+      ],
+      'no-restricted-syntax': ['error', requireElectronBan, ...canonicalCastBan],
+    },
   },
   {
     files: ['electron/web/**'],

@@ -10,10 +10,8 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { z } from 'zod';
 import {
   BRIDGE_METHOD_NAMES,
-  BRIDGE_METHODS,
   IPC_EVENT_CHANNEL,
   ipcChannel,
   type BridgeEvent,
@@ -22,7 +20,7 @@ import {
 } from '../common/bridge/schemas';
 import type { ErrorData } from '../common/error-schema';
 import { MAX_ERROR_MESSAGE, toErrorData, truncate } from '../common/errors';
-import { formatIssues } from '../common/schema-issues';
+import { acceptBridgeCall } from '../common/bridge/bridge-host';
 import type { BridgeHost } from './bridge-host';
 import type { Logger } from '../core';
 
@@ -63,19 +61,17 @@ export function registerBridgeIpc(deps: BridgeIpcDeps): () => void {
   const { ipcMain, host, isTrustedSender, logger } = deps;
 
   for (const method of BRIDGE_METHOD_NAMES) {
-    const schema: z.ZodType = BRIDGE_METHODS[method].params;
     ipcMain.handle(ipcChannel(method), async (event, ...args: unknown[]) => {
       if (!isTrustedSender(senderFrameOf(event))) {
         logger?.warn('bridge call refused: untrusted sender', { method });
         return fail('EPERM', `${method}: refused, the call did not come from the Warden window`);
       }
       if (args.length !== 1) return fail('EINVAL', `${method}: expects exactly one parameters object`);
-      const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) {
-        return fail('EINVAL', `${method}: invalid params: ${formatIssues(parsed.error, 5).join('; ')}`);
-      }
+      // The one parse of these params: the host takes what acceptBridgeCall returns as it is.
+      const accepted = acceptBridgeCall(method, args[0]);
+      if (!accepted.ok) return { ok: false, error: accepted.error } satisfies BridgeResult<BridgeMethod>;
       try {
-        return await host.handle(method, parsed.data);
+        return await host.handle(method, accepted.params);
       } catch (err) {
         logger?.error('bridge method threw', { method, error: err instanceof Error ? err.message : String(err) });
         return { ok: false, error: toErrorData(err) } satisfies BridgeResult<BridgeMethod>;

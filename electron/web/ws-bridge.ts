@@ -1,11 +1,11 @@
 /**
- * The WebSocket end of the bridge: each connection calls the host (params validated by the host)
- * and receives its events. Frames are size-capped, parsed defensively, and calls in flight per
+ * The WebSocket end of the bridge: each connection calls the host (params validated here, once:
+ * the host takes them as they are) and receives its events. Frames are size-capped, parsed defensively, and calls in flight per
  * connection are bounded; a connection that sends garbage is closed, never the server.
  */
 import type { WebSocket } from 'ws';
-import { WS_MAX_FRAME_BYTES, WsClientFrameSchema, isBridgeMethod } from '../common/bridge/ws-protocol';
-import type { BridgeHost } from '../common/bridge/bridge-host';
+import { WS_MAX_FRAME_BYTES, WsClientFrameSchema } from '../common/bridge/ws-protocol';
+import { acceptBridgeCall, type BridgeHost } from '../common/bridge/bridge-host';
 import type { Logger } from '../core';
 import { parseStrictJson } from '../common/strict-json';
 
@@ -42,12 +42,9 @@ export function serveBridge(socket: WebSocket, host: BridgeHost, logger: Logger)
       return;
     }
     const { id, method, params } = frame;
-    if (!isBridgeMethod(method)) {
-      send({
-        t: 'result',
-        id,
-        result: { ok: false, error: { code: 'EINVAL', message: `unknown method "${method}"` } },
-      });
+    const accepted = acceptBridgeCall(method, params);
+    if (!accepted.ok) {
+      send({ t: 'result', id, result: { ok: false, error: accepted.error } });
       return;
     }
     if (inFlight >= MAX_IN_FLIGHT) {
@@ -56,7 +53,7 @@ export function serveBridge(socket: WebSocket, host: BridgeHost, logger: Logger)
     }
     inFlight++;
     host
-      .handle(method, params)
+      .handle(method, accepted.params)
       .then((result) => send({ t: 'result', id, result }))
       .catch(() =>
         send({

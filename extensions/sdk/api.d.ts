@@ -184,6 +184,9 @@ export interface Host {
    * `target` is what the permission is about: a path for `fs.read`/`fs.write` (relative paths,
    * the private data folder, are always granted), an absolute http(s) URL for `net`, a declared
    * name for `secrets`; `notifications` takes none. A missing target rejects with `EINVAL`.
+   * The answer is about the very target the call would be checked for: a path by its real path
+   * (through symlinks, even for a file not yet created), a URL as `host.net.fetch` normalises it;
+   * a target the call itself would refuse (a URL with a user name, not http(s)) rejects with `EINVAL`.
    */
   readonly permissions: {
     query(capability: Capability, target?: string): Promise<PermissionState>;

@@ -83,8 +83,9 @@ describe('fs gateway: reads and permissions', () => {
     expect(dec(await gw.readBytes('~/granted/a/a.txt'))).toBe('G-a');
     expect(dec(await gw.readBytes(at('granted/a/../a/./b/b.txt')))).toBe('G-b');
     expect(requests).toEqual([
-      { capability: 'fs.read', target: at('granted/a/a.txt'), kind: 'file' },
-      { capability: 'fs.read', target: at('granted/a/b/b.txt'), kind: 'file' },
+      // The real path, with the display form the prompt shows (gateways/fs/fs-target.ts).
+      { capability: 'fs.read', target: at('granted/a/a.txt'), display: '~/granted/a/a.txt', kind: 'file' },
+      { capability: 'fs.read', target: at('granted/a/b/b.txt'), display: '~/granted/a/b/b.txt', kind: 'file' },
     ]);
   });
 

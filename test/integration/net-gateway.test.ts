@@ -211,7 +211,8 @@ describe('net gateway: round trips', () => {
     expect(res.headers['set-cookie']).toBe('a=1, b=2');
     expect(res.body).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(res.body).equals(binary)).toBe(true);
-    expect(asked).toEqual([{ capability: 'net', target: `http://api.example.test:${s.port}/items?x=1` }]);
+    const url = `http://api.example.test:${s.port}/items?x=1`;
+    expect(asked).toEqual([{ capability: 'net', target: url, display: url }]);
     expect(s.seen).toHaveLength(1);
     expect(s.seen[0]).toMatchObject({ method: 'GET', url: '/items?x=1' });
     expect(s.seen[0]!.headers).toMatchObject({

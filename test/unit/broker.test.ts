@@ -8,6 +8,9 @@ import { EMPTY_POLICY, parsePolicy, type Policy } from '../../electron/core/perm
 import type { Prompter, PromptAnswer, PromptRequest } from '../../electron/core/permissions/prompter';
 import { createAuditLog, type AuditLog } from '../../electron/core/platform/audit-log';
 import { parseManifest, type Manifest } from '../../electron/common/manifest';
+// The broker is asked only about targets a gateway's canonicaliser made; these tests stand in for one.
+import { mintTarget } from '../../electron/core/gateways/mint';
+import type { TargetKind } from '../../electron/core/gateways/target';
 
 let dir: string;
 let home: string;
@@ -68,8 +71,9 @@ function authorizer(
   return { auth: broker.forExtension({ manifest: manifest(perms) }) as ExtensionAuthorizer, violations };
 }
 
-const doc = (name: string) => path.join(home, 'Documents', name);
-const read = (target: string) => ({ capability: 'fs.read' as const, target });
+const canonical = (target: string, kind: TargetKind = 'fs') => mintTarget(kind, target, target).canonical;
+const doc = (name: string) => canonical(path.join(home, 'Documents', name));
+const read = (target: string) => ({ capability: 'fs.read' as const, target: canonical(target) });
 
 describe('permission broker', () => {
   it('refuses an undeclared request at once, without a prompt, as a counted violation', async () => {
@@ -218,7 +222,7 @@ describe('permission broker', () => {
   it('matches net patterns on scheme, host, port and path', async () => {
     const { prompter } = scripted(Array(6).fill({ kind: 'allow-once' }));
     const { auth } = authorizer(prompter, { net: ['https://api.example.com/v1/**', 'https://*.cdn.example.com/**'] });
-    const net = (target: string) => auth.authorize({ capability: 'net', target });
+    const net = (target: string) => auth.authorize({ capability: 'net', target: canonical(target, 'net') });
     expect((await net('https://api.example.com/v1/users')).allow).toBe(true);
     expect((await net('https://img.cdn.example.com/a.png')).allow).toBe(true);
     expect(await net('http://api.example.com/v1/users')).toMatchObject({ reason: 'undeclared' });

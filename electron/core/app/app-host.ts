@@ -6,14 +6,12 @@
  */
 import { WardenError, toErrorData } from '../../common/errors';
 import {
-  BRIDGE_METHODS,
   type BridgeEvent,
   type BridgeEventPayload,
   type BridgeMethod,
   type BridgeResult,
 } from '../../common/bridge/schemas';
-import { formatIssues } from '../../common/schema-issues';
-import type { BridgeHost } from '../../common/bridge/bridge-host';
+import { checkedBridgeCall, type BridgeHost } from '../../common/bridge/bridge-host';
 import type { Launcher } from '../process/launcher';
 import { silentLogger, type Logger } from '../platform/logger';
 import { createSupervisor, type Supervisor } from '../supervision/supervisor';
@@ -258,15 +256,12 @@ export function createAppHost(options: AppHostOptions): AppHost {
     registry,
     prompter,
     async handle(method, params) {
-      const fn = handlers.get(method as BridgeMethod);
-      if (!fn) return { ok: false, error: { code: 'EINVAL', message: `unknown method "${method}"` } };
-      const spec = BRIDGE_METHODS[method as BridgeMethod];
-      const parsed = spec.params.safeParse(params ?? {});
-      if (!parsed.success) {
-        return { ok: false, error: { code: 'EINVAL', message: `${method}: ${formatIssues(parsed.error, 1)[0]}` } };
-      }
+      // Params a transport accepted are not parsed again; an in-process caller's are, once.
+      const call = checkedBridgeCall(method, params ?? {});
+      if (!call.ok) return call;
+      const fn = handlers.get(call.method)!; // every method has one (handlers/index.ts)
       try {
-        return { ok: true, value: await fn(parsed.data) } as BridgeResult<BridgeMethod>;
+        return { ok: true, value: await fn(call.params) } as BridgeResult<BridgeMethod>;
       } catch (err) {
         if (!(err instanceof WardenError))
           logger.error(`${method} failed`, { error: err instanceof Error ? err.message : String(err) });

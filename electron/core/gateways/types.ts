@@ -1,5 +1,6 @@
 /** What the host-API handler needs from the I/O gateways (implemented in gateways/fs and gateways/net). */
 import type { DirEntry, FetchInit, FetchResult, FileStat } from '../../common/guest-api';
+import type { CanonicalTarget } from './target';
 
 export type { FetchInit, FetchResult };
 
@@ -12,6 +13,8 @@ export interface FsGatewayLike {
   remove(p: string, options: { recursive: boolean }): Promise<void>;
   /** True for a real path among Warden's own files, which no grant reaches (optional for fakes). */
   protects?(realPath: string): boolean;
+  /** The target its checks of `p` name (fs/fs-target.ts; optional for fakes). */
+  canonical?(p: string): Promise<CanonicalTarget>;
 }
 
 export interface NetGatewayLike {

@@ -55,7 +55,8 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
     if (isRelativeDataPath(c.path)) return m.audited(c.method, c.path, () => c.run(local), c.bytes);
     if (deps.fs) return m.audited(c.method, c.path, () => c.run(deps.fs!), c.bytes);
     // No gateway in this host: still give the exact refusal (undeclared vs denied).
-    await m.require({ capability: c.capability, target: await canonicalTarget(c.capability, c.path) }, c.path);
+    const t = await canonicalTarget(c.capability, c.path);
+    await m.require({ capability: c.capability, target: t.canonical, display: t.display }, c.path);
     throw new WardenError(
       'EPERM',
       `${c.capability} ${c.path}: file access outside the data folder is not available here`,
@@ -69,7 +70,7 @@ export function createFsMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
     if (!deps.picker) throw new WardenError('EPERM', 'no file picker is available in this host', { reason: 'denied' });
     const chosen = await deps.picker.pick({ extensionName: deps.manifest.name, kind, title });
     if (chosen === null) return null;
-    const real = await canonicalTarget('fs.read', chosen);
+    const real = (await canonicalTarget('fs.read', chosen, deps.fs)).canonical;
     await deps.authorizer.rememberPick(real, kind);
     deps.audit?.write({
       ext: deps.manifest.id,

@@ -23,7 +23,8 @@ export function createNetMethods(deps: HostApiDeps, m: Metering): HostMethodImpl
     'net.fetch': async ([url, rawInit]) => {
       const init = parseOr(FetchInitSchema, rawInit, 'host.net.fetch: init');
       if (!deps.net) {
-        await m.require({ capability: 'net', target: await canonicalTarget('net', url) }, url);
+        const t = await canonicalTarget('net', url);
+        await m.require({ capability: 'net', target: t.canonical, display: t.display }, url);
         throw new WardenError('EPERM', `net ${url}: network access is not available here`, { reason: 'denied' });
       }
       return m.audited(

@@ -1,39 +1,38 @@
-/** `host.permissions.query/request`, and the canonical target a permission check is about. */
-import fsp from 'node:fs/promises';
+/** `host.permissions.query/request`: asked about the gateways' own canonical target of a request. */
+import os from 'node:os';
 import { WardenError } from '../../common/errors';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { isRelativeDataPath } from '../private-data/data-folder';
-import { expandHome } from '../permissions/patterns';
+import { canonicalFsTarget } from '../gateways/fs/fs-target';
+import { canonicalNetTarget } from '../gateways/net/net-target';
+import { notificationsTarget, secretTarget, type CanonicalTarget } from '../gateways/target';
+import type { FsGatewayLike } from '../gateways/types';
 import type { HostApiDeps, HostMethodImpls } from './context';
 
 /**
- * The canonical target of a request for `query`/`request` (gateways canonicalise their own):
- * the real path (asynchronously: never blocking the host's loop on a slow disk), a normalised URL.
+ * The canonical target of a request, made by the canonicaliser of the gateway that would perform
+ * it (fs: lexical, then the real path, asynchronously; net: the normalised URL), so the question
+ * and the access it is about name one string. Spellings a gateway refuses are EINVAL here too.
  */
-export async function canonicalTarget(capability: Capability, target: string | undefined): Promise<string> {
+export async function canonicalTarget(
+  capability: Capability,
+  target: string | undefined,
+  fs?: FsGatewayLike,
+): Promise<CanonicalTarget> {
   switch (capability) {
     case 'fs.read':
-    case 'fs.write': {
-      if (!target || target.includes('\0'))
+    case 'fs.write':
+      if (typeof target !== 'string' || target === '')
         throw new WardenError('EINVAL', `${capability} needs a target: the path it is about`);
-      const abs = expandHome(target);
-      try {
-        return await fsp.realpath(abs);
-      } catch {
-        return abs;
-      }
-    }
+      return fs?.canonical
+        ? fs.canonical(target)
+        : canonicalFsTarget(target, { homeDir: os.homedir(), platform: process.platform });
     case 'net':
-      try {
-        return new URL(target ?? '').href;
-      } catch {
-        throw new WardenError('EINVAL', 'net needs a target: the absolute http(s) URL it is about');
-      }
+      return canonicalNetTarget(target);
     case 'secrets':
-      if (!target) throw new WardenError('EINVAL', 'secrets needs a target: the secret name');
-      return target;
+      return secretTarget(target);
     case 'notifications':
-      return '*';
+      return notificationsTarget();
   }
 }
 
@@ -54,25 +53,28 @@ export function createPermissionMethods(
   const permissionTarget = async (
     cap: Capability,
     target: string | undefined,
-  ): Promise<{ answer: 'granted' | 'denied' } | { canonical: string }> => {
+  ): Promise<{ answer: 'granted' | 'denied' } | { target: CanonicalTarget }> => {
     const fsCap = cap === 'fs.read' || cap === 'fs.write';
     if (fsCap && target !== undefined && isRelativeDataPath(target)) return { answer: 'granted' };
-    const canonical = await canonicalTarget(cap, target);
-    if (fsCap && deps.fs?.protects?.(canonical)) return { answer: 'denied' };
-    return { canonical };
+    const t = await canonicalTarget(cap, target, deps.fs);
+    if (fsCap && deps.fs?.protects?.(t.canonical)) return { answer: 'denied' };
+    return { target: t };
   };
 
   return {
     'permissions.query': async ([capability, target]) => {
       const cap = checkCapability(capability);
       const t = await permissionTarget(cap, target);
-      return 'answer' in t ? t.answer : deps.authorizer.query(cap, t.canonical);
+      if ('answer' in t) return t.answer;
+      await deps.authorizer.prepare?.(cap);
+      return deps.authorizer.query(cap, t.target.canonical);
     },
     'permissions.request': async ([capability, target, reason]) => {
       const cap = checkCapability(capability);
       const t = await permissionTarget(cap, target);
       if ('answer' in t) return t.answer; // never asked
-      const d = await deps.authorizer.authorize({ capability: cap, target: t.canonical, reason });
+      const { canonical, display } = t.target;
+      const d = await deps.authorizer.authorize({ capability: cap, target: canonical, display, reason });
       return d.allow ? 'granted' : 'denied';
     },
   };

@@ -1,5 +1,6 @@
 /** `host.secrets.get`: a declared, granted secret name, read from the host's secret store. */
 import { WardenError } from '../../common/errors';
+import { secretTarget } from '../gateways/target';
 import type { HostApiDeps, HostMethodImpls } from './context';
 import type { Metering } from './metering';
 
@@ -7,7 +8,8 @@ export function createSecretMethods(deps: HostApiDeps, m: Metering): HostMethodI
   const extId = deps.manifest.id;
   return {
     'secrets.get': async ([name]) => {
-      await m.require({ capability: 'secrets', target: name });
+      const t = secretTarget(name); // as permissions.query/request name it
+      await m.require({ capability: 'secrets', target: t.canonical, display: t.display });
       return m.audited(
         'secrets.get',
         name,

@@ -1,6 +1,7 @@
 /** `host.ui.notify`: a granted, rate-limited notification under the extension's name. */
 import { z } from 'zod';
 import { WardenError } from '../../common/errors';
+import { notificationsTarget } from '../gateways/target';
 import type { HostApiDeps, HostMethodImpls } from './context';
 import type { Metering } from './metering';
 import { parseOr } from './parse-options';
@@ -11,7 +12,7 @@ export function createUiMethods(deps: HostApiDeps, m: Metering): HostMethodImpls
   return {
     'ui.notify': async ([message, rawOptions]) => {
       const { level } = parseOr(NotifySchema, rawOptions, 'host.ui.notify: options');
-      await m.require({ capability: 'notifications', target: '*' }, 'notify');
+      await m.require({ capability: 'notifications', target: notificationsTarget().canonical }, 'notify');
       if (!deps.notifier) throw new WardenError('EPERM', 'notifications are not available here', { reason: 'denied' });
       if (deps.budget && !deps.budget.notification()) {
         throw new WardenError('ERATE', 'host.ui.notify: too many notifications (at most a few a minute)');

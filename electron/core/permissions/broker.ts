@@ -25,9 +25,10 @@ import type { DenyReason } from '../../common/errors';
 import type { AuditLog } from '../platform/audit-log';
 import type { Grant, GrantStore, Scope } from './grants';
 import { policyVerdict, type Policy } from './policy';
-import { targetMatches } from './patterns';
+import { resolvePatternFolders, targetMatches } from './patterns';
 import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
 import type { Authorizer, Decision, PermissionRequest, PromptHolds } from './types';
+import type { CanonicalString } from '../gateways/target';
 
 export interface BrokerOptions {
   grants: GrantStore;
@@ -60,6 +61,8 @@ export function grantHolder({ manifest, publisherKey, devFolder }: ExtensionIden
   if (devFolder === undefined) return manifest.publisher;
   let real: string;
   try {
+    // Synchronous on purpose: this runs once when an extension's authorizer is made (load or
+    // install), never while a request waits, and on the one folder the user pointed Warden at.
     real = fs.realpathSync(devFolder);
   } catch {
     real = path.resolve(devFolder);
@@ -71,9 +74,11 @@ export function grantHolder({ manifest, publisherKey, devFolder }: ExtensionIden
 export type PermissionState = 'granted' | 'prompt' | 'denied';
 
 export interface ExtensionAuthorizer extends Authorizer {
-  query(capability: Capability, target: string): PermissionState;
+  /** Resolves the folders of the fs patterns a `query` may match, asynchronously (patterns.ts). */
+  prepare?(capability: Capability): Promise<void>;
+  query(capability: Capability, target: CanonicalString): PermissionState;
   /** Stores the user's picker choice as a grant (a file, or a folder and what is in it). */
-  rememberPick(target: string, kind: 'file' | 'directory'): Promise<void>;
+  rememberPick(target: CanonicalString, kind: 'file' | 'directory'): Promise<void>;
   /** Whether the manifest ceiling covers the request at all. */
   declares(capability: Capability, target: string): boolean;
 }
@@ -141,6 +146,23 @@ export function createBroker(options: BrokerOptions): Broker {
       const declaredMatch = (capability: Capability, target: string) =>
         declaredPatterns(manifest, capability).find((p) => targetMatches(capability, p, target, home));
 
+      /** Every fs pattern a decision of this capability may match: declared, policy, stored. */
+      const prepare = async (capability: Capability): Promise<void> => {
+        if (capability !== 'fs.read' && capability !== 'fs.write') return;
+        const rules = [...options.policy.forbid, ...options.policy.allow];
+        await resolvePatternFolders(
+          [
+            ...declaredPatterns(manifest, capability),
+            ...rules.filter((r) => (r.capability ?? capability) === capability).flatMap((r) => r.targets ?? []),
+            ...options.grants
+              .list(manifest.id)
+              .filter((g) => g.capability === capability)
+              .map((g) => g.scope.value),
+          ],
+          home,
+        );
+      };
+
       const record = (req: PermissionRequest, d: Decision): Decision => {
         options.audit?.write({
           ext: manifest.id,
@@ -206,6 +228,8 @@ export function createBroker(options: BrokerOptions): Broker {
         try {
           const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
           const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req) : req.target;
+          // The canonicaliser's display form when the gateway gave one (gateways/target.ts).
+          const shown = req.display !== undefined ? redact(req.display) : display(req.capability, req.target);
           answer = await Promise.race([
             options.prompter.prompt(
               {
@@ -213,11 +237,11 @@ export function createBroker(options: BrokerOptions): Broker {
                 extensionName: manifest.name,
                 publisher: manifest.publisher,
                 capability: req.capability,
-                target: display(req.capability, req.target),
+                target: shown,
                 canonicalTarget: req.target,
                 declaredScope: declaredPatterns(manifest, req.capability),
                 scopes: {
-                  item: display(req.capability, req.target),
+                  item: shown,
                   parent: fsCap
                     ? `${display(req.capability, parent).replace(/\/+$/, '')}/`
                     : display(req.capability, parent),
@@ -300,12 +324,14 @@ export function createBroker(options: BrokerOptions): Broker {
         async authorize(req) {
           let d: Decision;
           try {
+            await prepare(req.capability);
             d = await decide(req);
           } catch {
             d = deny('denied', 'error');
           }
           return record(req, d);
         },
+        prepare,
         query(capability, target) {
           try {
             const verdict = policyVerdict(options.policy, who, capability, target, home);

@@ -6,6 +6,7 @@
  * segments, so `/data/**` can never match `/data-evil/x` (no string-prefix comparisons).
  */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Capability } from '../../common/protocol';
@@ -55,16 +56,39 @@ function matchSegments(glob: string[], target: string[], gi = 0, ti = 0): boolea
 
 const realCache = new Map<string, string>();
 
+/** An absolute pattern's literal leading folders (`/home/u/Documents` of `/home/u/Documents/**`). */
+function literalOf(segs: string[]): { literal: string; firstGlob: number } {
+  const firstGlob = segs.findIndex((s) => GLOB_CHARS.test(s));
+  return { literal: (firstGlob < 0 ? segs : segs.slice(0, firstGlob)).join('/') || '/', firstGlob };
+}
+
+/**
+ * Resolves the literal folders of these fs patterns asynchronously into the cache realPattern
+ * reads, so matching them while deciding a request never blocks the host's loop on the disk. The
+ * broker calls it before each fs decision (broker.ts `prepare`) with every pattern the decision
+ * may match: declared, policy and stored scopes.
+ */
+export async function resolvePatternFolders(patterns: Iterable<string>, home: string = os.homedir()): Promise<void> {
+  for (const pattern of patterns) {
+    const { literal } = literalOf(expandHome(pattern, home).split('/'));
+    if (realCache.has(literal)) continue;
+    const real = await fsp.realpath(literal).catch(() => literal);
+    if (realCache.size > 10_000) realCache.clear();
+    realCache.set(literal, real);
+  }
+}
+
 /**
  * The pattern with its literal leading folders replaced by their real path, so a declared
  * `~/Documents/**` still matches when ~/Documents is a symlink to elsewhere (targets are real).
  */
 function realPattern(abs: string): string {
   const segs = abs.split('/');
-  const firstGlob = segs.findIndex((s) => GLOB_CHARS.test(s));
-  const literal = (firstGlob < 0 ? segs : segs.slice(0, firstGlob)).join('/') || '/';
+  const { literal, firstGlob } = literalOf(segs);
   let real = realCache.get(literal);
   if (real === undefined) {
+    // Only for a pattern nobody prepared (resolvePatternFolders): the bundle gate's static
+    // checks, or a cache just cleared. Request paths prepare first and never get here.
     try {
       real = fs.realpathSync(literal);
     } catch {

@@ -7,6 +7,7 @@
  */
 import type { Capability } from '../../common/protocol';
 import type { DenyReason } from '../../common/errors';
+import type { CanonicalString } from '../gateways/target';
 
 export type { Capability };
 
@@ -14,9 +15,15 @@ export interface PermissionRequest {
   capability: Capability;
   /**
    * Canonical target: an absolute real path for fs.*, a normalised absolute URL for net, a
-   * secret name for secrets, `*` for notifications.
+   * secret name for secrets, `*` for notifications: only a gateway's canonicaliser makes one
+   * (gateways/target.ts), so a grant and the check it authorises compare the same string.
    */
-  target: string;
+  target: CanonicalString;
+  /**
+   * How prompts show the target (`~/…`), carried with it from the gateway's canonicaliser
+   * (gateways/target.ts) so the prompt names what is checked; derived from `target` when absent.
+   */
+  display?: string;
   /** Short plain-text reason from the extension (already length-capped and stripped). */
   reason?: string;
   /**

@@ -1,11 +1,6 @@
 /** What every group of app-host bridge handlers is given, and the shape each group returns. */
-import type {
-  BridgeEvent,
-  BridgeEventPayload,
-  BridgeMethod,
-  BridgeParams,
-  BridgeValue,
-} from '../../../common/bridge/schemas';
+import type { BridgeEvent, BridgeEventPayload, BridgeMethod, BridgeValue } from '../../../common/bridge/schemas';
+import type { BridgeArgs } from '../../../common/bridge/bridge-host';
 import type { Logger } from '../../platform/logger';
 import type { Supervisor } from '../../supervision/supervisor';
 import type { HostServices } from '../../host-api/services';
@@ -33,6 +28,7 @@ export interface HandlerDeps {
   advisories?: AdvisoryWatch;
 }
 
-export type Handler<M extends BridgeMethod> = (params: BridgeParams<M>) => Promise<BridgeValue<M>>;
+/** Typed from the method's schema; the params have passed it (common/bridge/bridge-host.ts). */
+export type Handler<M extends BridgeMethod> = (params: BridgeArgs<M>) => Promise<BridgeValue<M>>;
 /** The handlers of some bridge methods. */
 export type Handlers<K extends BridgeMethod> = { [M in K]: Handler<M> };

@@ -24,6 +24,8 @@ import type { Decision, PermissionRequest } from '../../permissions/types';
 import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
 import { splitAbsolute } from './containment';
 import { createProtection } from './protection';
+import { canonicalFsTarget, fsTarget } from './fs-target';
+import type { CanonicalTarget } from '../target';
 import {
   O_NOCTTY,
   O_NOFOLLOW,
@@ -37,6 +39,7 @@ import {
   type DirAnchor,
 } from './dir-anchor';
 import { ChangedError, errno, mapFsError, notFollowed } from './errors';
+import { readCapped } from './read-capped';
 import { resolveExisting, resolveReal, type Resolution } from './resolve';
 
 /** A read never blocks on a FIFO and never makes a terminal the host's controlling one. */
@@ -44,8 +47,6 @@ const READ_FLAGS = C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 
 export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
-
-/** The same shapes the private data folder returns (what `host.fs.list` / `stat` promise). */
 
 export type FsOperation = 'readBytes' | 'writeBytes' | 'list' | 'stat' | 'mkdir' | 'remove';
 
@@ -83,6 +84,8 @@ export interface FsGateway {
   remove(p: string, options?: { recursive?: boolean }): Promise<void>;
   /** True for a real path inside Warden's own files (what every operation refuses). */
   protects(realPath: string): boolean;
+  /** The target a read or write of `p` is checked for (what permissions.query/request ask about). */
+  canonical(p: string): Promise<CanonicalTarget>;
 }
 
 const kindOf = (s: Stats): DirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
@@ -111,8 +114,14 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     let decision: Decision;
     // The kind tells the broker what "always allow this folder" covers (the folder asked about).
     const kind = stat?.isDirectory() ? 'directory' : stat?.isFile() ? 'file' : undefined;
+    const t = fsTarget(target, options.homeDir); // as permissions.query/request name it
     try {
-      decision = await options.authorize({ capability, target, ...(kind ? { kind } : {}) });
+      decision = await options.authorize({
+        capability,
+        target: t.canonical,
+        display: t.display,
+        ...(kind ? { kind } : {}),
+      });
     } catch (err) {
       if (err instanceof WardenError) throw err;
       throw new WardenError('EINTERNAL', `the permission check failed for "${given}"`);
@@ -163,34 +172,12 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       await verify();
       if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
       if (st.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
-      return await readCapped(handle, st.size, p);
+      return await readCapped(handle, st.size, maxRead, p);
     } finally {
       // Not awaited: the bytes are in hand, and the answer need not wait a thread-pool round
       // trip for the close (a failed close of a read-only descriptor loses nothing).
       handle.close().catch(() => {});
     }
-  }
-
-  /** Reads at most `max` bytes; more (a file that grew since fstat) is E2BIG. */
-  async function readCapped(handle: fs.FileHandle, size: number, given: string): Promise<Uint8Array> {
-    let buf = new Uint8Array(Math.min(size, maxRead) + 1);
-    let total = 0;
-    for (;;) {
-      if (total === buf.length) {
-        if (buf.length > maxRead) break;
-        const next = new Uint8Array(Math.min(buf.length * 2, maxRead + 1));
-        next.set(buf);
-        buf = next;
-      }
-      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      // Asked for one byte more than fstat's size and got exactly the size: that is the end of
-      // the file, and a read to see 0 bytes would be a second thread-pool round trip for nothing.
-      if (total === size && total < buf.length) break;
-    }
-    if (total > maxRead) throw new WardenError('E2BIG', `${given} is larger than ${maxRead} bytes`);
-    return buf.slice(0, total);
   }
 
   async function removeTree(parent: DirAnchor, name: string): Promise<void> {
@@ -220,6 +207,7 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
 
   return {
     protects: (realPath) => protection.protects(realPath),
+    canonical: (p) => canonicalFsTarget(p, { homeDir: options.homeDir, platform }),
 
     async readBytes(p) {
       const c = canonical(p);

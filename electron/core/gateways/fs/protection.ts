@@ -46,6 +46,8 @@ export function createProtection(paths: string[], platform: NodeJS.Platform): Pr
  * The real path of `abs`, or, while it does not exist yet, the real path of its deepest existing
  * ancestor plus the missing names: what the gateway's own resolution will call it once it is
  * asked about (a home folder reached through a symlink, /var → /private/var on macOS).
+ * Synchronous on purpose: it runs when an extension's gateway is built (createProtection, at
+ * load), over Warden's own few folders, never on a request path (checks use the roots computed).
  */
 function realOrNearest(abs: string, P: ReturnType<typeof pathFor>): string {
   const missing: string[] = [];

@@ -30,6 +30,7 @@ import { startExchange, type CheckedAddress, type ExchangeResponse } from './pin
 import { BODY_HEADERS, CREDENTIAL_HEADERS, prepareRequest, type NetFetchInit } from './request-init';
 import { ACCEPT_ENCODING, readResponseBody } from './response-body';
 import { bareHostname, isIpLiteral, normalizeRequestUrl, sameOrigin } from './url-policy';
+import { netTarget } from './net-target';
 
 export type { NetFetchInit };
 
@@ -244,8 +245,12 @@ export function createNetGateway(options: NetGatewayOptions): NetGateway {
   async function authorizeUrl(url: URL, hop: number, clock: ReturnType<typeof createClock>): Promise<void> {
     clock.pause();
     let decision;
+    const t = netTarget(url); // as permissions.query/request name it
     try {
-      decision = await raceAbort(options.authorize({ capability: 'net', target: url.href }), clock.signal);
+      decision = await raceAbort(
+        options.authorize({ capability: 'net', target: t.canonical, display: t.display }),
+        clock.signal,
+      );
     } catch (err) {
       if (err instanceof WardenError) throw err;
       throw new WardenError('EINTERNAL', 'net: the permission check failed');
