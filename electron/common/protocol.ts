@@ -15,6 +15,9 @@ export { MAX_LOG_TEXT, MAX_MESSAGE_BYTES } from './protocol-limits';
 
 const callId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const commandId = z.string().min(1).max(128);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+/** A memory snapshot of the Python runtime (a file the sandbox may read) and its SHA-256. */
+const PythonSnapshotRefSchema = z.strictObject({ file: z.string().min(1).max(4096), sha256: sha256Hex });
 
 /** `ok` messages carry no `error`; failed ones carry an `error` and no `value`. */
 function exactlyOneOutcome(m: { ok: boolean; value?: unknown; error?: unknown }): boolean {
@@ -52,8 +55,17 @@ export const InitMessageSchema = z.strictObject({
       /** The wasm memory maximum (the manifest's `limits.memoryMb`). */
       memoryMb: z.number().int().min(1).max(65_536),
       /** A memory snapshot of the runtime to start from (a file the sandbox may read) and its hash. */
-      snapshot: z
-        .strictObject({ file: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+      snapshot: PythonSnapshotRefSchema.optional(),
+      /**
+       * A package's own Python runtime whose bytes differ from the host's (docs/python.md,
+       * "Packaging"): the folder the host copied its verified files to, and each file's SHA-256.
+       * Absent: the host's own runtime, which a warm spare or the shared snapshot may serve.
+       */
+      runtime: z
+        .strictObject({
+          dir: z.string().min(1).max(4096),
+          files: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,255}$/), sha256Hex),
+        })
         .optional(),
       /**
        * The vendored wheels (python_packages/, common/python-wheel.ts): file name, the SHA-256 the
@@ -91,6 +103,16 @@ export const HostMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('stop') }),
   /** Moves a virtual clock (see `init.clock`) forward, firing the timers that fall due. */
   z.strictObject({ t: z.literal('clock'), advanceMs: z.number().finite().min(0).max(MAX_CLOCK_ADVANCE_MS) }),
+  /**
+   * The warm pool to a waiting process, before any `init`: start the host's own Python runtime
+   * now (from this verified snapshot, capped at `memoryMb`), so a Python extension's `init` costs
+   * only its imports (docs/python.md, "Start-up").
+   */
+  z.strictObject({
+    t: z.literal('python-preload'),
+    memoryMb: z.number().int().min(1).max(65_536),
+    snapshot: PythonSnapshotRefSchema.optional(),
+  }),
 ]);
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type InitMessage = z.infer<typeof InitMessageSchema>;

@@ -19,6 +19,14 @@ export { wallStatus, wallMeets, type WallStatus, type WallLevel } from '../commo
 export type { Launcher, ExtensionChild, LaunchSpec, ExitInfo } from './process/launcher';
 export { ExtensionProcess, LoadError, DEFAULT_TIMEOUTS } from './process/extension-process';
 export { createWarmPool, type WarmPool } from './process/warm-pool';
+export {
+  choosePythonRuntime,
+  parseRuntimeInfo,
+  vendoredRuntimeFiles,
+  PYTHON_RUNTIME_DIR,
+  PYTHON_RUNTIME_INFO,
+} from './supervision/python-package-runtime';
+export { pythonSnapshot, type PythonSnapshot, type PythonSnapshotOptions } from './supervision/python-snapshot-store';
 export { createLineReader } from './process/line-reader';
 // bundle/: preparing an extension's bundle for the sandbox.
 export { evadeCensorship, isCensored } from './bundle/source-transform';

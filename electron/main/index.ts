@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createLogger, type LogEntry } from '../core';
 import type { AppHostFactory, AppHostLike, ElectronHostOptions } from './bridge-host';
 import { startWardenApp } from './app-lifecycle';
+import { runAsNodeAvailable, unpackedPath } from './extension-launcher';
 
 /** dist/, seen from dist/main/index.cjs. */
 const dist = path.join(__dirname, '..');
@@ -49,6 +50,28 @@ function loadHostFactory(): AppHostFactory {
       protectedPaths: [path.join(dist, '..'), process.resourcesPath].filter((p): p is string => typeof p === 'string'),
       // The bundled examples load as developer folders, marked "unsigned" in the panel.
       devFolders: examples.filter((d) => fs.existsSync(path.join(d, 'manifest.json'))),
+      // Python's memory snapshot is made by this binary run as Node (docs/python.md); where the
+      // build turned that off, Python extensions start cold rather than start a second app.
+      ...(runAsNodeAvailable({
+        isPackaged: app.isPackaged,
+        resourcesPath: process.resourcesPath ?? path.dirname(process.execPath),
+        readFile: (file) => {
+          try {
+            return fs.readFileSync(file, 'utf8');
+          } catch {
+            return undefined;
+          }
+        },
+      })
+        ? {
+            pythonSnapshot: {
+              bootstrapPath: unpackedPath(path.join(dist, 'sandbox', 'bootstrap.cjs')),
+              dir: path.join(o.dataDir, 'cache', 'v8'),
+              runtime: process.execPath,
+              env: { ELECTRON_RUN_AS_NODE: '1' },
+            },
+          }
+        : {}),
     });
     await host.start();
     return host;
@@ -60,6 +83,7 @@ type CoreHostOptions = Omit<ElectronHostOptions, 'appVersion' | 'examplesDir'> &
   version: string;
   devFolders: string[];
   protectedPaths: string[];
+  pythonSnapshot?: { bootstrapPath: string; dir: string; runtime?: string; env?: Record<string, string> };
 };
 
 function stderrSink(entry: LogEntry): void {

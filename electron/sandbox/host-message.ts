@@ -16,7 +16,8 @@ export type ParsedHostMessage =
   | { t: 'cancel'; id: number }
   | { t: 'reply'; id: number; ok: boolean; value?: unknown; error?: ErrorData }
   | { t: 'stop' }
-  | { t: 'clock'; advanceMs: number };
+  | { t: 'clock'; advanceMs: number }
+  | { t: 'python-preload'; memoryMb: number; snapshot?: { file: string; sha256: string } };
 
 type Obj = Record<string, unknown>;
 
@@ -69,10 +70,31 @@ const isWheels = (v: unknown): boolean =>
       w.bytes instanceof Uint8Array,
   );
 
-/** `init.python` (protocol.ts): main, files, memoryMb, an optional snapshot and optional wheels. */
+const isMemoryMb = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65_536;
+const isSnapshot = (v: unknown): v is { file: string; sha256: string } =>
+  isObj(v) &&
+  keysAre(v, ['file', 'sha256']) &&
+  isStr(v.file, 4096) &&
+  v.file.length > 0 &&
+  typeof v.sha256 === 'string' &&
+  /^[0-9a-f]{64}$/.test(v.sha256);
+/** `init.python.runtime`: a package's own runtime (folder and the SHA-256 of each file). */
+const isRuntime = (v: unknown): boolean =>
+  isObj(v) &&
+  keysAre(v, ['dir', 'files']) &&
+  isStr(v.dir, 4096) &&
+  v.dir.length > 0 &&
+  isObj(v.files) &&
+  Object.keys(v.files).length <= 64 &&
+  Object.entries(v.files).every(
+    ([k, h]) => /^[A-Za-z0-9._-]{1,255}$/.test(k) && typeof h === 'string' && /^[0-9a-f]{64}$/.test(h),
+  );
+
+/** `init.python` (protocol.ts): main, files, memoryMb, an optional snapshot, runtime and wheels. */
 const isPython = (v: unknown): boolean =>
   isObj(v) &&
-  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot', 'wheels']) &&
+  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot', 'runtime', 'wheels']) &&
+  (v.runtime === undefined || isRuntime(v.runtime)) &&
   (v.wheels === undefined || isWheels(v.wheels)) &&
   isStr(v.main, 255) &&
   v.main.length > 0 &&
@@ -141,6 +163,12 @@ export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
         m.advanceMs >= 0 &&
         m.advanceMs <= MAX_CLOCK_ADVANCE_MS
         ? { t: 'clock', advanceMs: m.advanceMs }
+        : undefined;
+    case 'python-preload':
+      return keysAre(m, ['t', 'memoryMb'], ['snapshot']) &&
+        isMemoryMb(m.memoryMb) &&
+        (m.snapshot === undefined || isSnapshot(m.snapshot))
+        ? { t: 'python-preload', memoryMb: m.memoryMb as number, ...(m.snapshot ? { snapshot: m.snapshot } : {}) }
         : undefined;
     default:
       return undefined;

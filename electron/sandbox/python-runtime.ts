@@ -14,18 +14,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
-import {
-  HOST_ERROR_CODES,
-  DENY_REASONS,
-  MAX_ERROR_MESSAGE,
-  MAX_FRAMES,
-  MAX_FRAME_TEXT,
-  truncate,
-} from '../common/errors';
+import { HOST_ERROR_CODES, MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { PYTHON_HOST_MODULE } from './python-host-module';
 import { installWheels, type CheckedWheels } from './python-packages';
+import { callHost, parseErrorJson, type Tagged } from './python-host-calls';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
 
@@ -69,6 +63,10 @@ export interface PythonLoadOptions {
   wheels?: CheckedWheels;
   /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
   runtimeDir?: string;
+  /** Their SHA-256 when they are a package's own runtime (python-start.ts). */
+  runtimeFiles?: Record<string, string>;
+  /** An interpreter already started (a warm spare): only the extension is added to it. */
+  interpreter?: Interpreter;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
   /**
    * Pyodide's fatal error (a wasm trap, the JS stack overflowing under deep recursion, …): the
@@ -116,62 +114,47 @@ function evaluateGlue(c: Compartment, src: string): { loadPyodide: LoadPyodide; 
   };
 }
 
-const hostCodes: ReadonlySet<string> = new Set(HOST_ERROR_CODES);
-const denyReasons: ReadonlySet<string> = new Set(DENY_REASONS);
-
-/** Error data a Python handler sent as JSON, checked field by field (never trusted as shaped). */
-function parseErrorJson(text: unknown): ErrorData {
-  let v: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(String(text));
-    if (parsed && typeof parsed === 'object') v = parsed as Record<string, unknown>;
-  } catch {
-    // falls through to a generic error
-  }
-  const code = typeof v.code === 'string' && hostCodes.has(v.code) ? v.code : 'EEXTENSION';
-  const data: ErrorData = {
-    code: code as ErrorData['code'],
-    message: truncate(typeof v.message === 'string' ? v.message : 'Python error', MAX_ERROR_MESSAGE),
-  };
-  if (code !== 'EEXTENSION' && typeof v.reason === 'string' && denyReasons.has(v.reason))
-    data.reason = v.reason as ErrorData['reason'];
-  if (typeof v.location === 'string') data.location = v.location.slice(0, 500);
-  if (Array.isArray(v.stack))
-    data.stack = v.stack
-      .filter((s): s is string => typeof s === 'string')
-      .slice(0, MAX_FRAMES)
-      .map((s) => s.slice(0, MAX_FRAME_TEXT));
-  return data;
+/** What the interpreter itself needs: the runtime files, the memory cap, a snapshot. */
+export interface InterpreterOptions {
+  memoryMb: number;
+  /** A memory snapshot (verified by the caller) to start from instead of a cold start. */
+  snapshot?: Uint8Array;
+  /** Warden's own snapshot maker (python-snapshot.ts): start, snapshot, and stop there. */
+  makeSnapshot?: boolean;
+  /** Folder of the runtime files; defaults to `python/` beside the sandbox bundle. */
+  runtimeDir?: string;
+  /** Their SHA-256 (a package's own runtime, named by the host); defaults to this build's. */
+  runtimeFiles?: Record<string, string>;
+  /** Compartment name (the extension's id once known). */
+  name: string;
 }
 
-/** Host methods Python may call by name, and nothing else. */
-const HOST_METHODS = new Set([
-  'fs.readText',
-  'fs.readBytes',
-  'fs.writeText',
-  'fs.writeBytes',
-  'fs.list',
-  'fs.stat',
-  'fs.mkdir',
-  'fs.remove',
-  'fs.pickFile',
-  'fs.pickDirectory',
-  'net.fetch',
-  'storage.get',
-  'storage.set',
-  'storage.delete',
-  'storage.keys',
-  'secrets.get',
-  'ui.notify',
-  'permissions.query',
-  'permissions.request',
-]);
+/** The sinks a started interpreter writes to: set when the extension it serves is known. */
+export interface InterpreterSinks {
+  log(level: LogLevel, args: unknown[]): void;
+  timers: PythonLoadOptions['timers'];
+}
 
-type Tagged = readonly [string, ...unknown[]];
+/** A started interpreter with no extension code in it yet (a warm spare, or the first half of a load). */
+export interface Interpreter {
+  py: Pyodide;
+  memoryMb: number;
+  snapshot: boolean;
+  /** Whether it runs this build's runtime (only those may serve as warm spares). */
+  ownRuntime: boolean;
+  startedMs: number;
+  /** Where its console and timers go from now on (before: nowhere, and Node's own timers). */
+  bind(sinks: InterpreterSinks): void;
+}
 
-export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
+/**
+ * Starts the interpreter: hash-checked runtime files, the capped wasm, the glue evaluated in its
+ * Compartment. Console and timers go through late-bound sinks, so a warm spare can be started
+ * before the extension it will serve is known (docs/python.md, "Start-up").
+ */
+export async function startInterpreter(o: InterpreterOptions): Promise<Interpreter> {
   const started = performance.now();
-  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir());
+  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir(), o.runtimeFiles);
   // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
   // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
   const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
@@ -179,6 +162,10 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const glue = files.get('pyodide-bundle.js')!.toString('utf8');
   files.delete('pyodide-bundle.js');
 
+  let sinks: InterpreterSinks = {
+    log: () => undefined,
+    timers: { setTimeout, clearTimeout, setInterval, clearInterval },
+  };
   const served = (p: unknown): Buffer => {
     const name = String(p).replace(/^\/pyodide\//, '');
     const b = files.get(name);
@@ -188,14 +175,18 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const forward =
     (level: LogLevel) =>
     (...args: unknown[]) =>
-      o.log(level, args);
-  const web = createWebGlobals({ reportError: (e) => o.log('error', ['microtask threw', e]) });
+      sinks.log(level, args);
+  const web = createWebGlobals({ reportError: (e) => sinks.log('error', ['microtask threw', e]) });
   const wasm = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
   const wasmSubset: Record<string, unknown> = {};
   // No streaming compile: it takes a Response (fetch), which does not exist here.
   for (const k of Object.getOwnPropertyNames(wasm))
     if (k !== 'instantiateStreaming' && k !== 'compileStreaming')
       wasmSubset[k] = (wasm as unknown as Record<string, unknown>)[k];
+  const timer =
+    (k: keyof InterpreterSinks['timers']) =>
+    (...a: unknown[]) =>
+      Reflect.apply(sinks.timers[k] as (...x: unknown[]) => unknown, undefined, a);
 
   // Exactly the globals of research §6: `read` + `load` select shell mode; nothing of Node.
   const globals = {
@@ -220,33 +211,58 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
     crypto: web.crypto,
     performance: web.performance,
     console: { log: forward('info'), warn: forward('warn'), error: forward('error'), debug() {}, info() {} },
-    setTimeout: o.timers.setTimeout,
-    clearTimeout: o.timers.clearTimeout,
-    setInterval: o.timers.setInterval,
-    clearInterval: o.timers.clearInterval,
+    setTimeout: timer('setTimeout'),
+    clearTimeout: timer('clearTimeout'),
+    setInterval: timer('setInterval'),
+    clearInterval: timer('clearInterval'),
     queueMicrotask: web.queueMicrotask,
     btoa: web.btoa,
     atob: web.atob,
     __noImport: (m: unknown) => Promise.reject(new Error(`import(${String(m)}) is not available`)),
   };
-  const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.extension.id} (python)` });
+  const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.name} (python)` });
   const { loadPyodide, createPyodideModule } = evaluateGlue(c, glue);
 
-  const stdout = (line: string) => o.log('info', [line]);
-  const stderr = (line: string) => o.log('warn', [line]);
   const py = await loadPyodide({
     indexURL: '/pyodide/',
     createPyodideModule,
     jsglobals: harden({}),
     env: { HOME: '/home/pyodide' },
-    stdout,
-    stderr,
+    stdout: (line: string) => sinks.log('info', [line]),
+    stderr: (line: string) => sinks.log('warn', [line]),
     // No terminal behind an extension: input() reads end-of-file (EOFError), not Emscripten's
     // `prompt()` fallback, which does not exist here.
     stdin: () => undefined,
     ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
     ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
+  return {
+    py,
+    memoryMb: o.memoryMb,
+    snapshot: !!o.snapshot,
+    ownRuntime: !o.runtimeFiles,
+    startedMs: started,
+    bind: (s) => {
+      sinks = s;
+    },
+  };
+}
+
+export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
+  const interp =
+    o.interpreter ??
+    (await startInterpreter({
+      memoryMb: o.memoryMb,
+      name: o.extension.id,
+      ...(o.snapshot ? { snapshot: o.snapshot } : {}),
+      ...(o.makeSnapshot ? { makeSnapshot: true } : {}),
+      ...(o.runtimeDir ? { runtimeDir: o.runtimeDir } : {}),
+      ...(o.runtimeFiles ? { runtimeFiles: o.runtimeFiles } : {}),
+    }));
+  // A warm spare's start was paid before this extension asked: count from now.
+  const started = o.interpreter ? performance.now() : interp.startedMs;
+  const py = interp.py;
+  interp.bind({ log: o.log, timers: o.timers });
   // The snapshot holds the interpreter just started: no extension code, no host objects.
   if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started) };
   const api = (py as unknown as { _api?: { on_fatal?: unknown } })._api;
@@ -323,44 +339,8 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   );
   return {
     errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
-    timing: { loadMs: Math.round(performance.now() - started), snapshot: !!o.snapshot },
+    timing: { loadMs: Math.round(performance.now() - started), snapshot: interp.snapshot },
   };
-}
-
-/** One host call from Python: arguments from JSON (+ one byte array), the result tagged. */
-async function callHost(
-  host: Record<string, unknown>,
-  method: unknown,
-  argsJson: unknown,
-  blobIndex: unknown,
-  blob: unknown,
-): Promise<Tagged> {
-  try {
-    if (typeof method !== 'string' || !HOST_METHODS.has(method))
-      throw new TypeError(`unknown host method ${String(method)}`);
-    const args = JSON.parse(String(argsJson)) as unknown[];
-    if (!Array.isArray(args)) throw new TypeError('host call arguments must be a list');
-    if (typeof blobIndex === 'number' && blobIndex >= 0 && blob instanceof Uint8Array)
-      args[blobIndex] = new Uint8Array(blob);
-    const [ns, member] = method.split('.') as [string, string];
-    const fn = (host[ns] as Record<string, (...a: unknown[]) => Promise<unknown>>)[member]!;
-    const value = await Reflect.apply(fn, undefined, args);
-    if (method === 'net.fetch') {
-      const r = value as { status: number; statusText: string; url: string; headers: unknown; body: Uint8Array };
-      const meta = JSON.stringify({ status: r.status, statusText: r.statusText, url: r.url, headers: r.headers });
-      return harden(['fetch', meta, r.body]);
-    }
-    if (value instanceof Uint8Array) return harden(['bytes', value]);
-    return harden(['json', JSON.stringify(value ?? null)]);
-  } catch (err) {
-    const e = err as { code?: unknown; message?: unknown; reason?: unknown };
-    const data = {
-      code: typeof e?.code === 'string' ? e.code : 'EINVAL',
-      message: typeof e?.message === 'string' ? e.message : 'host call failed',
-      ...(typeof e?.reason === 'string' ? { reason: e.reason } : {}),
-    };
-    return harden(['error', JSON.stringify(data)]);
-  }
 }
 
 /** A Python failure during load as error data naming the .py file and line. */

@@ -338,6 +338,14 @@ function createSandboxRuntime(channel: SandboxChannel) {
       case 'clock':
         clock?.advance(m.advanceMs);
         return;
+      case 'python-preload': {
+        // A warm spare (docs/python.md): the interpreter starts now, the extension comes with init.
+        if (init) return;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: Python spares only
+        const { preloadPython } = require('./python-start') as typeof import('./python-start');
+        preloadPython(m.memoryMb, m.snapshot, log);
+        return;
+      }
     }
   }
 

@@ -3,7 +3,15 @@
  * processes, served to a browser on 127.0.0.1.
  */
 import path from 'node:path';
-import { createAppHost, type AppHost, createForkLauncher, createWarmPool, type Logger, type Notifier } from '../core';
+import {
+  createAppHost,
+  type AppHost,
+  createForkLauncher,
+  createWarmPool,
+  pythonSnapshot,
+  type Logger,
+  type Notifier,
+} from '../core';
 import { DEFAULT_LIMITS } from '../common/limits';
 import { startHeadlessServer, type HeadlessServer } from './server';
 
@@ -30,17 +38,22 @@ export interface Serving {
 }
 
 export async function serveHeadless(o: ServeOptions): Promise<Serving> {
-  // One pre-locked process waits for the next extension to start (a long-running host).
-  const pool = createWarmPool(
-    createForkLauncher({ bootstrapPath: o.bootstrapPath, codeCacheDir: path.join(o.dataDir, 'cache', 'v8') }),
-    { size: 1, memoryMb: DEFAULT_LIMITS.memoryMb },
-  );
+  // One pre-locked process waits for the next extension to start (a long-running host); once a
+  // Python extension is loaded, a Python-ready one too, started from the verified snapshot.
+  const codeCacheDir = path.join(o.dataDir, 'cache', 'v8');
+  const snapshots = { bootstrapPath: o.bootstrapPath, dir: codeCacheDir };
+  const pool = createWarmPool(createForkLauncher({ bootstrapPath: o.bootstrapPath, codeCacheDir }), {
+    size: 1,
+    memoryMb: DEFAULT_LIMITS.memoryMb,
+    python: { snapshot: () => pythonSnapshot(snapshots) },
+  });
   let host: AppHost | undefined;
   let server: HeadlessServer;
   try {
     host = createAppHost({
       dataDir: o.dataDir,
       launcher: pool,
+      pythonSnapshot: snapshots,
       mode: 'headless',
       version: o.version,
       devFolders: o.devFolders,

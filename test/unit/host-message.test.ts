@@ -31,6 +31,24 @@ const valid: unknown[] = [
   { ...init, python: { ...python, wheels: [wheel] } },
   { t: 'clock', advanceMs: 0 },
   { t: 'clock', advanceMs: 86_400_000 },
+  { t: 'python-preload', memoryMb: 128 },
+  {
+    t: 'python-preload',
+    memoryMb: 128,
+    snapshot: { file: '/c/python-x.snap', sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+  },
+  {
+    ...init,
+    python: {
+      main: 'main.py',
+      files: {},
+      memoryMb: 128,
+      runtime: {
+        dir: '/c/rt',
+        files: { 'pyodide.asm.wasm': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+      },
+    },
+  },
 ];
 
 const invalid: unknown[] = [
@@ -72,6 +90,19 @@ const invalid: unknown[] = [
   { t: 'clock', advanceMs: NaN },
   { t: 'clock', advanceMs: 2e12 },
   { t: 'clock' },
+  { t: 'python-preload' },
+  { t: 'python-preload', memoryMb: 0 },
+  { t: 'python-preload', memoryMb: 128, snapshot: { file: '/x', sha256: 'nothex' } },
+  { t: 'python-preload', memoryMb: 128, extension: 'x' },
+  {
+    ...init,
+    python: {
+      main: 'main.py',
+      files: {},
+      memoryMb: 128,
+      runtime: { dir: '/c', files: { '../x': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' } },
+    },
+  },
   { t: 'reply', id: 4, ok: false, error: { code: 'EPERM', message: 'x', stack: ['at f (a.ts:1:1)'] } },
 ];
 

@@ -34,6 +34,7 @@ import { createHandlers } from './handlers';
 import { createKnownExtensions } from './known-extensions';
 import { createAdvisoryWatch } from './advisory-watch';
 import { forDisplay } from '../permissions/display';
+import type { PythonSnapshotOptions } from '../supervision/python-snapshot-store';
 
 export interface AppHostOptions {
   dataDir: string;
@@ -62,6 +63,11 @@ export interface AppHostOptions {
   catalogRefreshMs?: number;
   promptTimeoutMs?: number;
   note?: string;
+  /**
+   * Python extensions: where the runtime's memory snapshot is made and kept (docs/python.md). It
+   * is made when a Python extension is installed or loaded, and checked before every use.
+   */
+  pythonSnapshot?: PythonSnapshotOptions;
 }
 
 export interface AppHost extends BridgeHost {
@@ -131,6 +137,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
     logger,
     services,
     governance: options.sample === undefined ? {} : { sample: options.sample },
+    ...(options.pythonSnapshot ? { pythonSnapshot: options.pythonSnapshot } : {}),
     // A contained deviation right after an update goes back to the last version it matched.
     onContained: (id, finding) => {
       if (!finding.rollbackTo) return;

@@ -19,6 +19,7 @@ import type { KeyObject } from 'node:crypto';
 import { loadExtensionFolder } from '../supervision/extension-loader';
 import { pythonSourceFiles } from '../supervision/python-files';
 import { checkVendoredWheels, vendoredWheelFiles } from './python-wheels';
+import { vendoredRuntimeFiles } from '../supervision/python-package-runtime';
 import { canonicalBytes } from './canonical-json';
 import { DEFAULT_LIMITS, PACKAGE_FORMAT, PackageError, SIGNATURE_FILE } from './format';
 import { pathProblem } from './paths';
@@ -45,6 +46,8 @@ export function shippedFiles(dir: string, manifest: { main: string; icon?: strin
   if (manifest.runtime === 'python') for (const f of pythonSourceFiles(dir, manifest.main)) wanted.add(f);
   // …and the wheels `warden build` vendored, with their index (python-wheels.ts).
   if (manifest.runtime === 'python') for (const f of vendoredWheelFiles(dir)) wanted.add(f);
+  // …and the Python runtime `warden build` vendored (python-package-runtime.ts), signed too.
+  if (manifest.runtime === 'python') for (const f of vendoredRuntimeFiles(dir)) wanted.add(f);
   if (manifest.icon) wanted.add(manifest.icon);
   if (exists(dir, `${manifest.main}.map`)) wanted.add(`${manifest.main}.map`);
   const required = new Set(['manifest.json', manifest.main, ...(manifest.icon ? [manifest.icon] : [])]);

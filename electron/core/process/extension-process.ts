@@ -68,7 +68,12 @@ export class ExtensionProcess {
       this.#readyReject = reject;
     });
     this.#ready.catch(() => {}); // observed by start(); never an unhandled rejection
-    this.#child = options.launcher.launch({ extensionId: options.extension.id, memoryMb: options.memoryMb });
+    this.#child = options.launcher.launch({
+      extensionId: options.extension.id,
+      memoryMb: options.memoryMb,
+      // Only the host's own Python runtime may be served by a warm spare (warm-pool.ts).
+      ...(options.python && !options.python.runtime ? { runtime: 'python' as const } : {}),
+    });
     this.#invokes = createInvokeTable((m) => this.#child.send(m));
     this.#hostCalls = createHostCallGate({
       handleCall: options.handleCall,

@@ -10,6 +10,8 @@ export interface LaunchSpec {
   extensionId: string;
   /** V8 heap cap for the process. */
   memoryMb: number;
+  /** A Python extension on the host's own runtime: a Python-ready warm spare may serve it. */
+  runtime?: 'python';
 }
 
 export interface ExitInfo {
@@ -52,6 +54,8 @@ export interface ExtensionChild {
 
 export interface Launcher {
   launch(spec: LaunchSpec): ExtensionChild;
+  /** A hint that an extension of this spec was loaded and may start (a warm pool readies a spare). */
+  prepare?(spec: LaunchSpec): void;
   /** The walls around every process it starts besides SES; absent means SES only. */
   readonly wall?: WallStatus;
 }

@@ -8,6 +8,12 @@
  * process flag); others launch directly. Messages a waiting process sends before it is claimed
  * are kept and replayed to its owner. For long-running hosts (app, headless mode): a one-shot CLI
  * run would only pay for a process it never uses.
+ *
+ * Python (docs/python.md, "Start-up"): with `python`, once a Python extension is known the pool
+ * also keeps one Python-ready spare, a waiting process told to start the host's own runtime from
+ * the verified memory snapshot (`python-preload`), so a Python extension's start is its imports.
+ * Only launches for the host's runtime (`spec.runtime === 'python'`) with the pool's memory cap
+ * take it; a package's own runtime never does.
  */
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
 
@@ -17,11 +23,17 @@ export interface WarmPoolOptions {
   memoryMb: number;
   /** Pause before replacing a waiting process that died, so a broken setup cannot spin. */
   refillDelayMs?: number;
+  /** Keep a Python-ready spare: the snapshot it starts from (made and hashed by the host). */
+  python?: { snapshot(): Promise<{ file: string; sha256: string } | undefined> };
 }
 
 export interface WarmPool extends Launcher {
   /** Waiting processes right now. */
   readonly waiting: number;
+  /** Python-ready spares right now. */
+  readonly pythonWaiting: number;
+  /** Starts keeping a Python-ready spare (with `python`); the first Python launch does it too. */
+  warmPython(): void;
   /** Kills the waiting processes and stops refilling. */
   close(): void;
 }
@@ -35,12 +47,14 @@ interface Waiting {
 
 export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmPool {
   const ready: Waiting[] = [];
+  const pythonReady: Waiting[] = [];
+  let pythonWanted = false;
   let closed = false;
   let refillTimer: NodeJS.Timeout | undefined;
 
-  const spawnOne = () => {
+  const spawnOne = (list = ready) => {
     const w: Waiting = {
-      child: inner.launch({ extensionId: '(pool)', memoryMb: options.memoryMb }),
+      child: inner.launch({ extensionId: list === ready ? '(pool)' : '(python pool)', memoryMb: options.memoryMb }),
       buffered: [],
       output: [],
     };
@@ -48,12 +62,25 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     w.child.onOutput((line) => w.output.length < 16 && w.output.push(line));
     w.child.onExit((info) => {
       w.exit = info;
-      const i = ready.indexOf(w);
+      const i = list.indexOf(w);
       if (i < 0) return;
-      ready.splice(i, 1);
+      list.splice(i, 1);
       scheduleRefill(options.refillDelayMs ?? 1000);
     });
-    ready.push(w);
+    list.push(w);
+    if (list === pythonReady) preload(w);
+  };
+
+  /** Tells a Python spare to start the interpreter, once it has said hello and the snapshot is known. */
+  const preload = (w: Waiting) => {
+    const hello = new Promise<void>((resolve) =>
+      w.child.onMessage((m) => (m as { t?: unknown } | null)?.t === 'hello' && resolve()),
+    );
+    void Promise.all([options.python!.snapshot().catch(() => undefined), hello]).then(([snapshot]) => {
+      // Claimed meanwhile: its owner's `init` went first and the process ignores a late preload.
+      if (!pythonReady.includes(w)) return;
+      w.child.send({ t: 'python-preload', memoryMb: options.memoryMb, ...(snapshot ? { snapshot } : {}) });
+    });
   };
 
   const scheduleRefill = (delay: number) => {
@@ -61,6 +88,7 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     refillTimer = setTimeout(() => {
       refillTimer = undefined;
       while (!closed && ready.length < options.size) spawnOne();
+      if (!closed && pythonWanted && pythonReady.length < 1) spawnOne(pythonReady);
     }, delay);
     refillTimer.unref();
   };
@@ -102,14 +130,32 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     };
   };
 
+  const warmPython = () => {
+    if (!options.python || closed || pythonWanted) return;
+    pythonWanted = true;
+    scheduleRefill(0);
+  };
+
   for (let i = 0; i < options.size; i++) spawnOne();
 
   return {
     launch(spec: LaunchSpec): ExtensionChild {
-      const w = spec.memoryMb === options.memoryMb ? ready.shift() : undefined;
-      if (!w) return inner.launch(spec);
+      const python = spec.runtime === 'python';
+      if (python && options.python) pythonWanted = true;
+      // A Python extension takes a Python-ready spare, else a plain one (init loads Python there);
+      // a JavaScript extension never takes a Python spare (its interpreter would be wasted).
+      const w =
+        spec.memoryMb !== options.memoryMb ? undefined : ((python ? pythonReady.shift() : undefined) ?? ready.shift());
       scheduleRefill(0);
+      if (!w) return inner.launch(spec);
       return adopt(w);
+    },
+    prepare(spec: LaunchSpec) {
+      if (spec.runtime === 'python' && spec.memoryMb === options.memoryMb) warmPython();
+    },
+    warmPython,
+    get pythonWaiting() {
+      return pythonReady.length;
     },
     // Pooled processes come from `inner`: the same walls.
     wall: inner.wall,
@@ -119,7 +165,7 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     close() {
       closed = true;
       clearTimeout(refillTimer);
-      for (const w of ready.splice(0)) w.child.kill();
+      for (const w of [...ready.splice(0), ...pythonReady.splice(0)]) w.child.kill();
     },
   };
 }

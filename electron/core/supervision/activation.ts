@@ -79,7 +79,17 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     throw new WardenError('EPERM', reason, { reason: 'policy' });
   }
   const source = bytes.toString('utf8');
-  const python = m.runtime === 'python' ? await pythonInit(e, d.pythonSnapshot) : undefined;
+  let python: Awaited<ReturnType<typeof pythonInit>> | undefined;
+  try {
+    python = m.runtime === 'python' ? await pythonInit(e, d.pythonSnapshot) : undefined;
+  } catch (err) {
+    // A Python runtime changed after install (python-package-runtime.ts) is refused like main.
+    const reason = err instanceof Error ? err.message : String(err);
+    d.setState(e, 'failed', reason);
+    if (err instanceof WardenError && err.code === 'EPERM')
+      d.audit?.write({ ext: m.id, kind: 'violation', detail: `integrity: ${reason}` });
+    throw err;
+  }
   // Bundles not built by `warden build` may still carry text SES censors (`<!--`, `import(` in
   // strings or comments): rewrite it, meaning-preserving, cached by hash (source-transform.ts).
   // `source` stays the file's text for error locations; line numbers are the same in both.

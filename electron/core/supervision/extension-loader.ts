@@ -19,7 +19,7 @@ export interface LoadedExtension {
   /** Set for installed packages: the main file must still hash to this at every activation. */
   integrity?: {
     mainSha256: string;
-    /** The package's signed file list (path → SHA-256), for files checked at activation (wheels). */
+    /** The package's signed file list (path → SHA-256): wheels and a vendored Python runtime are checked against it. */
     files?: Readonly<Record<string, string>>;
   };
   /** A folder loaded in developer mode, without a signature. */

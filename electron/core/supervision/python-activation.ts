@@ -8,7 +8,10 @@ import { WardenError } from '../../common/errors';
 import { readPythonFiles } from './python-files';
 import { readVendoredWheels } from './python-wheels';
 import type { Entry } from './types';
+import type { Launcher } from '../process/launcher';
+import path from 'node:path';
 import { pythonSnapshot, type PythonSnapshotOptions } from './python-snapshot-store';
+import { choosePythonRuntime } from './python-package-runtime';
 
 /** Resident memory of the compiled interpreter and its glue, above the sandbox's baseline. */
 export const PYTHON_RSS_ALLOWANCE_MB = 256;
@@ -22,18 +25,43 @@ export async function pythonInit(
   const m = e.ext.manifest;
   let files: Record<string, string>;
   try {
-    files = readPythonFiles(e.ext.dir, m.main);
+    files = readPythonFiles(e.ext.dir, m.main, e.ext.integrity?.files);
   } catch (err) {
+    if (err instanceof WardenError) throw err;
     throw new WardenError('EINVAL', `the extension's .py files cannot be read: ${(err as Error).message}`);
   }
   // Vendored wheels (python-wheels.ts): an installed package's index must be the signed one.
   const wheels = readVendoredWheels(e.ext.dir, e.ext.integrity?.files);
-  const snapshot = snapshots ? await pythonSnapshot(snapshots) : undefined;
+  // The runtime the package carries, checked against its signature (python-package-runtime.ts).
+  const runtime = choosePythonRuntime(e.ext.dir, e.ext.integrity?.files, {
+    ...(snapshots ? { hostRuntimeDir: path.join(path.dirname(snapshots.bootstrapPath), 'python') } : {}),
+    ...(snapshots ? { cacheDir: snapshots.dir } : {}),
+  });
+  // The shared snapshot is of the host's runtime only: a package's own runtime starts cold.
+  const snapshot = snapshots && runtime.kind === 'host' ? await pythonSnapshot(snapshots) : undefined;
   return {
     main: m.main,
     files,
     memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
     ...(snapshot ? { snapshot } : {}),
     ...(wheels ? { wheels } : {}),
+    ...(runtime.kind === 'package' ? { runtime: { dir: runtime.dir, files: runtime.files } } : {}),
   };
+}
+
+/**
+ * A Python extension was loaded (installed, or a folder opened): make the runtime's snapshot now,
+ * in the background, rather than at its first start, and let a warm pool keep a Python spare.
+ */
+export function preparePython(
+  m: { id: string; runtime?: string; limits: { memoryMb?: number } },
+  d: { snapshots?: PythonSnapshotOptions; launcher: Launcher },
+): void {
+  if (m.runtime !== 'python') return;
+  if (d.snapshots) void pythonSnapshot(d.snapshots).catch(() => undefined);
+  d.launcher.prepare?.({
+    extensionId: m.id,
+    memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    runtime: 'python',
+  });
 }

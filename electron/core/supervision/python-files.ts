@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { WardenError } from '../../common/errors';
 
 export const MAX_PYTHON_FILES = 500;
 export const MAX_PYTHON_BYTES = 8 * 1024 * 1024;
@@ -33,8 +35,17 @@ export function pythonSourceFiles(dir: string, main: string): string[] {
   return out.sort();
 }
 
-/** The text of each .py file other than main, bounded in total size. */
-export function readPythonFiles(dir: string, main: string): Record<string, string> {
+/**
+ * The text of each .py file other than main, bounded in total size. For an installed package,
+ * `signed` is its signed file list: every .py file must be in it with the same SHA-256, as `main`
+ * must (activation.ts) — a module changed or added on disk after install must not run under the
+ * package's trust, and `import` would pick up an added one.
+ */
+export function readPythonFiles(
+  dir: string,
+  main: string,
+  signed?: Readonly<Record<string, string>>,
+): Record<string, string> {
   const files: Record<string, string> = {};
   let total = 0;
   for (const rel of pythonSourceFiles(dir, main)) {
@@ -44,7 +55,23 @@ export function readPythonFiles(dir: string, main: string): Record<string, strin
     if (!st.isFile()) continue; // links are not followed
     total += st.size;
     if (total > MAX_PYTHON_BYTES) throw new Error(`the .py files are larger than ${MAX_PYTHON_BYTES} bytes`);
-    files[rel] = fs.readFileSync(full, 'utf8');
+    const bytes = fs.readFileSync(full);
+    if (signed) {
+      const want = signed[rel];
+      if (want === undefined)
+        throw new WardenError('EPERM', `${rel} is not part of the signed package (added after install); reinstall it`, {
+          reason: 'policy',
+        });
+      if (createHash('sha256').update(bytes).digest('hex') !== want)
+        throw new WardenError(
+          'EPERM',
+          `${rel} does not match the signed package (changed after install); reinstall it`,
+          {
+            reason: 'policy',
+          },
+        );
+    }
+    files[rel] = bytes.toString('utf8');
   }
   return files;
 }

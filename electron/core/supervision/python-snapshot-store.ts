@@ -19,6 +19,8 @@ export interface PythonSnapshotOptions {
   dir: string;
   /** The Node binary (default: this process's). */
   runtime?: string;
+  /** Extra environment for it (the Electron app: `ELECTRON_RUN_AS_NODE=1`). */
+  env?: Record<string, string>;
 }
 
 export interface PythonSnapshot {
@@ -67,7 +69,7 @@ async function make(o: PythonSnapshotOptions, file: string, hashFile: string): P
     const ok = await new Promise<boolean>((resolve) => {
       const child = spawn(o.runtime ?? process.execPath, [o.bootstrapPath, `--python-snapshot=${tmp}`], {
         stdio: 'ignore',
-        env: { PATH: process.env.PATH ?? '' },
+        env: { PATH: process.env.PATH ?? '', ...o.env },
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), MAKE_TIMEOUT_MS);
       child.on('error', () => resolve(false));

@@ -21,6 +21,7 @@ import { createStrikeBook, releaseHint, type QuarantineEntry } from '../governan
 import { createMetricsStore } from '../governance/metrics';
 import { resolveBudgets } from '../governance/token-bucket';
 import { activate } from './activation';
+import { preparePython } from './python-activation';
 import { createViolations } from './violations';
 import { createUsageSampler } from './usage-sampler';
 import { createCallClocks } from './call-clocks';
@@ -301,6 +302,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         stopping: false,
       };
       entries.set(id, e);
+      preparePython(ext.manifest, { snapshots: options.pythonSnapshot, launcher: options.launcher });
       const held = behaviour?.throttledBy(id);
       if (held) throttleEntry?.(e, `unusual behaviour: ${held.why}`);
       const q = strikes.quarantined(id);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../../electron/common/manifest';
 import { evadeCensorship, isCensored } from '../../../electron/core';
+import { vendorPythonRuntime } from './python-runtime-vendor';
 import {
   createPositionMapper,
   mapLocation,
@@ -60,9 +61,12 @@ export async function buildExtension(
   if (!parsed.ok)
     throw new CliError(`invalid extension: manifest.json: ${parsed.errors[0]}`, 2, parsed.errors.slice(1));
   // A Python extension is its .py files: nothing to bundle (`warden pack` signs them all), but
-  // the wheels requirements.lock pins are checked and vendored, with their bill of materials.
+  // the wheels requirements.lock pins are checked and vendored, with their bill of materials, and
+  // the Python runtime is vendored into python_runtime/ (python-runtime-vendor.ts), which adds
+  // itself to that bill of materials (so it runs second).
   if (parsed.manifest.runtime === 'python') {
     const sbom = await buildPythonPackages(dir, parsed.manifest, options.wheelsDir);
+    vendorPythonRuntime(dir);
     return { outFile: path.join(dir, ...parsed.manifest.main.split('/')), warnings: [], sbom };
   }
   let entryPath: string | undefined;

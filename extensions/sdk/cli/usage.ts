@@ -72,8 +72,9 @@ ${PERMISSION_HELP}`,
 
 Bundle src/extension.(ts|js) into the manifest's "main" (CommonJS, for the sandbox) and write a
 source map beside it (<main>.map), so errors name your source files and lines. For a Python
-extension, check the wheels requirements.lock pins (SHA-256, pure Python, exactly the pinned set)
-and vendor them into python_packages/ (docs/python.md); nothing is downloaded.
+extension: vendor Warden's Python runtime into python_runtime/ (signed by pack, ~14 MB), check the
+wheels requirements.lock pins (SHA-256, pure Python, exactly the pinned set) and vendor them into
+python_packages/, and list both in sbom.cdx.json (docs/python.md); nothing is downloaded.
 
 Options:
   --entry <file>           the entry file (default: src/extension.ts, .js, .mjs, src/index.ts, .js)

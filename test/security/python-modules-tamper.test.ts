@@ -1,0 +1,64 @@
+// An installed Python package's modules are covered by its signature at every start, as `main`
+// is: a module changed on disk after install, or a module added beside them (which `import` would
+// pick up), stops the extension with EPERM naming the file, and the audit log records an integrity
+// violation. Before this, only `main` was re-hashed. Through the built CLI.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, runCli, tempDir } from '../helpers/sandbox';
+
+const ID = 'warden-examples.py-word-count';
+let work: string;
+let wext: string;
+beforeAll(async () => {
+  work = tempDir('warden-py-modules-');
+  const key = path.join(work, 'k.key');
+  expect((await runCli(['keygen', '--out', key])).code).toBe(0);
+  const dir = path.join(work, 'ext');
+  fs.cpSync(path.join(EXAMPLES, 'py-word-count'), dir, { recursive: true });
+  expect((await runCli(['build', dir])).code).toBe(0);
+  wext = path.join(work, 'ext.wext');
+  const p = await runCli(['pack', dir, '--key', key, '--out', wext]);
+  expect(p.code, p.stderr).toBe(0);
+}, 120_000);
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function install(name: string): Promise<{ dataDir: string; dir: string }> {
+  const dataDir = path.join(work, name);
+  const i = await runCli(['install', wext, '--yes', '--data-dir', dataDir]);
+  expect(i.code, i.stderr).toBe(0);
+  return { dataDir, dir: path.join(dataDir, 'extensions', ID, '1.0.0') };
+}
+
+async function expectRefused(dataDir: string, message: RegExp): Promise<void> {
+  const r = await runCli(
+    ['run', ID, 'py-word-count.file', '--args', '{"file":"~/x.txt"}', '--json', '--data-dir', dataDir],
+    {},
+    300_000,
+  );
+  expect(r.code).not.toBe(0);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    ok: boolean;
+    error: { code: string; message: string };
+  };
+  expect(out.ok).toBe(false);
+  expect(out.error.code).toBe('EPERM');
+  expect(out.error.message).toMatch(message);
+  expect(r.stderr).not.toMatch(/python started/);
+  const audit = await runCli(['audit', '--extension', ID, '--json', '--data-dir', dataDir]);
+  expect(audit.stdout).toMatch(/integrity: counting\.py|integrity: injected\.py/);
+}
+
+describe("an installed Python package's modules", () => {
+  it('a module changed after install is refused, naming it', async () => {
+    const { dataDir, dir } = await install('changed');
+    fs.appendFileSync(path.join(dir, 'counting.py'), '\nimport os\nos.environ["PWNED"] = "1"\n');
+    await expectRefused(dataDir, /counting\.py does not match the signed package/);
+  }, 300_000);
+
+  it('a module added after install is refused, naming it', async () => {
+    const { dataDir, dir } = await install('added');
+    fs.writeFileSync(path.join(dir, 'injected.py'), 'PWNED = 1\n');
+    await expectRefused(dataDir, /injected\.py is not part of the signed package/);
+  }, 300_000);
+});
