@@ -119,7 +119,12 @@ class ResponseHandler implements Dispatcher.DispatchHandlers {
 // undici is ~0.8 MB of code whose top level runs when it is imported: loaded at the first request,
 // so a CLI command or host start that never fetches does not pay for it.
 let undici: Promise<typeof import('undici')> | undefined;
-const loadUndici = () => (undici ??= import('undici'));
+// A bundle that splits code (the CLI's ES modules) hands back CommonJS undici as `default` only:
+// take the named exports from whichever shape arrived.
+const loadUndici = () =>
+  (undici ??= import('undici').then(
+    (m) => ((m as { Client?: unknown }).Client ? m : (m as unknown as { default: typeof m }).default) as typeof m,
+  ));
 
 export function startExchange(req: ExchangeRequest): Exchange {
   const host = bareHostname(req.url);
