@@ -204,8 +204,14 @@ export function describeCase(name: string, r: CaseReport<unknown>, extra: Record
 
 /** Short watchdog settings for the hostile cases (docs/manifest.md, Limits): a blocked loop dies after ~1 s. */
 export const CASE_TIMEOUTS = { hangMs: 1000, heartbeatMs: 100 };
-/** The host's event loop must stay responsive: p99 of the delay histogram, in ms. */
-export const LAG_P99_BUDGET_MS = 50;
+/**
+ * The host's event loop must stay responsive: p99 of the delay histogram, in ms. The goal is 50 ms
+ * (every case logs its p99 beside the load average); the test fails at twice that, because on the
+ * shared 2-core CI machine the same case on the same code measured 33–96 ms from run to run. A
+ * host that a child can freeze shows delays of seconds, far past either number.
+ */
+export const LAG_P99_GOAL_MS = 50;
+export const LAG_P99_BUDGET_MS = 2 * LAG_P99_GOAL_MS;
 
 /**
  * A host with the steady neighbour and one hostile extension (which must register `ping`), both

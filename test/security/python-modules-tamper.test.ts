@@ -5,30 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers/sandbox';
+import { runCli, tempDir } from '../helpers/sandbox';
+import { packPythonExample, type PackedPython } from '../helpers/python-package';
 
 const ID = 'warden-examples.py-word-count';
 let work: string;
-let wext: string;
+let pkg: PackedPython;
 beforeAll(async () => {
   work = tempDir('warden-py-modules-');
-  const key = path.join(work, 'k.key');
-  expect((await runCli(['keygen', '--out', key])).code).toBe(0);
-  const dir = path.join(work, 'ext');
-  fs.cpSync(path.join(EXAMPLES, 'py-word-count'), dir, { recursive: true });
-  expect((await runCli(['build', dir])).code).toBe(0);
-  wext = path.join(work, 'ext.wext');
-  const p = await runCli(['pack', dir, '--key', key, '--out', wext]);
-  expect(p.code, p.stderr).toBe(0);
+  pkg = await packPythonExample(work, 'py-word-count', ID);
 }, 120_000);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function install(name: string): Promise<{ dataDir: string; dir: string }> {
-  const dataDir = path.join(work, name);
-  const i = await runCli(['install', wext, '--yes', '--data-dir', dataDir]);
-  expect(i.code, i.stderr).toBe(0);
-  return { dataDir, dir: path.join(dataDir, 'extensions', ID, '1.0.0') };
-}
+const install = (name: string) => pkg.install(name);
 
 async function expectRefused(dataDir: string, message: RegExp): Promise<void> {
   const r = await runCli(

@@ -7,30 +7,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers/sandbox';
+import { runCli, tempDir } from '../helpers/sandbox';
+import { packPythonExample, type PackedPython } from '../helpers/python-package';
 
 const ID = 'warden-examples.py-json-tools';
 let work: string;
 let wext: string;
+let pkg: PackedPython;
 beforeAll(async () => {
   work = tempDir('warden-py-tamper-');
-  const key = path.join(work, 'k.key');
-  expect((await runCli(['keygen', '--out', key])).code).toBe(0);
-  const dir = path.join(work, 'ext');
-  fs.cpSync(path.join(EXAMPLES, 'py-json-tools'), dir, { recursive: true });
-  expect((await runCli(['build', dir])).code).toBe(0);
-  wext = path.join(work, 'ext.wext');
-  const p = await runCli(['pack', dir, '--key', key, '--out', wext]);
-  expect(p.code, p.stderr).toBe(0);
+  pkg = await packPythonExample(work, 'py-json-tools', ID);
+  wext = pkg.wext;
 }, 120_000);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** Installs the package in a fresh data folder; returns its installed python_runtime/ folder. */
 async function install(name: string): Promise<{ dataDir: string; runtime: string }> {
-  const dataDir = path.join(work, name);
-  const i = await runCli(['install', wext, '--yes', '--data-dir', dataDir]);
-  expect(i.code, i.stderr).toBe(0);
-  return { dataDir, runtime: path.join(dataDir, 'extensions', ID, '1.0.0', 'python_runtime') };
+  const { dataDir, dir } = await pkg.install(name);
+  return { dataDir, runtime: path.join(dir, 'python_runtime') };
 }
 
 const run = (dataDir: string) =>

@@ -179,10 +179,6 @@ describe('call floods', () => {
   // invokes in flight per extension in the host and queue the rest (the sandbox refuses all but
   // ~1 000 anyway), write frames in batches (cork/uncork, or one writev per tick), and build
   // errors from child data without capturing a stack.
-  // Here the flood's caller is the host itself: the test issues 5 000 invoke() calls in one turn
-  // of the host's own loop, and that turn is part of the delay measured.
-  // The child-driven cases keep the 50 ms budget; this one has 100 ms (measured 40–73 ms on the
-  // 2-core CI machine, at load 1.7–2.4, on this code and on the code before this change alike).
   it('5 bursts of 5 000 concurrent invokes keep the host event-loop delay p99 under 100 ms', async () => {
     const h = await open(['one'], ONE);
     const r = await measureCase(h, BAD, async () => {
@@ -192,6 +188,6 @@ describe('call floods', () => {
     });
     console.log(describeCase('5 × 5 000 concurrent invokes', r));
     expect(r.outcome.ok).toBe(true);
-    expectHostUnharmed(r, 100);
+    expectHostUnharmed(r);
   });
 });
