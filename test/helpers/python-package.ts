@@ -33,3 +33,24 @@ export async function packPythonExample(work: string, example: string, id: strin
     },
   };
 }
+
+/**
+ * A run of an installed package refused for integrity: EPERM naming the file, before any
+ * interpreter started (no snapshot or cold start), and an integrity violation in the audit log.
+ */
+export async function expectIntegrityRefusal(
+  r: { code: number | null; stdout: string; stderr: string },
+  o: { id: string; dataDir: string; message: RegExp; audit: RegExp },
+): Promise<void> {
+  expect(r.code).not.toBe(0);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    ok: boolean;
+    error: { code: string; message: string };
+  };
+  expect(out.ok).toBe(false);
+  expect(out.error.code).toBe('EPERM');
+  expect(out.error.message).toMatch(o.message);
+  expect(r.stderr).not.toMatch(/python started/);
+  const audit = await runCli(['audit', '--extension', o.id, '--json', '--data-dir', o.dataDir]);
+  expect(audit.stdout).toMatch(o.audit);
+}

@@ -4,9 +4,9 @@
 // violation. Before this, only `main` was re-hashed. Through the built CLI.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/sandbox';
-import { packPythonExample, type PackedPython } from '../helpers/python-package';
+import { expectIntegrityRefusal, packPythonExample, type PackedPython } from '../helpers/python-package';
 
 const ID = 'warden-examples.py-word-count';
 let work: string;
@@ -24,17 +24,12 @@ async function expectRefused(dataDir: string, message: RegExp): Promise<void> {
     {},
     300_000,
   );
-  expect(r.code).not.toBe(0);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-    ok: boolean;
-    error: { code: string; message: string };
-  };
-  expect(out.ok).toBe(false);
-  expect(out.error.code).toBe('EPERM');
-  expect(out.error.message).toMatch(message);
-  expect(r.stderr).not.toMatch(/python started/);
-  const audit = await runCli(['audit', '--extension', ID, '--json', '--data-dir', dataDir]);
-  expect(audit.stdout).toMatch(/integrity: counting\.py|integrity: injected\.py/);
+  await expectIntegrityRefusal(r, {
+    id: ID,
+    dataDir,
+    message,
+    audit: /integrity: counting\.py|integrity: injected\.py/,
+  });
 }
 
 describe("an installed Python package's modules", () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/sandbox';
-import { packPythonExample, type PackedPython } from '../helpers/python-package';
+import { expectIntegrityRefusal, packPythonExample, type PackedPython } from '../helpers/python-package';
 
 const ID = 'warden-examples.py-json-tools';
 let work: string;
@@ -31,19 +31,13 @@ const run = (dataDir: string) =>
   runCli(['run', ID, 'py-json-tools.format', '--args', '{"text":"[1]"}', '--json', '--data-dir', dataDir], {}, 300_000);
 
 async function expectRefused(dataDir: string, file: RegExp): Promise<void> {
-  const r = await run(dataDir);
-  expect(r.code).not.toBe(0);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-    ok: boolean;
-    error: { code: string; message: string };
-  };
-  expect(out.ok).toBe(false);
-  expect(out.error.code).toBe('EPERM');
-  expect(out.error.message).toMatch(file);
   // Refused before any interpreter started: no snapshot start, no cold start.
-  expect(r.stderr).not.toMatch(/python started/);
-  const audit = await runCli(['audit', '--extension', ID, '--json', '--data-dir', dataDir]);
-  expect(audit.stdout).toMatch(/integrity: python_runtime\//);
+  await expectIntegrityRefusal(await run(dataDir), {
+    id: ID,
+    dataDir,
+    message: file,
+    audit: /integrity: python_runtime\//,
+  });
 }
 
 describe('a tampered vendored Python runtime', () => {
