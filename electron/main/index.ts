@@ -13,6 +13,8 @@ import { createLogger, type LogEntry } from '../core';
 import type { AppHostFactory, AppHostLike, ElectronHostOptions } from './bridge-host';
 import { startWardenApp } from './app-lifecycle';
 import { runAsNodeAvailable, unpackedPath } from './extension-launcher';
+import { createAppWarmPool, withPool, type AppPoolCore } from './warm-pool';
+import { DEFAULT_LIMITS } from '../common/limits';
 
 /** dist/, seen from dist/main/index.cjs. */
 const dist = path.join(__dirname, '..');
@@ -22,13 +24,14 @@ function loadHostFactory(): AppHostFactory {
   const corePath = path.join(dist, 'core', 'index.cjs');
   // A run-time require of our own built file, on purpose not bundled (see above).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const core = require(corePath) as {
+  const core = require(corePath) as Partial<AppPoolCore> & {
     createAppHost?: (o: CoreHostOptions) => AppHostLike & { start(): Promise<void> };
   };
   const create = core.createAppHost;
-  if (typeof create !== 'function') {
+  const { createWarmPool, pythonSnapshot } = core;
+  if (typeof create !== 'function' || typeof createWarmPool !== 'function' || typeof pythonSnapshot !== 'function') {
     throw new Error(
-      `${corePath} does not export createAppHost (export it from electron/core/index.ts, then npm run build)`,
+      `${corePath} does not export createAppHost, createWarmPool and pythonSnapshot (export them from electron/core/index.ts, then npm run build)`,
     );
   }
   return async (o) => {
@@ -36,9 +39,34 @@ function loadHostFactory(): AppHostFactory {
       o.examplesDir && fs.existsSync(o.examplesDir)
         ? fs.readdirSync(o.examplesDir).map((n) => path.join(o.examplesDir!, n))
         : [];
+    // Python's memory snapshot is made by this binary run as Node (docs/python.md); where the
+    // build turned that off, Python extensions start cold rather than start a second app.
+    const snapshots = runAsNodeAvailable({
+      isPackaged: app.isPackaged,
+      resourcesPath: process.resourcesPath ?? path.dirname(process.execPath),
+      readFile: (file) => {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    })
+      ? {
+          bootstrapPath: unpackedPath(path.join(dist, 'sandbox', 'bootstrap.cjs')),
+          dir: path.join(o.dataDir, 'cache', 'v8'),
+          runtime: process.execPath,
+          env: { ELECTRON_RUN_AS_NODE: '1' },
+        }
+      : undefined;
+    // One waiting sandbox process, and a Python-ready one once a Python extension is loaded (warm-pool.ts).
+    const pool = createAppWarmPool(
+      { createWarmPool, pythonSnapshot },
+      { launcher: o.launcher, memoryMb: DEFAULT_LIMITS.memoryMb, ...(snapshots ? { pythonSnapshot: snapshots } : {}) },
+    );
     const host = create({
       dataDir: o.dataDir,
-      launcher: o.launcher,
+      launcher: pool,
       mode: 'electron',
       version: o.appVersion,
       sample: o.sample,
@@ -50,31 +78,15 @@ function loadHostFactory(): AppHostFactory {
       protectedPaths: [path.join(dist, '..'), process.resourcesPath].filter((p): p is string => typeof p === 'string'),
       // The bundled examples load as developer folders, marked "unsigned" in the panel.
       devFolders: examples.filter((d) => fs.existsSync(path.join(d, 'manifest.json'))),
-      // Python's memory snapshot is made by this binary run as Node (docs/python.md); where the
-      // build turned that off, Python extensions start cold rather than start a second app.
-      ...(runAsNodeAvailable({
-        isPackaged: app.isPackaged,
-        resourcesPath: process.resourcesPath ?? path.dirname(process.execPath),
-        readFile: (file) => {
-          try {
-            return fs.readFileSync(file, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-      })
-        ? {
-            pythonSnapshot: {
-              bootstrapPath: unpackedPath(path.join(dist, 'sandbox', 'bootstrap.cjs')),
-              dir: path.join(o.dataDir, 'cache', 'v8'),
-              runtime: process.execPath,
-              env: { ELECTRON_RUN_AS_NODE: '1' },
-            },
-          }
-        : {}),
+      ...(snapshots ? { pythonSnapshot: snapshots } : {}),
     });
-    await host.start();
-    return host;
+    try {
+      await host.start();
+    } catch (err) {
+      pool.close();
+      throw err;
+    }
+    return withPool(host, pool);
   };
 }
 

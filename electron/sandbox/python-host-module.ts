@@ -118,7 +118,8 @@ def _logger(level):
 
 log = _types.SimpleNamespace(debug=_logger("debug"), info=_logger("info"), warn=_logger("warn"),
                              warning=_logger("warn"), error=_logger("error"))
-extension = _types.SimpleNamespace(**_json.loads(_b.extension))
+# Filled with the extension's id and version when the module is connected to it (python-host-bridge.ts).
+extension = _types.SimpleNamespace()
 
 _handlers = {}
 

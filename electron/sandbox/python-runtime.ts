@@ -14,20 +14,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
-import { HOST_ERROR_CODES, MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
+import { MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
-import { PYTHON_HOST_MODULE } from './python-host-module';
+import { prepareHostModule, PYTHON_EXT_DIR, type PreparedHost } from './python-host-bridge';
 import { installWheels, type CheckedWheels } from './python-packages';
-import { callHost, parseErrorJson, type Tagged } from './python-host-calls';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
+import { createPhaseClock, type PhaseClock } from './python-phases';
 
 /** SHA-256 of each file of dist/sandbox/python, embedded by scripts/build.mjs. */
 declare const __PYTHON_RUNTIME_FILES__: Record<string, string>;
 
-/** Where the extension's .py files live in Python's in-memory file system. */
-export const PYTHON_EXT_DIR = '/home/pyodide/ext';
+export { PYTHON_EXT_DIR };
 const WASM_PAGE = 64 * 1024;
 /** The wasm module's own minimum is 480 pages (30 MiB); the stdlib and interpreter need more. */
 export const MIN_PYTHON_MEMORY_MB = 64;
@@ -67,6 +66,8 @@ export interface PythonLoadOptions {
   runtimeFiles?: Record<string, string>;
   /** An interpreter already started (a warm spare): only the extension is added to it. */
   interpreter?: Interpreter;
+  /** Where the start's phases are timed (python-phases.ts); a new clock when absent. */
+  clock?: PhaseClock;
   timers: { setTimeout: unknown; clearTimeout: unknown; setInterval: unknown; clearInterval: unknown };
   /**
    * Pyodide's fatal error (a wasm trap, the JS stack overflowing under deep recursion, …): the
@@ -79,21 +80,29 @@ export interface PythonLoadOptions {
 export interface PythonRuntime {
   /** Error data of a failure a Python command reported (undefined for any other value). */
   errorData(err: unknown): ErrorData | undefined;
-  /** Timing of the start (ms): for the benchmark and the log. */
-  timing: { loadMs: number; snapshot: boolean };
+  /** Timing of the start (ms): for the benchmark and the log; `phases` splits it (python-phases.ts). */
+  timing: { loadMs: number; snapshot: boolean; phases: string };
   /** With `makeSnapshot`: the memory snapshot. */
   snapshot?: Uint8Array;
 }
 
-function noRuntime(started: number): Omit<PythonRuntime, 'snapshot'> {
-  return { errorData: () => undefined, timing: { loadMs: Math.round(performance.now() - started), snapshot: false } };
+function noRuntime(started: number, clock: PhaseClock): Omit<PythonRuntime, 'snapshot'> {
+  return {
+    errorData: () => undefined,
+    timing: { loadMs: Math.round(performance.now() - started), snapshot: false, phases: clock.text() },
+  };
 }
 
 /** Reads and hash-checks the runtime files; a missing or changed file refuses the start. */
-export function readRuntimeFiles(dir: string, expected = __PYTHON_RUNTIME_FILES__): Map<string, Buffer> {
+export function readRuntimeFiles(
+  dir: string,
+  expected = __PYTHON_RUNTIME_FILES__,
+  clock?: PhaseClock,
+): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const [name, sha] of Object.entries(expected)) {
     const bytes = fs.readFileSync(path.join(dir, name));
+    clock?.hashed(bytes.length);
     if (createHash('sha256').update(bytes).digest('hex') !== sha) {
       throw new Error(`the Python runtime file ${name} does not match this build of Warden`);
     }
@@ -127,6 +136,8 @@ export interface InterpreterOptions {
   runtimeFiles?: Record<string, string>;
   /** Compartment name (the extension's id once known). */
   name: string;
+  /** Where the phases are timed (a new clock when absent). */
+  clock?: PhaseClock;
 }
 
 /** The sinks a started interpreter writes to: set when the extension it serves is known. */
@@ -143,6 +154,10 @@ export interface Interpreter {
   /** Whether it runs this build's runtime (only those may serve as warm spares). */
   ownRuntime: boolean;
   startedMs: number;
+  /** The phases of its start (python-phases.ts). */
+  clock: PhaseClock;
+  /** The `host` module, built ahead by a warm spare (python-host-bridge.ts); taken by the load. */
+  hostModule?: PreparedHost;
   /** Where its console and timers go from now on (before: nowhere, and Node's own timers). */
   bind(sinks: InterpreterSinks): void;
 }
@@ -154,13 +169,17 @@ export interface Interpreter {
  */
 export async function startInterpreter(o: InterpreterOptions): Promise<Interpreter> {
   const started = performance.now();
-  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir(), o.runtimeFiles);
+  const clock = o.clock ?? createPhaseClock();
+  clock.mark('other');
+  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir(), o.runtimeFiles, clock);
+  clock.mark('runtime files read+hashed');
   // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
   // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
   const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
   files.set('pyodide.asm.wasm', capWasmMemory(files.get('pyodide.asm.wasm')!, maxPages));
   const glue = files.get('pyodide-bundle.js')!.toString('utf8');
   files.delete('pyodide-bundle.js');
+  clock.mark('wasm memory cap');
 
   let sinks: InterpreterSinks = {
     log: () => undefined,
@@ -183,6 +202,12 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
   for (const k of Object.getOwnPropertyNames(wasm))
     if (k !== 'instantiateStreaming' && k !== 'compileStreaming')
       wasmSubset[k] = (wasm as unknown as Record<string, unknown>)[k];
+  // Timed for the phase split: the same function, called with the same arguments.
+  const instantiate = (wasm as unknown as { instantiate: (...a: unknown[]) => Promise<unknown> }).instantiate;
+  wasmSubset.instantiate = (...a: unknown[]) => {
+    const t = performance.now();
+    return Reflect.apply(instantiate, wasm, a).finally(() => clock.add('wasm compile+instantiate', performance.now() - t));
+  };
   const timer =
     (k: keyof InterpreterSinks['timers']) =>
     (...a: unknown[]) =>
@@ -222,6 +247,7 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
   };
   const c = new Compartment({ globals: harden(globals), __options__: true, name: `${o.name} (python)` });
   const { loadPyodide, createPyodideModule } = evaluateGlue(c, glue);
+  clock.mark('glue evaluated in its Compartment');
 
   const py = await loadPyodide({
     indexURL: '/pyodide/',
@@ -236,12 +262,15 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
     ...(o.snapshot ? { _loadSnapshot: o.snapshot } : {}),
     ...(o.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
+  // Includes the wasm compile+instantiate phase, which is also given on its own.
+  clock.mark(o.snapshot ? 'loadPyodide from snapshot' : 'loadPyodide cold');
   return {
     py,
     memoryMb: o.memoryMb,
     snapshot: !!o.snapshot,
     ownRuntime: !o.runtimeFiles,
     startedMs: started,
+    clock,
     bind: (s) => {
       sinks = s;
     },
@@ -258,78 +287,41 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
       ...(o.makeSnapshot ? { makeSnapshot: true } : {}),
       ...(o.runtimeDir ? { runtimeDir: o.runtimeDir } : {}),
       ...(o.runtimeFiles ? { runtimeFiles: o.runtimeFiles } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
     }));
   // A warm spare's start was paid before this extension asked: count from now.
   const started = o.interpreter ? performance.now() : interp.startedMs;
+  const clock = o.interpreter ? createPhaseClock() : interp.clock;
   const py = interp.py;
   interp.bind({ log: o.log, timers: o.timers });
   // The snapshot holds the interpreter just started: no extension code, no host objects.
-  if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started) };
+  if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started, clock) };
   const api = (py as unknown as { _api?: { on_fatal?: unknown } })._api;
   if (o.onFatal && api && typeof api === 'object') {
     const onFatal = o.onFatal;
     api.on_fatal = (e: unknown) => onFatal(e);
   }
 
-  let dispatch: ((...a: unknown[]) => unknown) | undefined;
-  const pythonErrors = new WeakMap<object, ErrorData>();
-  const bridge = harden({
-    extension: JSON.stringify({ id: o.extension.id, version: o.extension.version }),
-    codes: JSON.stringify(HOST_ERROR_CODES),
-    extDir: PYTHON_EXT_DIR,
-    log: (level: unknown, text: unknown) => {
-      const l = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
-      o.log(l, [String(text)]);
-    },
-    call: (method: unknown, argsJson: unknown, blobIndex: unknown, blob: unknown): Promise<Tagged> =>
-      callHost(o.host, method, argsJson, blobIndex, blob),
-    setDispatch: (fn: unknown) => {
-      if (dispatch || typeof fn !== 'function') throw new TypeError('setDispatch: once, with a function');
-      dispatch = fn as (...a: unknown[]) => unknown;
-    },
-    register: (id: unknown) => {
-      if (typeof id !== 'string' || !o.declaredCommands.has(id))
-        throw new TypeError(`host.command: "${String(id)}" is not declared in manifest.json contributes.commands`);
-      if (o.handlers.has(id)) throw new TypeError(`host.command: "${id}" is already registered`);
-      const handler: CommandHandler = (args, call) =>
-        new Promise((resolve, reject) => {
-          const jsCall = call as {
-            progress(f: unknown, m?: unknown): void;
-            cancelled: boolean;
-            onCancel(fn: unknown): void;
-          };
-          const callBridge = harden({
-            progress: (f: unknown, m: unknown) => jsCall.progress(f, typeof m === 'string' ? m : undefined),
-            isCancelled: () => jsCall.cancelled,
-            onCancel: (fn: unknown) => jsCall.onCancel(() => (fn as () => void)()),
-          });
-          dispatch!(
-            id,
-            JSON.stringify(args ?? null),
-            callBridge,
-            (text: unknown) => resolve(JSON.parse(String(text)) as unknown),
-            (text: unknown) => {
-              const err = harden(new Error('python command failed'));
-              pythonErrors.set(err, parseErrorJson(text));
-              reject(err);
-            },
-          );
-        });
-      o.handlers.set(id, handler);
-    },
+  // A warm spare built the host module before this extension was known; otherwise build it now.
+  const hostModule = interp.hostModule ?? prepareHostModule(py);
+  interp.hostModule = undefined;
+  hostModule.bind({
+    extension: o.extension,
+    declaredCommands: o.declaredCommands,
+    handlers: o.handlers,
+    host: o.host,
+    log: o.log,
   });
-  py.registerJsModule('_warden_bridge', bridge);
-  // `host` is a real module: `import host` and `from host import command` both work.
-  py.runPython(
-    `import sys, types\n_m = types.ModuleType("host")\n_m.__file__ = "<warden host>"\nsys.modules["host"] = _m\nexec(compile(${JSON.stringify(PYTHON_HOST_MODULE)}, "<warden host>", "exec"), _m.__dict__)\ndel _m, sys, types`,
-  );
+  clock.mark('host module');
   // The extension's files, at a fixed path so tracebacks name them relative to the extension.
   for (const [rel, text] of Object.entries(o.files)) {
     const full = `${PYTHON_EXT_DIR}/${rel}`;
     py.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     py.FS.writeFile(full, text);
   }
+  clock.mark('extension files written');
   installWheels(py, o.wheels);
+  clock.mark('wheels installed');
   await py.runPythonAsync(
     `import sys, runpy\nsys.path.insert(0, ${JSON.stringify(PYTHON_EXT_DIR)})\n` +
       `_ns = runpy.run_path(${JSON.stringify(`${PYTHON_EXT_DIR}/${o.main}`)}, run_name="__warden_main__")\n` +
@@ -337,9 +329,10 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
       `    _r = _act(_h) if len(_i.signature(_act).parameters) else _act()\n    if _i.isawaitable(_r):\n        await _r\n` +
       `del _ns, _act`,
   );
+  clock.mark('main imported, commands registered');
   return {
-    errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
-    timing: { loadMs: Math.round(performance.now() - started), snapshot: interp.snapshot },
+    errorData: hostModule.errorData,
+    timing: { loadMs: Math.round(performance.now() - started), snapshot: interp.snapshot, phases: clock.text() },
   };
 }
 

@@ -17,6 +17,8 @@ import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { checkWheels } from './python-packages';
 import { loadPython, pythonLoadError, startInterpreter, type Interpreter } from './python-runtime';
+import { createPhaseClock, type PhaseClock } from './python-phases';
+import { prepareHostModule } from './python-host-bridge';
 
 type SnapshotRef = NonNullable<InitMessage['python']>['snapshot'];
 
@@ -36,11 +38,14 @@ export type StartPythonResult =
   | { ok: false; phase: 'evaluate' | 'activate'; syntax: boolean; error: ErrorData };
 
 /** The snapshot's bytes when they hash to what the host recorded; otherwise a cold start. */
-function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log']): Uint8Array | undefined {
+function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log'], clock?: PhaseClock): Uint8Array | undefined {
   if (!s) return undefined;
   try {
     const bytes = fs.readFileSync(s.file);
-    if (createHash('sha256').update(bytes).digest('hex') === s.sha256) return new Uint8Array(bytes);
+    clock?.hashed(bytes.length);
+    const ok = createHash('sha256').update(bytes).digest('hex') === s.sha256;
+    clock?.mark('snapshot read+hashed');
+    if (ok) return new Uint8Array(bytes);
     log('warn', ['the Python memory snapshot does not match its recorded hash: starting cold']);
   } catch {
     // unreadable: a cold start costs time, nothing else
@@ -62,29 +67,87 @@ const SPARE_IMPORTS = [
   'del re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
 ].join('\n');
 
+/**
+ * Run by a warm spare once the `host` module is built: `runpy.run_path` of a small file (the
+ * parser, compiler and runpy's lazy imports, as an extension's `main` will use them), then one
+ * command dispatched through the host module to a handler that exists only for this (asyncio's
+ * task path, json, inspect). Its wasm code is then compiled before the extension comes. Nothing of
+ * it stays: the file, the handler and the names are removed.
+ */
+const SPARE_WARM_FILE = '/tmp/_warden_warm.py';
+const SPARE_WARM = String.raw`
+import runpy as _r, os as _o, sys as _s, inspect as _i, asyncio as _a
+with open("${SPARE_WARM_FILE}", "w") as _f:
+    _f.write("""import json
+from dataclasses import dataclass
+
+@dataclass
+class P:
+    x: int = 1
+
+def deco(f):
+    return f
+
+@deco
+async def run(args, call=None):
+    return {k: [i * 2 for i in v] for k, v in args.items()}
+
+def activate(h=None):
+    return f"{P().x} {json.dumps([1])}"
+""")
+_ns = _r.run_path("${SPARE_WARM_FILE}", run_name="__warden_warm__")
+_i.signature(_ns["activate"])
+_ns["activate"]()
+_o.remove("${SPARE_WARM_FILE}")
+_h = _s.modules["host"]
+_h._handlers["(warm)"] = _ns["run"]
+class _C:
+    def progress(self, f, m=None): pass
+    def isCancelled(self): return False
+    def onCancel(self, fn): fn.destroy()
+_out = []
+_h._dispatch("(warm)", '{"a": [1, 2]}', _C(), _out.append, _out.append)
+await _a.sleep(0)
+await _a.sleep(0)
+del _h._handlers["(warm)"], _h, _ns, _r, _o, _s, _i, _f, _C, _out, _a
+`;
+
 /** The warm spare's interpreter, being started (at most one per process). */
 let spare: { memoryMb: number; snapshot: string | undefined; started: Promise<Interpreter | undefined> } | undefined;
 
 /** `python-preload`: starts this build's interpreter now, for the extension `init` will name. */
 export function preloadPython(memoryMb: number, snapshot: SnapshotRef, log: StartPythonOptions['log']): void {
   if (spare) return;
-  const bytes = readSnapshot(snapshot, log);
+  const clock = createPhaseClock();
+  const bytes = readSnapshot(snapshot, log, clock);
   spare = {
     memoryMb,
     snapshot: bytes ? snapshot!.sha256 : undefined,
     // A spare that fails to start is simply not used: the extension starts as without one.
-    started: startInterpreter({ memoryMb, name: '(warm spare)', ...(bytes ? { snapshot: bytes } : {}) }).then(
-      (interp) => {
+    started: startInterpreter({ memoryMb, name: '(warm spare)', clock, ...(bytes ? { snapshot: bytes } : {}) })
+      .then(async (interp) => {
         // What every extension's start imports anyway (the host module's own imports, runpy):
         // done now, the modules are loaded and their wasm code compiled before the extension comes.
         interp.py.runPython(SPARE_IMPORTS);
+        clock.mark('spare imports');
+        // The host module, not yet connected to any extension (python-host-bridge.ts).
+        interp.hostModule = prepareHostModule(interp.py);
+        clock.mark('host module');
+        try {
+          await interp.py.runPythonAsync(SPARE_WARM);
+        } catch (err) {
+          // Only time is lost: the spare still serves, its first start compiles that code itself.
+          log('debug', ['python spare warm-up failed', String((err as Error)?.message ?? err).slice(0, 500)]);
+        }
+        clock.mark('warm-up run');
         // Kept by the pool and shown in the log of the extension this spare will serve.
         const ms = Math.round(performance.now() - interp.startedMs);
-        log('debug', [`python spare ready in ${ms} ms${bytes ? ' (from a snapshot)' : ' (cold)'}`]);
+        log('debug', [
+          `python spare ready in ${ms} ms${bytes ? ' (from a snapshot)' : ' (cold)'} — ${clock.text()}`,
+        ]);
         return interp;
-      },
-      () => undefined,
-    ),
+      })
+      .catch(() => undefined),
   };
 }
 
@@ -101,7 +164,8 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
   const files: Record<string, string> = { ...p.files, [p.main]: msg.source };
   const interpreter = await takeSpare(p);
   // A package's own runtime is never started from the shared snapshot (docs/python.md).
-  const snapshot = interpreter || p.runtime ? undefined : readSnapshot(p.snapshot, o.log);
+  const clock = createPhaseClock();
+  const snapshot = interpreter || p.runtime ? undefined : readSnapshot(p.snapshot, o.log, clock);
   try {
     // Vendored wheels are hash-checked and inspected before the interpreter loads (python-packages.ts).
     const wheels = checkWheels(p.wheels);
@@ -118,11 +182,11 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       onFatal: o.onFatal,
       ...(snapshot ? { snapshot } : {}),
       ...(wheels.files.length ? { wheels } : {}),
-      ...(interpreter ? { interpreter } : {}),
+      ...(interpreter ? { interpreter } : { clock }),
       ...(p.runtime ? { runtimeDir: p.runtime.dir, runtimeFiles: p.runtime.files } : {}),
     });
     const how = interpreter ? ' (warm spare)' : rt.timing.snapshot ? ' (from a snapshot)' : ' (cold)';
-    o.log('debug', [`python started in ${rt.timing.loadMs} ms${how}`]);
+    o.log('debug', [`python started in ${rt.timing.loadMs} ms${how} — ${rt.timing.phases}`]);
     return { ok: true, errorData: rt.errorData };
   } catch (err) {
     const error = pythonLoadError(err);

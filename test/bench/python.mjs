@@ -99,7 +99,7 @@ async function appHostStarts(withPool) {
       })
     : undefined;
   const lines = [];
-  const logger = core.createLogger((e) => /python started in/.test(e.msg) && lines.push(e.msg));
+  const logger = core.createLogger((e) => /python (started|spare ready) in/.test(e.msg) && lines.push(e.msg));
   const host = core.createAppHost({
     dataDir,
     launcher: pool ?? inner,
@@ -127,7 +127,7 @@ async function appHostStarts(withPool) {
   }
   await host.close();
   pool?.close();
-  const inner_ = lines.map((l) => Number(/in (\d+) ms/.exec(l)[1]));
+  const inner_ = lines.filter((l) => /python started in/.test(l)).map((l) => Number(/in (\d+) ms/.exec(l)[1]));
   return { wall: median(wall), inner: median(inner_), lines };
 }
 const snapApp = await appHostStarts(false);
