@@ -103,7 +103,9 @@ export function prepareHostModule(py: PyLike): PreparedHost {
       if (target) throw new TypeError('the host module is already connected to an extension');
       target = t;
       const ext = JSON.stringify({ id: t.extension.id, version: t.extension.version });
-      py.runPython(`import sys, json\nsys.modules["host"].extension.__dict__.update(json.loads(${JSON.stringify(ext)}))\ndel sys, json`);
+      py.runPython(
+        `import sys, json\nsys.modules["host"].extension.__dict__.update(json.loads(${JSON.stringify(ext)}))\ndel sys, json`,
+      );
     },
     errorData: (err) => (typeof err === 'object' && err !== null ? pythonErrors.get(err) : undefined),
   };

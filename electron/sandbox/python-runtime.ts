@@ -206,7 +206,9 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
   const instantiate = (wasm as unknown as { instantiate: (...a: unknown[]) => Promise<unknown> }).instantiate;
   wasmSubset.instantiate = (...a: unknown[]) => {
     const t = performance.now();
-    return Reflect.apply(instantiate, wasm, a).finally(() => clock.add('wasm compile+instantiate', performance.now() - t));
+    return Reflect.apply(instantiate, wasm, a).finally(() =>
+      clock.add('wasm compile+instantiate', performance.now() - t),
+    );
   };
   const timer =
     (k: keyof InterpreterSinks['timers']) =>

@@ -142,9 +142,7 @@ export function preloadPython(memoryMb: number, snapshot: SnapshotRef, log: Star
         clock.mark('warm-up run');
         // Kept by the pool and shown in the log of the extension this spare will serve.
         const ms = Math.round(performance.now() - interp.startedMs);
-        log('debug', [
-          `python spare ready in ${ms} ms${bytes ? ' (from a snapshot)' : ' (cold)'} — ${clock.text()}`,
-        ]);
+        log('debug', [`python spare ready in ${ms} ms${bytes ? ' (from a snapshot)' : ' (cold)'} — ${clock.text()}`]);
         return interp;
       })
       .catch(() => undefined),
