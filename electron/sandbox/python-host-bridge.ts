@@ -24,6 +24,20 @@ interface PyLike {
   registerJsModule(name: string, module: object): void;
 }
 
+/**
+ * Imported by a warm spare before any extension comes, and before Warden's memory snapshot is taken
+ * (python-snapshot.ts): what the `host` module and runpy import at every start, and the standard
+ * library's most used pure modules, so their import is paid once (in the snapshot) or while the
+ * spare waits. Standard library only: no extension code, no host objects.
+ */
+export const SPARE_IMPORTS = [
+  'import asyncio, inspect, json, sys, traceback, types, runpy',
+  'from pyodide.ffi import to_js, create_once_callable, create_proxy',
+  'import re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
+  'del asyncio, inspect, json, sys, traceback, types, runpy, to_js, create_once_callable, create_proxy',
+  'del re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
+].join('\n');
+
 export interface HostTarget {
   extension: { id: string; version: string };
   declaredCommands: ReadonlySet<string>;

@@ -17,7 +17,7 @@ import type { ErrorData } from '../common/errors';
 import { MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
-import { prepareHostModule, PYTHON_EXT_DIR, type PreparedHost } from './python-host-bridge';
+import { prepareHostModule, PYTHON_EXT_DIR, SPARE_IMPORTS, type PreparedHost } from './python-host-bridge';
 import { installWheels, type CheckedWheels } from './python-packages';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
@@ -297,7 +297,11 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
   const py = interp.py;
   interp.bind({ log: o.log, timers: o.timers });
   // The snapshot holds the interpreter just started: no extension code, no host objects.
-  if (o.makeSnapshot) return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started, clock) };
+  if (o.makeSnapshot) {
+    // Imported before the memory is taken: every start from the snapshot has them (no JS objects).
+    py.runPython(SPARE_IMPORTS);
+    return { snapshot: py.makeMemorySnapshot(), ...noRuntime(started, clock) };
+  }
   const api = (py as unknown as { _api?: { on_fatal?: unknown } })._api;
   if (o.onFatal && api && typeof api === 'object') {
     const onFatal = o.onFatal;

@@ -18,7 +18,7 @@ import type { CommandHandler } from './host-api';
 import { checkWheels } from './python-packages';
 import { loadPython, pythonLoadError, startInterpreter, type Interpreter } from './python-runtime';
 import { createPhaseClock, type PhaseClock } from './python-phases';
-import { prepareHostModule } from './python-host-bridge';
+import { prepareHostModule, SPARE_IMPORTS } from './python-host-bridge';
 
 type SnapshotRef = NonNullable<InitMessage['python']>['snapshot'];
 
@@ -52,20 +52,6 @@ function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log'], clock?: Ph
   }
   return undefined;
 }
-
-/**
- * Imported by a warm spare before any extension comes: what the `host` module and runpy import at
- * every start, and the standard library's most used pure modules, so their import (and the wasm
- * code it runs, compiled on first use) is paid while the spare waits. Standard library only: no
- * extension code, no host objects.
- */
-const SPARE_IMPORTS = [
-  'import asyncio, inspect, json, sys, traceback, types, runpy',
-  'from pyodide.ffi import to_js, create_once_callable, create_proxy',
-  'import re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
-  'del asyncio, inspect, json, sys, traceback, types, runpy, to_js, create_once_callable, create_proxy',
-  'del re, hashlib, dataclasses, datetime, typing, collections, functools, itertools, enum, math, string, base64',
-].join('\n');
 
 /**
  * Run by a warm spare once the `host` module is built: `runpy.run_path` of a small file (the
