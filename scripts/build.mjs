@@ -90,12 +90,48 @@ await Promise.all([
         "const __dirname = __wardenPath(new URL('.', import.meta.url));",
       ].join(' '),
     },
-  }).then(() =>
-    fs.writeFileSync(
-      path.join(root, 'dist/cli/warden.cjs'),
-      "'use strict';\n// The CLI's door: its code is ES modules split per command (main.mjs, chunks/).\nimport('./main.mjs');\n",
+  }),
+  // The one-shot `warden run` is two CommonJS bundles that the door, dist/cli/warden.cjs, loads
+  // through a V8 code cache (ES modules cannot use one on Node 20): spare.cjs starts the sandbox
+  // process, run.cjs is the rest. The door embeds their hashes (the caches' key), as the sandbox
+  // loader does.
+  Promise.all(
+    [
+      ['extensions/sdk/cli/run-spare.ts', 'dist/cli/spare.cjs'],
+      ['extensions/sdk/cli/run-main.ts', 'dist/cli/run.cjs'],
+    ].map(([entry, outfile]) =>
+      build({
+        ...common,
+        entryPoints: [entry],
+        outfile,
+        // Read, decoded and hashed on every run: without comments and blanks it is ~40% smaller
+        // and pure ASCII (read as latin1, not decoded). Names are kept: stacks stay readable.
+        minifyWhitespace: true,
+        minifySyntax: true,
+        charset: 'ascii',
+        // undici loads only when an extension fetches (gateways/net/pinned-exchange.ts imports it
+        // lazily): a runtime dependency like esbuild, not 0.8 MB read on every run.
+        external: ['esbuild', '@cyclonedx/cyclonedx-library', 'undici'],
+        // import() becomes require(): a vm.Script (the code cache's loader) has no module loader.
+        supported: { 'dynamic-import': false },
+        plugins: [coreHasNoSideEffects],
+      }),
     ),
-  ),
+  ).then(() => {
+    const hashOf = (f) =>
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(root, f)))
+        .digest('hex');
+    return build({
+      ...common,
+      entryPoints: ['extensions/sdk/cli/door.ts'],
+      outfile: 'dist/cli/warden.cjs',
+      define: {
+        __SPARE_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/spare.cjs')),
+        __RUN_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/run.cjs')),
+      },
+    });
+  }),
   build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
   // `warden/testing` (package.json "exports"): the test host extension authors import.
   build({
