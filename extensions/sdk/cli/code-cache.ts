@@ -62,7 +62,12 @@ function writeCache(file: string, payload: Buffer): void {
     fs.writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 0o600 });
     fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
   } catch {
-    fs.rmSync(tmp, { force: true }); // read-only data folder: the next run compiles again
+    // Read-only or odd data folder (a file where a folder should be): the next run compiles again.
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
 

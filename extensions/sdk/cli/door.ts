@@ -30,12 +30,14 @@ function runCacheDir(argv: string[]): string | undefined {
 }
 
 function oneShotRun(argv: string[]): void {
-  const cacheDir = runCacheDir(argv);
+  // `--help` prints and exits: it neither starts a process nor creates a data folder for a cache.
+  const help = asksForHelp(argv);
+  const cacheDir = help ? undefined : runCacheDir(argv);
   const bundles: Array<{ save(): void }> = [];
   let done: Promise<number>;
   try {
     let launcher;
-    if (!asksForHelp(argv)) {
+    if (!help) {
       const spare = loadBundle<typeof import('./run-spare')>(
         path.join(__dirname, 'spare.cjs'),
         __SPARE_BUNDLE_HASH__,
