@@ -42,6 +42,25 @@ const coreHasNoSideEffects = {
   },
 };
 
+// zod re-exports its 64 message locales (0.3 MB) as `z.locales`; Warden uses none of them but
+// English, zod's default, which zod/v4/classic/schemas.js imports itself. The CLI's run bundles,
+// read on every `warden run`, keep `z.locales.en` only.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: path.join(args.resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 // The Python runtime (Warden-patched Pyodide, dist/sandbox/python/): the sandbox bundle embeds
 // the hashes of its files and checks them before Python reads a byte (docs/python.md).
 const { buildPythonRuntime } = await import(path.join(root, 'scripts', 'build-python-runtime.mjs'));
@@ -114,7 +133,7 @@ await Promise.all([
         external: ['esbuild', '@cyclonedx/cyclonedx-library', 'undici'],
         // import() becomes require(): a vm.Script (the code cache's loader) has no module loader.
         supported: { 'dynamic-import': false },
-        plugins: [coreHasNoSideEffects],
+        plugins: [coreHasNoSideEffects, zodEnglishOnly],
       }),
     ),
   ).then(() => {
