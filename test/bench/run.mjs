@@ -144,8 +144,27 @@ async function until(test, what, timeoutMs = 10_000) {
   }
 }
 
+/**
+ * The start-up snapshot launcher, once its blob is built and verified (built here, before the
+ * rounds: a host builds it in the background on first need); undefined when this build has none.
+ */
+async function readySnapshotLauncher() {
+  if (!fs.existsSync(path.join(path.dirname(BOOTSTRAP), 'snapshot.cjs'))) return undefined;
+  const launcher = core.createForkLauncher({
+    bootstrapPath: BOOTSTRAP,
+    codeCacheDir: path.join(tmp, 'snapshot'),
+    startupSnapshot: true,
+  });
+  if (typeof launcher.snapshotReady !== 'function') return undefined;
+  if (!(await launcher.snapshotReady(MEMORY_MB))) {
+    log(`  snapshot variant skipped: ${launcher.startPath(MEMORY_MB).detail}`);
+    return undefined;
+  }
+  return launcher;
+}
+
 /** The cold-start subjects: the default launcher, plus product options when this build has them. */
-function coldVariants() {
+function coldVariants(snapshotLauncher) {
   const bootstrapText = fs.readFileSync(BOOTSTRAP, 'utf8');
   const variants = [
     {
@@ -172,6 +191,12 @@ function coldVariants() {
     instruments.push(inst);
     variants.push({ key: 'codeCache', label: 'with codeCacheDir (cache primed by warm-up)', inst });
   }
+  if (snapshotLauncher) {
+    const inst = instrumentLauncher(snapshotLauncher);
+    instruments.push(inst);
+    const how = snapshotLauncher.startPath(MEMORY_MB);
+    variants.push({ key: 'snapshot', label: `startupSnapshot: true (blob built + verified first; ${how.detail})`, inst });
+  }
   if (typeof core.createWarmPool === 'function') {
     const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP }));
     instruments.push(inst);
@@ -182,7 +207,7 @@ function coldVariants() {
 
 async function benchColdStart() {
   const ext = await loadExtension('bench.cold');
-  const variants = coldVariants();
+  const variants = coldVariants(await readySnapshotLauncher());
   const floor = [];
   const data = Object.fromEntries(
     variants.map((v) => [
