@@ -20,7 +20,8 @@ export interface SnapshotHost {
   close(): Promise<void>;
 }
 
-export function createSnapshotHost(cacheDir: string): SnapshotHost {
+/** `niceness: 0` as a one-shot `warden run` (the compat tier compares with it). */
+export function createSnapshotHost(cacheDir: string, options: { niceness?: number } = {}): SnapshotHost {
   const dataDir = tempDir('warden-data-');
   const extDir = tempDir('warden-ext-');
   const paths: StartPathStatus[] = [];
@@ -28,6 +29,7 @@ export function createSnapshotHost(cacheDir: string): SnapshotHost {
     bootstrapPath: BOOTSTRAP,
     codeCacheDir: cacheDir,
     startupSnapshot: true,
+    ...options,
     onStartPath: (s) => paths.push(s),
   });
   const cmdlines: string[][] = [];

@@ -3,7 +3,10 @@
  * real processes: built by the host, started from, and the extension sees the same realm as on
  * the usual path (locked down, change-array-by-copy present even where V8 needed it off).
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/sandbox';
 import { createSnapshotHost, MEMORY_MB, snapshotFiles, type SnapshotHost } from '../helpers/snapshot-host';
@@ -72,5 +75,44 @@ describe('start-up snapshot', () => {
       text: 'hello snapshot',
     });
     expect(host.cmdlines[0]!.some((a) => a.startsWith('--snapshot-blob='))).toBe(true);
+  });
+});
+
+describe('a start-up snapshot whose processes die before they speak', () => {
+  it('is dropped by the host, which says so and starts processes the usual way', async () => {
+    const dir = tempDir('warden-snapshot-dies-');
+    try {
+      host = createSnapshotHost(dir);
+      expect(await host.launcher.snapshotReady(MEMORY_MB)).toBe(true);
+      // As if V8 aborted on the host's own blob: a real blob (hash recorded as the host's) whose
+      // main exits at once.
+      const { blob, flags } = snapshotFiles(dir);
+      const entry = path.join(dir, 'dies.js');
+      fs.writeFileSync(entry, `require('v8').startupSnapshot.setDeserializeMainFunction(() => process.exit(3));\n`);
+      const v8Flags = [`--max-old-space-size=${MEMORY_MB}`, ...flags];
+      execFileSync(process.execPath, [...v8Flags, '--snapshot-blob', `${blob}.new`, '--build-snapshot', entry]);
+      const sha256 = createHash('sha256').update(fs.readFileSync(`${blob}.new`)).digest('hex');
+      fs.renameSync(`${blob}.new`, blob);
+      fs.writeFileSync(`${blob}.json`, JSON.stringify({ sha256, flags }));
+      await host.close();
+
+      host = createSnapshotHost(dir);
+      expect(await host.launcher.snapshotReady(MEMORY_MB)).toBe(true);
+      const id = await host.add({
+        commands: ['hello'],
+        source: `exports.activate = () => host.commands.register('hello', () => 'hello');`,
+      });
+      // The first start came from the blob and failed; the host noticed and the retry is usual.
+      await host.supervisor.invoke(id, 'hello').catch(() => undefined);
+      expect(host.launcher.startPath(MEMORY_MB)).toMatchObject({
+        path: 'code-cache',
+        detail: expect.stringContaining('before it spoke'),
+      });
+      expect(await host.supervisor.invoke(id, 'hello')).toEqual({ type: 'text', text: 'hello' });
+      expect(host.cmdlines[0]!.some((a) => a.startsWith('--snapshot-blob='))).toBe(true);
+      expect(host.cmdlines.at(-1)!.some((a) => a.startsWith('--snapshot-blob='))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

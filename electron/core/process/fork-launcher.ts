@@ -152,13 +152,14 @@ export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
         options.bootstrapPath,
         ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
       ]);
+      let killedByHost = false;
       if (how.blob) {
-        // A process that dies before it says anything was not started by the blob as it should
-        // be (V8 refused or aborted on it): the host stops using it and says so.
+        // A process that dies before it says anything, unasked, was not started by the blob as
+        // it should be (V8 refused or aborted on it): the host stops using it and says so.
         let spoke = false;
         child.stdio[3]?.once('data', () => (spoke = true));
         child.once('close', (code, signal) => {
-          if (spoke || (code === 0 && !signal) || signal === 'SIGKILL') return;
+          if (spoke || killedByHost || (code === 0 && !signal)) return;
           snapshots!.reject(how.blob!, `a process started from it exited (${signal ?? code}) before it spoke`);
         });
       }
@@ -187,6 +188,7 @@ export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
           outputListeners.forEach((l) =>
             l(`warden: the ${spawner.wall.label} wall did not report itself up; process stopped`),
           );
+          killedByHost = true;
           child.kill('SIGKILL');
           return;
         }
@@ -239,6 +241,7 @@ export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
         },
         outbound: () => link.outbound(),
         kill() {
+          killedByHost = true;
           if (!exited) child.kill('SIGKILL');
         },
       };
