@@ -16,9 +16,12 @@ export function createSecretMethods(deps: HostApiDeps, m: Metering): HostMethodI
         async () => {
           const value = await deps.secrets?.get(extId, name);
           if (value === undefined) {
+            // A developer folder is named by its folder on the command line; the folder's path
+            // is the host's, so the hint says where without printing it.
+            const who = deps.devFolder === undefined ? extId : '<extension folder>';
             throw new WardenError(
               'ENOENT',
-              `secret ${name} has not been set (the user can set it with: warden secrets set ${extId} ${name})`,
+              `secret ${name} has not been set (the user can set it in the panel or with: warden secrets set ${who} ${name})`,
             );
           }
           return value;

@@ -40,6 +40,15 @@ export async function readInstalledManifest(dataDir: string, id: string) {
   return readManifestOf(versionDir(dataDir, id, activeRecord(requireRecord(state, id))));
 }
 
+/** Why the active version of `id` is blocklisted, if it is: one read of state.json, no manifests. */
+export async function blockedReason(dataDir: string, id: string): Promise<string | undefined> {
+  const state = await readState(dataDir);
+  if (!Object.hasOwn(state.extensions, id)) return undefined;
+  const active = activeRecord(state.extensions[id]!);
+  const block = isBlocked(state, id, active);
+  return block ? blockReason(id, active.version, block.catalog) : undefined;
+}
+
 export async function listInstalled(dataDir: string): Promise<InstalledInfo[]> {
   const state = await readState(dataDir);
   const out: InstalledInfo[] = [];

@@ -11,7 +11,7 @@ import { readState, type ExtensionRecord } from './install-state';
 import { recover, type RecoveryReport, type RegistryOptions } from './store';
 import { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
 import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
-import { listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
+import { blockedReason, listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
 import type { Manifest } from '../../common/manifest';
 import semver from 'semver';
 import { chooseVersion, heldBackReason, installationBucket } from './rollout';
@@ -20,6 +20,8 @@ export interface PackageRegistry {
   readonly dataDir: string;
   recover(opts?: { ifIdle?: boolean }): Promise<RecoveryReport>;
   list(): Promise<InstalledInfo[]>;
+  /** Why the active version of `id` is blocklisted right now (state.json only), if it is. */
+  blocked(id: string): Promise<string | undefined>;
   /** The raw state record of one id (undefined if not installed). */
   record(id: string): Promise<ExtensionRecord | undefined>;
   install(file: string, opts?: InstallOptions): Promise<InstallOutcome>;
@@ -50,6 +52,7 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
     dataDir,
     recover: (opts = {}) => recover(dataDir, o(opts)),
     list: () => listInstalled(dataDir),
+    blocked: (id) => blockedReason(dataDir, id),
     async record(id) {
       const state = await readState(dataDir);
       return Object.hasOwn(state.extensions, id) ? state.extensions[id] : undefined;

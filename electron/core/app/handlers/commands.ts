@@ -11,6 +11,12 @@ export function commandHandlers(d: HandlerDeps): Handlers<'commands.run' | 'comm
       if (!k.enabled) throw new WardenError('EINVAL', `${extensionId} is disabled`);
       // Blocklisted, forbidden by the admin policy, or changed on disk: shown, never run.
       if (k.blocked) throw new WardenError('EPERM', k.blocked, { reason: 'policy' });
+      // The registry is the authority: a catalog refresh may have blocked this version a moment
+      // ago, before the host's own record caught up.
+      if (k.source === 'installed') {
+        const blocked = await d.registry.blocked(extensionId);
+        if (blocked) throw new WardenError('EPERM', blocked, { reason: 'policy' });
+      }
       if (runs.has(runId)) throw new WardenError('EEXIST', `a run "${runId}" is already in progress`);
       const controller = new AbortController();
       runs.set(runId, controller);
