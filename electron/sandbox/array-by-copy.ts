@@ -161,7 +161,8 @@ export function typedArrayMethods(): Methods {
       const numeric: unknown = cell[0];
       // IsValidIntegerIndex after the conversion (which may have detached the buffer).
       const current = apply(lengthOf, this, []) as number;
-      if (!Number.isInteger(actual) || actual < 0 || actual >= current) throw new RangeError('Invalid typed array index');
+      if (!Number.isInteger(actual) || actual < 0 || actual >= current)
+        throw new RangeError('Invalid typed array index');
       const a = createSameType(this, len);
       for (let k = 0; k < len; k++) a[k] = k === actual ? numeric : (this as any)[k];
       return a;

@@ -195,7 +195,11 @@ function coldVariants(snapshotLauncher) {
     const inst = instrumentLauncher(snapshotLauncher);
     instruments.push(inst);
     const how = snapshotLauncher.startPath(MEMORY_MB);
-    variants.push({ key: 'snapshot', label: `startupSnapshot: true (blob built + verified first; ${how.detail})`, inst });
+    variants.push({
+      key: 'snapshot',
+      label: `startupSnapshot: true (blob built + verified first; ${how.detail})`,
+      inst,
+    });
   }
   if (typeof core.createWarmPool === 'function') {
     const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP }));

@@ -75,7 +75,11 @@ export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHo
   const dataDir = tempDir('warden-data-');
   const extDir = tempDir('warden-ext-');
   const logs = memorySink();
-  const launcher = createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: CODE_CACHE, startupSnapshot: SNAPSHOT_TIER });
+  const launcher = createForkLauncher({
+    bootstrapPath: BOOTSTRAP,
+    codeCacheDir: CODE_CACHE,
+    startupSnapshot: SNAPSHOT_TIER,
+  });
   let snapshotChecked = !SNAPSHOT_TIER;
   const supervisor = createSupervisor({
     launcher,

@@ -91,7 +91,9 @@ describe('a start-up snapshot whose processes die before they speak', () => {
       fs.writeFileSync(entry, `require('v8').startupSnapshot.setDeserializeMainFunction(() => process.exit(3));\n`);
       const v8Flags = [`--max-old-space-size=${MEMORY_MB}`, ...flags];
       execFileSync(process.execPath, [...v8Flags, '--snapshot-blob', `${blob}.new`, '--build-snapshot', entry]);
-      const sha256 = createHash('sha256').update(fs.readFileSync(`${blob}.new`)).digest('hex');
+      const sha256 = createHash('sha256')
+        .update(fs.readFileSync(`${blob}.new`))
+        .digest('hex');
       fs.renameSync(`${blob}.new`, blob);
       fs.writeFileSync(`${blob}.json`, JSON.stringify({ sha256, flags }));
       await host.close();

@@ -54,7 +54,24 @@ const holey = () => {
   return a;
 };
 const arrays = [() => [], () => [1, 2, 3], holey, () => ['b', 'a', 10, 9, 1, undefined, null, NaN]];
-const indices = [0, 1, -1, 2, -3, 3, 10, -10, 1.7, -0.5, NaN, Infinity, -Infinity, '1', { valueOf: () => 1 }, undefined];
+const indices = [
+  0,
+  1,
+  -1,
+  2,
+  -3,
+  3,
+  10,
+  -10,
+  1.7,
+  -0.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  '1',
+  { valueOf: () => 1 },
+  undefined,
+];
 
 describe('Array.prototype change-array-by-copy, as V8 does it', () => {
   it('toReversed', () => {

@@ -137,7 +137,11 @@ export function createStartupSnapshots(o: StartupSnapshotOptions): StartupSnapsh
           last = `build failed (exit ${made.code})`;
           continue;
         }
-        const probe = await run(o.runtime, [...flags, '--snapshot-blob', tmp, o.bootstrapPath, SNAPSHOT_PROBE_FLAG], o.env);
+        const probe = await run(
+          o.runtime,
+          [...flags, '--snapshot-blob', tmp, o.bootstrapPath, SNAPSHOT_PROBE_FLAG],
+          o.env,
+        );
         if (probe.code !== 0 || probe.out.trim() !== SNAPSHOT_PROBE_OK) {
           last = `a process started from it failed (exit ${probe.code})`;
           continue;
