@@ -21,8 +21,14 @@
 //    `codeCache` = createForkLauncher({ bootstrapPath, codeCacheDir }) with the cache primed by
 //    the warm-up rounds (detected by `--code-cache-dir=` in the bootstrap); `warmPool` =
 //    createWarmPool(launcher, { size: 1 }) whose process has already said hello and idled
-//    30 ms before t0 (its refill is part of the measured window, as in a real host). The
-//    headline verdict is the default launcher's.
+//    30 ms before t0 (its refill is part of the measured window, as in a real host);
+//    `snapshot` = createForkLauncher({ bootstrapPath, codeCacheDir, startupSnapshot: true }), the
+//    headless server's launcher: processes start from the host-built V8 start-up snapshot with SES
+//    loaded and lockdown() done inside the blob (docs/os-wall.md), built and hash-verified before
+//    the rounds (a host builds it in the background on first need and starts the usual way until
+//    then; the variant is skipped, with the reason, where no blob can be built). The headline
+//    verdict is the default launcher's (`createForkLauncher({ bootstrapPath })`, which compiles SES
+//    at every start); each variant's row has its own verdict against the same goal.
 // 2. Host-call round trip. Subject: command 'hostloop' runs `await host.storage.get('k')` N times
 //    sequentially; reported per call both as measured inside the sandbox (Date.now(), 1 ms
 //    resolution over the whole loop) and from the host (invoke total / N, so it includes one
