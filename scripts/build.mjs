@@ -42,6 +42,25 @@ const coreHasNoSideEffects = {
   },
 };
 
+// zod re-exports its 64 message locales (0.3 MB) as `z.locales`; Warden uses none of them but
+// English, zod's default, which zod/v4/classic/schemas.js imports itself. The CLI's run bundles,
+// read on every `warden run`, keep `z.locales.en` only.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: path.join(args.resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 // The Python runtime (Warden-patched Pyodide, dist/sandbox/python/): the sandbox bundle embeds
 // the hashes of its files and checks them before Python reads a byte (docs/python.md).
 const { buildPythonRuntime } = await import(path.join(root, 'scripts', 'build-python-runtime.mjs'));
@@ -98,12 +117,48 @@ await Promise.all([
         "const __dirname = __wardenPath(new URL('.', import.meta.url));",
       ].join(' '),
     },
-  }).then(() =>
-    fs.writeFileSync(
-      path.join(root, 'dist/cli/warden.cjs'),
-      "'use strict';\n// The CLI's door: its code is ES modules split per command (main.mjs, chunks/).\nimport('./main.mjs');\n",
+  }),
+  // The one-shot `warden run` is two CommonJS bundles that the door, dist/cli/warden.cjs, loads
+  // through a V8 code cache (ES modules cannot use one on Node 20): spare.cjs starts the sandbox
+  // process, run.cjs is the rest. The door embeds their hashes (the caches' key), as the sandbox
+  // loader does.
+  Promise.all(
+    [
+      ['extensions/sdk/cli/run-spare.ts', 'dist/cli/spare.cjs'],
+      ['extensions/sdk/cli/run-main.ts', 'dist/cli/run.cjs'],
+    ].map(([entry, outfile]) =>
+      build({
+        ...common,
+        entryPoints: [entry],
+        outfile,
+        // Read, decoded and hashed on every run: without comments and blanks it is ~40% smaller
+        // and pure ASCII (read as latin1, not decoded). Names are kept: stacks stay readable.
+        minifyWhitespace: true,
+        minifySyntax: true,
+        charset: 'ascii',
+        // undici loads only when an extension fetches (gateways/net/pinned-exchange.ts imports it
+        // lazily): a runtime dependency like esbuild, not 0.8 MB read on every run.
+        external: ['esbuild', '@cyclonedx/cyclonedx-library', 'undici'],
+        // import() becomes require(): a vm.Script (the code cache's loader) has no module loader.
+        supported: { 'dynamic-import': false },
+        plugins: [coreHasNoSideEffects, zodEnglishOnly],
+      }),
     ),
-  ),
+  ).then(() => {
+    const hashOf = (f) =>
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(root, f)))
+        .digest('hex');
+    return build({
+      ...common,
+      entryPoints: ['extensions/sdk/cli/door.ts'],
+      outfile: 'dist/cli/warden.cjs',
+      define: {
+        __SPARE_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/spare.cjs')),
+        __RUN_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/run.cjs')),
+      },
+    });
+  }),
   build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
   // `warden/testing` (package.json "exports"): the test host extension authors import.
   build({

@@ -7,6 +7,8 @@
 // `node` child and waits for it to exit — the least any host-plus-process design can cost.
 // Second pair: `warden --version` against a bare `node -e 0`. Rounds interleaved, order
 // shuffled. Goal (issue 15): median ratio ≤ 1.5 for the one-shot run.
+// The warm-up run writes the CLI's V8 code cache into the bench's data folder, as a user's first
+// run does (docs/cli.md). `WARDEN_TRACE=1 warden run …` prints where one run spends its time.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

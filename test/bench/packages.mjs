@@ -4,8 +4,9 @@
 // WHAT IS MEASURED (real files in a temp folder on the same disk as the data folder)
 // 1. Install of a 5 MiB package. Subject: `installPackage(dataDir, file, 'install')` into a fresh
 //    data folder: install lock, recovery sweep, gunzip, tar parse, every entry hashed and
-//    written (fsync'd, as in production), signature + file-list verification, rename into place,
-//    state.json written atomically (fsync'd). Floor: read the same files (5 MiB bundle + the
+//    written (each file fsync'd on its own descriptor while the archive is still parsed, then the
+//    folders, as in production), signature + file-list verification, rename into place,
+//    state.json written atomically (fsync'd while the rename's folder fsync runs). Floor: read the same files (5 MiB bundle + the
 //    small ones) from the source folder, write copies into a fresh folder and SHA-256 them (no
 //    fsync). Rounds interleave the two (order shuffled each round). Goal: median ratio ≤ 2.
 //    Also shown: the same floor made durable (each copy fsync'd), the subject with `fsync: false` (what the ratio is without the durability cost),

@@ -10,9 +10,10 @@
 //     broker allows without prompting, by an admin policy rule (`policy` variant, the headline)
 //     or by a stored tree grant (`grant` variant, a second extension in the same supervisor).
 //     The whole production path runs: sandbox → fd-3 frame → host-call budget → host-API handler
-//     → fs gateway (canonical path, realpath, broker decision + audit record, O_NOFOLLOW open
-//     proven by /proc/self/fd on Linux or through the held parent elsewhere, dev/ino checks,
-//     capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
+//     → fs gateway (canonical path; on Linux the object pinned with an O_PATH open + fstat, its
+//     real path from /proc/self/fd, broker decision + audit record, then opened through the pin
+//     and read capped; elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
+//     dev/ino checks, capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
 //     Reported per call as measured inside the sandbox (Date.now() over the loop) and from the
 //     host (invoke total / N). Floor, in the same process and rounds: N sequential iterations of
@@ -414,9 +415,25 @@ async function countFsOps(sampleFile) {
   const h = await fs.promises.open(sampleFile, 'r');
   const proto = Object.getPrototypeOf(h);
   await h.close();
+  /** The callback API (the pinned read's O_PATH open, its fstat and close use it). */
+  const wrapCb = (name) => {
+    const orig = fs[name];
+    fs[name] = function (...args) {
+      const cb = args.pop();
+      const t = performance.now();
+      const c = (counts[`cb.${name}`] ??= { n: 0, ms: 0 });
+      c.n++;
+      return orig.call(this, ...args, (...r) => {
+        c.ms += performance.now() - t;
+        cb(...r);
+      });
+    };
+    undo.push(() => (fs[name] = orig));
+  };
   for (const name of ['realpath', 'lstat', 'stat', 'open', 'readlink', 'readFile', 'readdir', 'access'])
     wrap(fs.promises, name, name);
   for (const name of ['read', 'stat', 'readFile']) wrap(proto, name, `handle.${name}`);
+  for (const name of ['open', 'fstat', 'close']) wrapCb(name);
   return { counts, restore: () => undo.reverse().forEach((f) => f()) };
 }
 
@@ -739,7 +756,7 @@ export function reportPermissions(r) {
     out.push(
       `P1 host-side split (instrumented pass, mean µs per call): host total/N ${fmt(b.hostSideTotal, 1)} = ` +
         `gateway ${fmt(b.gatewayTotal, 1)} [broker authorize incl. its audit record ${fmt(b.brokerAuthorize, 1)}, ` +
-        `canonicalise + realpath + anchored open/fstat/read/close ${fmt(b.gatewayIo, 1)}] + ` +
+        `canonicalise + pin (O_PATH open, fstat) or realpath + open/fstat/read/close ${fmt(b.gatewayIo, 1)}] + ` +
         `outside the gateway (IPC, sandbox, handler, operation audit, decode) ${fmt(b.outsideGateway, 1)}; ` +
         `audit writes ${fmt(b.auditWrites, 1)} µs (${fmt(b.auditWritesPerCall, 1)} per call); in sandbox ${fmt(b.inSandbox, 1)}`,
       `P1 host fs calls per mediated read: ${fmt(b.fsOpsPerCall, 1)} (each a thread-pool round trip; ` +

@@ -223,6 +223,17 @@ describe('fs gateway: reads and permissions', () => {
     }
   });
 
+  // /proc/self/fd names an unlinked file "<path> (deleted)": the pinned read never trusts such a
+  // name and takes the anchored path, which reads a live file of that name like any other.
+  it('reads a file whose name ends like the kernel marker of an unlinked file', async () => {
+    const { gw, at, requests, base } = setup();
+    fs.writeFileSync(at('granted/x (deleted)'), 'LIVE');
+    expect(dec(await gw.readBytes('~/granted/x (deleted)'))).toBe('LIVE');
+    expect(requests.map((r) => r.target)).toEqual([path.join(base, 'granted/x (deleted)')]);
+    fs.writeFileSync(at('outside/y (deleted)'), 'NO');
+    expect(await failure(gw.readBytes('~/outside/y (deleted)'), base)).toMatchObject({ code: 'EPERM' });
+  });
+
   it('caps a file that is larger than it first claimed (procfs reports size 0)', async () => {
     const gw = createFsGateway({
       homeDir: os.tmpdir(),
@@ -355,45 +366,58 @@ describe.each([
     return env;
   }
 
-  it('read: a file swapped for a symlink to a secret is refused', async () => {
-    const { gw, base } = swapping((at) => swapForLink(at, 'granted/a/a.txt', at('outside/secret')));
-    const err = await failure(gw.readBytes('~/granted/a/a.txt'), base);
-    expect(err).toMatchObject({ code: 'EPERM', reason: 'denied' });
+  /**
+   * A read swapped under after its check never returns what was swapped in. With /proc the object
+   * was pinned (O_PATH) before the check and is read through the pin, so the read returns exactly
+   * the checked file's bytes; the portable checks re-open by name and refuse with EPERM.
+   */
+  async function readsOnlyTheChecked(p: Promise<Uint8Array>, base: string, checked: string) {
+    if (noProcFd || process.platform !== 'linux') {
+      expect(await failure(p, base)).toMatchObject({ code: 'EPERM' });
+      return;
+    }
+    expect(dec(await p)).toBe(checked);
+  }
+
+  it('read: a file swapped for a symlink to a secret never yields the secret', async () => {
+    const { gw, base, requests } = swapping((at) => swapForLink(at, 'granted/a/a.txt', at('outside/secret')));
+    await readsOnlyTheChecked(gw.readBytes('~/granted/a/a.txt'), base, 'G-a');
+    expect(requests.map((r) => r.target)).toEqual([path.join(base, 'granted/a/a.txt')]);
   });
 
-  it('read: a file replaced by another file is refused', async () => {
+  it('read: a file replaced by another file yields the checked one or nothing', async () => {
     const { gw, base } = swapping((at) => {
       fs.writeFileSync(at('granted/other'), 'OTHER');
       fs.renameSync(at('granted/other'), at('granted/a/a.txt'));
     });
-    expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
+    await readsOnlyTheChecked(gw.readBytes('~/granted/a/a.txt'), base, 'G-a');
   });
 
-  it('read: a parent folder swapped for a symlink outside is refused', async () => {
+  it('read: a parent folder swapped for a symlink outside never yields the outside file', async () => {
     const { gw, base } = swapping((at) => swapForLink(at, 'granted/a', at('outside/a')));
-    expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
+    await readsOnlyTheChecked(gw.readBytes('~/granted/a/a.txt'), base, 'G-a');
   });
 
-  // The opened file is the very inode that was checked (a hard link of it sits outside), so only
-  // the check of the opened *name* (through /proc/self/fd or the held parent) can tell: a read
-  // must go through the checked path, not merely reach the checked inode.
-  it('read: a parent swapped for a link to a folder holding a hard link of the same file is refused', async () => {
+  // The file outside is the very inode that was checked (a hard link of it), so only the check of
+  // the opened *name* (the pin's /proc/self/fd name, or the held parent) can tell: a read must go
+  // through the checked path, not merely reach the checked inode.
+  it('read: a parent swapped for a link to a folder holding a hard link of the same file', async () => {
     const { gw, base, at } = swapping((at) => {
       fs.mkdirSync(at('outside/h'));
       fs.linkSync(at('granted/a/a.txt'), at('outside/h/a.txt'));
       swapForLink(at, 'granted/a', at('outside/h'));
     });
-    expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
+    await readsOnlyTheChecked(gw.readBytes('~/granted/a/a.txt'), base, 'G-a');
     expect(fs.statSync(at('outside/h/a.txt')).ino).toBe(fs.statSync(at('granted/a.moved/a.txt')).ino);
   });
 
-  it('read: the granted folder itself swapped for a copy elsewhere is refused', async () => {
+  it('read: the granted folder itself swapped for a copy elsewhere never yields the copy', async () => {
     const { gw, base } = swapping((at) => {
       fs.cpSync(at('granted'), at('outside/copy'), { recursive: true, verbatimSymlinks: true });
       fs.writeFileSync(at('outside/copy/a/a.txt'), 'COPY');
       swapForLink(at, 'granted', at('outside/copy'));
     });
-    expect(await failure(gw.readBytes('~/granted/a/a.txt'), base)).toMatchObject({ code: 'EPERM' });
+    await readsOnlyTheChecked(gw.readBytes('~/granted/a/a.txt'), base, 'G-a');
   });
 
   it('write: an existing file swapped for a symlink is refused and the target untouched', async () => {

@@ -321,4 +321,36 @@ describe('archive entries', () => {
     const r = await extractPackage(f, undefined);
     expect(verifyPackage(r).id).toBe('acme.hello');
   });
+  // Each written file is flushed on its own descriptor while the archive is still parsed, a few at
+  // a time (the rest by path at the end): every file lands intact, and a refusal in the middle
+  // leaves no descriptor open however many flushes were in flight.
+  const openDescriptors = () => (fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd').length : 0);
+  const manyFiles = (n: number): RawEntry[] =>
+    Array.from({ length: n }, (_, i) => ({ path: `assets/f${i}.txt`, data: `file ${i} `.repeat(50 + i) }));
+
+  it('extracts and flushes more files than are flushed at once, each one intact', async () => {
+    const entries = manyFiles(60);
+    const f = out('many');
+    fs.writeFileSync(f, rawTar(entries));
+    const staging = tempDir('warden-many-');
+    const before = openDescriptors();
+    const r = await extractPackage(f, staging, { fsync: true });
+    for (const e of entries) {
+      expect(fs.readFileSync(path.join(staging, e.path), 'utf8')).toBe(e.data);
+      expect(r.files.get(e.path)?.sha256).toBe(sha256Hex(Buffer.from(e.data as string)));
+    }
+    expect(openDescriptors()).toBe(before);
+    fs.rmSync(staging, { recursive: true, force: true });
+  });
+
+  it('a refusal after many written files leaves no descriptor open', async () => {
+    const f = out('many-bad');
+    fs.writeFileSync(f, rawTar([...manyFiles(40), { path: 'evil', type: 'SymbolicLink', linkpath: '/etc/passwd' }]));
+    const staging = tempDir('warden-many-bad-');
+    const before = openDescriptors();
+    await expect(extractPackage(f, staging, { fsync: true })).rejects.toThrow(/symbolic link/);
+    await new Promise((r) => setTimeout(r, 200)); // flushes still in the thread pool settle
+    expect(openDescriptors()).toBe(before);
+    fs.rmSync(staging, { recursive: true, force: true });
+  });
 });

@@ -36,6 +36,8 @@ export interface HostApiDeps {
   deprecations?: DeprecationTracker;
   /** Sees every completed call (behaviour baselines); must not throw or delay the reply. */
   observe?(method: string, args: readonly unknown[], result: unknown): void;
+  /** An unsigned developer folder: messages name it as "<extension folder>", never its path. */
+  devFolder?: boolean;
 }
 
 export interface HostUsage {
@@ -89,6 +91,7 @@ export function createExtensionContext(o: ExtensionContextOptions): ExtensionCon
     picker: services.picker,
     audit: services.audit,
     usage,
+    ...(o.devFolder !== undefined ? { devFolder: true } : {}),
     budget: createBudgetMeter(o.budgets),
     deprecations: createDeprecationTracker({ extensionId: manifest.id, audit: services.audit, warn: o.warn }),
     ...(services.behaviour

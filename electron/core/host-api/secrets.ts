@@ -18,7 +18,7 @@ export function createSecretMethods(deps: HostApiDeps, m: Metering): HostMethodI
           if (value === undefined) {
             // A developer folder is named by its folder on the command line; the folder's path
             // is the host's, so the hint says where without printing it.
-            const who = deps.devFolder === undefined ? extId : '<extension folder>';
+            const who = deps.devFolder ? '<extension folder>' : extId;
             throw new WardenError(
               'ENOENT',
               `secret ${name} has not been set (the user can set it in the panel or with: warden secrets set ${who} ${name})`,

@@ -7,7 +7,8 @@
  * - a public key (and a signature's R) must not have small order ([8]P ≠ identity), which refuses
  *   the 8 small-order points in every spelling;
  * - a signature's S must be canonical (S < L).
- * Plain BigInt arithmetic: these run a few times per package, never on a hot path.
+ * Plain BigInt arithmetic, one exponentiation per point (the square root) and no inversion in the
+ * order check: these run at every package verification.
  */
 
 const P = 2n ** 255n - 19n;
@@ -31,6 +32,29 @@ function pow(base: bigint, exp: bigint): bigint {
 }
 
 const inv = (a: bigint) => pow(a, P - 2n);
+
+/** `z` squared `n` times. */
+function sqn(z: bigint, n: number): bigint {
+  let r = z;
+  for (let i = 0; i < n; i++) r = mod(r * r);
+  return r;
+}
+
+/** z^((P-5)/8) = z^(2^252 - 3) by ref10's addition chain: 252 squarings and 11 products. */
+function pow22523(z: bigint): bigint {
+  const z2 = mod(z * z);
+  const z9 = mod(sqn(z2, 2) * z);
+  const z11 = mod(z9 * z2);
+  const z2_5 = mod(mod(z11 * z11) * z9); // z^(2^5 - 1)
+  const z2_10 = mod(sqn(z2_5, 5) * z2_5);
+  const z2_20 = mod(sqn(z2_10, 10) * z2_10);
+  const z2_40 = mod(sqn(z2_20, 20) * z2_20);
+  const z2_50 = mod(sqn(z2_40, 10) * z2_10);
+  const z2_100 = mod(sqn(z2_50, 50) * z2_50);
+  const z2_200 = mod(sqn(z2_100, 100) * z2_100);
+  const z2_250 = mod(sqn(z2_200, 50) * z2_50);
+  return mod(sqn(z2_250, 2) * z);
+}
 const D = mod(-121665n * inv(121666n));
 const SQRT_M1 = pow(2n, (P - 1n) / 4n);
 
@@ -56,7 +80,8 @@ function decodePoint(bytes: Uint8Array): Point | null {
   const y2 = mod(y * y);
   const u = mod(y2 - 1n);
   const v = mod(D * y2 + 1n);
-  let x = mod(u * pow(v, 3n) * pow(u * pow(v, 7n), (P - 5n) / 8n));
+  const v3 = mod(v * v * v);
+  let x = mod(u * v3 * pow22523(mod(u * v3 * v3 * v)));
   const vx2 = mod(v * x * x);
   if (vx2 === mod(-u)) x = mod(x * SQRT_M1);
   else if (vx2 !== u) return null;
@@ -65,19 +90,28 @@ function decodePoint(bytes: Uint8Array): Point | null {
   return { x, y };
 }
 
-/** Twisted Edwards addition (a = -1); complete on Ed25519, so doubling is add(p, p). */
-function add(a: Point, b: Point): Point {
-  const t = mod(D * a.x * b.x * a.y * b.y);
-  return {
-    x: mod((a.x * b.y + a.y * b.x) * inv(1n + t)),
-    y: mod((a.y * b.y + a.x * b.x) * inv(mod(1n - t))),
-  };
-}
-
+/**
+ * [8]P = identity, by three doublings in projective coordinates (X:Y:Z), so no field inversion:
+ * the doubling formula of Bernstein et al. for a = -1 ("dbl-2008-bbjlp"), complete on Ed25519.
+ * The identity is (0 : Z : Z).
+ */
 function hasSmallOrder(p: Point): boolean {
-  let q = p;
-  for (let i = 0; i < 3; i++) q = add(q, q);
-  return q.x === 0n && q.y === 1n;
+  let X = p.x;
+  let Y = p.y;
+  let Z = 1n;
+  for (let i = 0; i < 3; i++) {
+    const B = mod((X + Y) * (X + Y));
+    const C = mod(X * X);
+    const Dd = mod(Y * Y);
+    const E = mod(-C);
+    const F = mod(E + Dd);
+    const H = mod(Z * Z);
+    const J = mod(F - 2n * H);
+    X = mod((B - C - Dd) * J);
+    Y = mod(F * (E - Dd));
+    Z = mod(F * J);
+  }
+  return X === 0n && Y === Z;
 }
 
 /** Why a raw 32-byte public key is unusable, or undefined when it is a strict key. */

@@ -45,6 +45,8 @@ export interface ExtractOptions {
 
 /** GNU tar pads archives to 10 KiB records; anything much longer after the end is not a package. */
 const MAX_TRAILING_BYTES = 1024 * 1024;
+/** Files flushed on their own descriptor at once while the archive is parsed. */
+const MAX_SYNCING = 16;
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
@@ -99,7 +101,14 @@ export function extractPackage(
   let writtenTotal = 0;
   let tarBytes = 0;
   const openFds = new Set<number>();
-
+  /**
+   * Written files being flushed and closed on their own descriptors, at most MAX_SYNCING at once
+   * (their descriptors stay in openFds until closed); beyond that a file is closed at once and
+   * flushed by path at the end (`later`), so a package of many small files holds few descriptors.
+   */
+  const syncs: Promise<void>[] = [];
+  const later: string[] = [];
+  let syncing = 0;
   return new Promise<ExtractResult>((resolve, reject) => {
     let failed = false;
     let src: fs.ReadStream | undefined = undefined;
@@ -123,6 +132,21 @@ export function extractPackage(
           ? err
           : new PackageError(`not a valid package archive (${err instanceof Error ? err.message : String(err)})`),
       );
+    };
+    /** fsync then close a written file in the thread pool; a failure fails the extraction. */
+    const syncAndClose = (fd: number) => {
+      syncing++;
+      return new Promise<void>((resolve) => {
+        fs.fsync(fd, (syncErr) => {
+          // fail() closed it already (another entry failed): nothing is left to do.
+          if (!openFds.delete(fd)) return resolve();
+          syncing--;
+          fs.close(fd, (closeErr) => {
+            if (syncErr || closeErr) fail(syncErr ?? closeErr);
+            resolve();
+          });
+        });
+      });
     };
     const refuse = (name: string, why: string) =>
       fail(new PackageError(`refused entry ${JSON.stringify(name)}: ${why}`));
@@ -234,11 +258,15 @@ export function extractPackage(
       entry.on('end', () => {
         if (failed) return;
         if (fd !== undefined) {
-          try {
-            fs.closeSync(fd);
-            openFds.delete(fd);
-          } catch (err) {
-            return fail(err);
+          if (doSync && syncing < MAX_SYNCING) syncs.push(syncAndClose(fd));
+          else {
+            if (doSync) later.push(path.join(dest!, ...segments));
+            try {
+              fs.closeSync(fd);
+              openFds.delete(fd);
+            } catch (err) {
+              return fail(err);
+            }
           }
         }
         if (written !== size) return refuse(name, 'truncated');
@@ -253,16 +281,16 @@ export function extractPackage(
 
     parser.on('end', () => {
       if (failed) return;
-      if (openFds.size) return fail(new PackageError('not a valid package archive (truncated)'));
+      if (openFds.size > syncing) return fail(new PackageError('not a valid package archive (truncated)'));
       result.packageSha256 = pkgHash.digest('hex');
       if (!dest || !doSync) return resolve(result);
-      // Durability before the rename: every file and folder flushed, in parallel (the file system
-      // batches concurrent syncs into few journal commits; one fsync after each file does not).
-      const targets = [dest, ...[...made].map((d) => path.join(dest, ...d.split('/')))];
-      for (const name of files.keys()) targets.push(path.join(dest, ...name.split('/')));
-      if (result.signatureBytes) targets.push(path.join(dest, SIGNATURE_FILE));
-      syncAll(targets).then(
-        () => resolve(result),
+      // Durability before the rename: every file was flushed on its own descriptor as soon as it
+      // was written (those syncs run in the thread pool while the archive is still parsed), and
+      // now the folders, in parallel (the file system batches concurrent syncs into few journal
+      // commits; one fsync after each file, in sequence, does not).
+      const dirs = [dest, ...[...made].map((d) => path.join(dest, ...d.split('/')))];
+      Promise.all([...syncs, syncAll([...later, ...dirs])]).then(
+        () => (failed ? undefined : resolve(result)),
         (err: unknown) => fail(err),
       );
     });

@@ -130,11 +130,15 @@ export async function readState(dataDir: string): Promise<InstallState> {
   return parsed.data;
 }
 
-export async function writeState(dataDir: string, state: InstallState): Promise<void> {
+/**
+ * `before`: the state is renamed into place (committed) only once it resolves, e.g. the fsync
+ * of a folder it refers to, which then runs while the new state is written and flushed.
+ */
+export async function writeState(dataDir: string, state: InstallState, before?: Promise<void>): Promise<void> {
   const root = extensionsRoot(dataDir);
   await fsp.mkdir(root, { recursive: true, mode: 0o700 });
   crashPoint('write state.json');
-  await writeFileAtomic(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`, 0o600);
+  await writeFileAtomic(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`, 0o600, before);
   await fsyncDir(root);
   crashPoint('state.json written');
 }

@@ -173,12 +173,12 @@ export async function installPackage(
           };
         }
       }
-      await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, opts.fsync !== false);
+      const placed = await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, opts.fsync !== false);
       state.extensions[pkg.id] = next;
       if (!pin || replacedKey) {
         state.pins[pkg.id] = { publicKey: pkg.publicKey, fingerprint: pkg.fingerprint, pinnedAt: now() };
       }
-      await writeState(dataDir, state);
+      await writeState(dataDir, state, placed.durable);
       await removeUnreferenced(dataDir, pkg.id, before, next);
       audit(
         opts,
@@ -275,9 +275,9 @@ export async function installUnsigned(
         }
         await syncAll([...dirs, ...Object.keys(hashes).map((rel) => path.join(staging, ...rel.split('/')))]);
       }
-      await moveIntoPlace(dataDir, staging, m.id, dir, opts.fsync !== false);
+      const placed = await moveIntoPlace(dataDir, staging, m.id, dir, opts.fsync !== false);
       state.extensions[m.id] = next;
-      await writeState(dataDir, state);
+      await writeState(dataDir, state, placed.durable);
       await removeUnreferenced(dataDir, m.id, before, next);
       audit(opts, m.id, `installed unsigned developer copy ${m.version} from ${folder}`);
       return {

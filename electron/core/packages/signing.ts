@@ -43,6 +43,13 @@ export function fingerprintOf(publicKey: Buffer | string): string {
 }
 
 /**
+ * Keys (strict base64) already found strict: the check is a pure function of the text and costs
+ * a field exponentiation, and one verification decodes its key twice (signature file, signature).
+ * Bounded: cleared when full.
+ */
+const strictKeys = new Set<string>();
+
+/**
  * Decodes a base64 raw public key; throws PackageError unless it is exactly 32 bytes of strict
  * base64 encoding a canonical point of large order. Every package, catalog and feed key passes
  * here before it is pinned, trusted or used (a small-order key "verifies" forged signatures).
@@ -50,8 +57,11 @@ export function fingerprintOf(publicKey: Buffer | string): string {
 export function decodePublicKey(b64: string): Buffer {
   const raw = strictBase64(b64, 32);
   if (!raw) throw new PackageError('the public key is not 32 bytes of base64');
+  if (strictKeys.has(b64)) return raw;
   const problem = publicKeyProblem(raw);
   if (problem) throw new PackageError(`the public key is refused: ${problem}`);
+  if (strictKeys.size >= 64) strictKeys.clear();
+  strictKeys.add(b64);
   return raw;
 }
 

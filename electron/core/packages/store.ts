@@ -172,14 +172,19 @@ export async function makeStaging(dataDir: string): Promise<string> {
   return dir;
 }
 
-/** Renames a verified staging folder to `<id>/<dir>`. */
+/**
+ * Renames a verified staging folder to `<id>/<dir>`. Resolves once renamed, with the fsync of
+ * `<id>/` that makes the rename durable running (`durable`, settled without throwing): the
+ * caller commits state.json only after it (writeState's `before`), and meanwhile writes and
+ * flushes the new state, so the two flushes overlap instead of following each other.
+ */
 export async function moveIntoPlace(
   dataDir: string,
   staging: string,
   id: string,
   dir: string,
   sync = true,
-): Promise<void> {
+): Promise<{ durable: Promise<void> }> {
   const idDir = path.join(extensionsRoot(dataDir), id);
   await fsp.mkdir(idDir, { recursive: true, mode: 0o755 });
   crashPoint('id folder ready');
@@ -187,7 +192,7 @@ export async function moveIntoPlace(
   if (fs.existsSync(target)) throw new PackageError(`${id}/${dir} already exists`, 'refused');
   await fsp.rename(staging, target);
   crashPoint('renamed into place');
-  if (sync) await fsyncDir(idDir);
+  return { durable: sync ? fsyncDir(idDir) : Promise.resolve() };
 }
 
 export async function removeUnreferenced(

@@ -79,11 +79,12 @@ export function createBriefReader(registry: PackageRegistry): BriefReader {
     expect?: { id: string; version: string; publicKey: string; sha256: string },
   ): Promise<SecurityBrief> {
     // Extracted to a private temporary folder so the signed SBOM can be read from what was verified.
+    // Not flushed to disk: the folder is deleted right after (the install extracts durably itself).
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-brief-'));
     let extracted: Awaited<ReturnType<typeof extractPackage>>;
     let pkg: ReturnType<typeof verifyPackage>;
     try {
-      extracted = await extractPackage(file, tmp);
+      extracted = await extractPackage(file, tmp, { fsync: false });
       pkg = verifyPackage(extracted);
       extras = { ...(await sbomExtras(await readPackageSbom(tmp), registry.dataDir)), ...extras };
     } finally {

@@ -1,17 +1,14 @@
-/** Process wiring for the bundled CLI (dist/cli/warden.cjs). */
-import path from 'node:path';
+/** Process wiring for the ES-module CLI (dist/cli/main.mjs): every command but the one-shot `run`. */
 import { main } from './main';
+import { processContext } from './process-context';
 import { EXIT_FAILED } from './usage';
+import { mark } from './trace';
 
-main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: process.stderr.isTTY === true,
-  stdinIsTTY: process.stdin.isTTY === true,
-  bootstrapPath: path.join(__dirname, '..', 'sandbox', 'bootstrap.cjs'),
-  sdkDir: path.join(__dirname, '..', '..', 'extensions', 'sdk'),
-}).then(
+mark('cli entry (main.mjs loaded)');
+
+main(process.argv.slice(2), processContext(__dirname)).then(
   (code) => {
+    mark('command returned');
     process.exitCode = code;
   },
   () => {

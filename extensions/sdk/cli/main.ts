@@ -1,9 +1,9 @@
 /** The `warden` command line: dispatches sub-commands and turns every failure into one line. */
-import { asksForHelp, CliError, COMMAND_HELP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
+import { COMMAND_HELP, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 import type { CliContext } from './context';
 import { WARDEN_API_VERSION, WARDEN_VERSION } from '../../../electron/common/version';
-
-type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+import { dispatch, type Command } from './dispatch';
+import { runWithSpare } from './run-command';
 
 /**
  * Each command's code is loaded when it runs, not before: the CLI is bundled as ES modules split
@@ -31,18 +31,7 @@ const fromPackages = (name: string) => async (): Promise<Command> => {
 };
 const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
   ['init', async () => (await import('./init')).initCommand],
-  [
-    'run',
-    async () => async (argv, ctx) => {
-      // The sandbox process starts while run.ts and the core load (run-spare.ts).
-      const launcher = (await import('./run-spare')).startRunLauncher(argv, ctx);
-      try {
-        return await (await import('./run')).runCommand(argv, ctx, launcher);
-      } finally {
-        launcher?.close();
-      }
-    },
-  ],
+  ['run', async () => runWithSpare],
   ['build', async () => (await import('./build')).buildCommand],
   ['validate', async () => (await import('./validate')).validateCommand],
   ['grants', async () => (await import('./admin-commands')).grantsCommand],
@@ -83,34 +72,5 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout(`warden ${WARDEN_VERSION} (extension API ${WARDEN_API_VERSION})\n`);
     return EXIT_OK;
   }
-  const load = COMMANDS.get(name);
-  const help = Object.hasOwn(COMMAND_HELP, name) ? COMMAND_HELP[name] : undefined;
-  if (load && help && asksForHelp(rest)) {
-    ctx.stdout(`${help}\n`);
-    return EXIT_OK;
-  }
-  try {
-    if (!load) throw new CliError(`unknown command "${name}" (try: warden help)`);
-    const command = await load();
-    return await command(rest, ctx);
-  } catch (err) {
-    if (err instanceof CliError) {
-      // Scripts asked for JSON: they get it for usage and validation failures too.
-      if (rest.includes('--json'))
-        ctx.stdout(
-          `${JSON.stringify({ ok: false, error: { code: err.exitCode === 2 ? 'EINVAL' : 'EINTERNAL', message: err.message } })}\n`,
-        );
-      ctx.stderr(`warden: ${err.message}\n`);
-      for (const d of err.details) ctx.stderr(`warden: ${d}\n`);
-      return err.exitCode;
-    }
-    // parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes.
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      ctx.stderr(`warden: ${(err as Error).message} (try: warden ${name} --help)\n`);
-      return EXIT_USAGE;
-    }
-    ctx.stderr(`warden: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILED;
-  }
+  return dispatch(name, rest, ctx, COMMANDS.get(name));
 }

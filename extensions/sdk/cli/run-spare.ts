@@ -22,6 +22,7 @@ import type { Launcher } from '../../../electron/core/process/launcher';
 import { DEFAULT_LIMITS } from '../../../electron/common/limits';
 import { RUN_OPTIONS } from './command-options';
 import { dataDirOf, type CliContext } from './context';
+import { mark, markOnce, tracing } from './trace';
 
 export interface RunLauncher extends Launcher {
   /** Kills the spare if nobody claimed it. Idempotent. */
@@ -38,13 +39,16 @@ export function startRunLauncher(argv: string[], ctx: CliContext): RunLauncher |
     return undefined;
   }
   const cacheDir = path.join(dataDir, 'cache');
-  const inner = createForkLauncher({
+  mark('run-spare loaded, argv parsed');
+  const forked = createForkLauncher({
     bootstrapPath: ctx.bootstrapPath,
     codeCacheDir: path.join(cacheDir, 'v8'),
     runtimeFilesCache: path.join(cacheDir, 'runtime-files.json'),
     // One command, and the user waits for it: its process runs at the CLI's own priority.
     niceness: 0,
   });
+  mark('wall probed, runtime files listed');
+  const inner = tracing() ? traced(forked) : forked;
   const pool = createWarmPool(inner, { size: 1, memoryMb: DEFAULT_LIMITS.memoryMb });
   return {
     wall: inner.wall,
@@ -54,5 +58,22 @@ export function startRunLauncher(argv: string[], ctx: CliContext): RunLauncher |
       return child;
     },
     close: () => pool.close(),
+  };
+}
+
+/** The launcher with the child's milestones in the phase trace (WARDEN_TRACE). */
+function traced(inner: Launcher): Launcher {
+  return {
+    ...inner,
+    launch(spec) {
+      const child = inner.launch(spec);
+      mark('child spawn call returned');
+      child.onMessage((m) => {
+        const t = (m as { t?: unknown } | null)?.t;
+        if (t === 'hello' || t === 'ready' || t === 'result' || t === 'stopped') markOnce(`child says ${t}`);
+      });
+      child.onExit(() => mark('child exited'));
+      return child;
+    },
   };
 }

@@ -13,15 +13,13 @@ import {
   loadExtensionFolder,
   type LoadedExtension,
   LoadError,
-  createPackageRegistry,
-  PackageError,
-  watchForAutoRollback,
 } from '../../../electron/core';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './usage';
 import { formatResult, jsonReplacer } from './format-result';
 import { policyFromFlags, refuseForbidden, servicesFromFlags } from './permission-flags';
 import { RUN_OPTIONS } from './command-options';
 import { dataDirOf, wardenRoot, type CliContext } from './context';
+import { mark } from './trace';
 
 /** `launcher`: one whose sandbox process is already starting (run-spare.ts); main.ts passes it. */
 export async function runCommand(argv: string[], ctx: CliContext, launcher?: Launcher): Promise<number> {
@@ -51,7 +49,9 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
 
   const dataDir = dataDirOf(values);
   const effective = policyFromFlags(dataDir, values);
+  mark('policy loaded');
   const { ext, installed } = await resolveExtension(dir, dataDir, ctx);
+  mark('extension folder loaded (manifest, bundle)');
   // extensions.forbid (and publisher bans) hold for folders and installed ids alike.
   refuseForbidden(effective.policy, ext);
   const commands = ext.manifest.contributes.commands.map((c) => c.id);
@@ -73,6 +73,7 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
     [wardenRoot(ctx)],
     effective,
   );
+  mark('services (grants, audit, secrets, gateways)');
   launcher ??= createForkLauncher({
     bootstrapPath: ctx.bootstrapPath,
     codeCacheDir: path.join(dataDir, 'cache', 'v8'),
@@ -84,19 +85,24 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
   let containment: Promise<void> | undefined;
   const onContained = (id: string, finding: { why: string; rollbackTo?: string; version: string }) => {
     ctx.stderr(`warden: ${id} stopped and quarantined: unusual behaviour: ${finding.why}\n`);
-    if (!finding.rollbackTo || ext.unsigned) return;
-    containment = createPackageRegistry(dataDir, { audit: services.audit })
-      .rollback(id, {
-        to: finding.rollbackTo,
-        reason: `unusual behaviour: ${finding.why}`,
-        onlyIfActive: finding.version,
-      })
+    const to = finding.rollbackTo;
+    if (!to || ext.unsigned) return;
+    containment = import('./run-installed')
+      .then(({ createPackageRegistry }) =>
+        createPackageRegistry(dataDir, { audit: services.audit }).rollback(id, {
+          to,
+          reason: `unusual behaviour: ${finding.why}`,
+          onlyIfActive: finding.version,
+        }),
+      )
       .then(
         (r) =>
           ctx.stderr(`warden: ${id} rolled back ${r.from} → ${r.to}; \`warden release ${id}\` lets it run again\n`),
         (err: unknown) => ctx.stderr(`warden: ${id} could not be rolled back: ${(err as Error).message}\n`),
       );
   };
+  // Loaded before the supervisor starts anything, so the watcher below misses no event.
+  const packages = installed ? await import('./run-installed') : undefined;
   // Never silent about what confines the process (docs/os-wall.md).
   const wall = launcher.wall ?? wallStatus('none');
   if (values.verbose) ctx.stderr(`warden: walls: ${wall.label}${wall.detail ? ` (${wall.detail})` : ''}\n`);
@@ -109,12 +115,14 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
     pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: path.join(dataDir, 'cache', 'v8') },
   });
   supervisor.add(ext);
+  mark('supervisor created, extension added');
   // An installed update that crashes or fails to activate goes back to the version before it
   // (counted across runs in state.json); the command then runs once more, on that version.
   const rollbacks: string[] = [];
-  const watcher = installed
-    ? watchForAutoRollback(supervisor, createPackageRegistry(dataDir, { audit: services.audit }))
-    : undefined;
+  const watcher = packages?.watchForAutoRollback(
+    supervisor,
+    packages.createPackageRegistry(dataDir, { audit: services.audit }),
+  );
   watcher?.onEvent((e) => {
     ctx.stderr(`warden: ${e.message}\n`);
     if (e.type === 'rolled-back') rollbacks.push(e.to);
@@ -141,6 +149,7 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
       if (rollbacks.length === 0 || abort.signal.aborted) throw err;
       result = await invoke();
     }
+    mark('result in hand');
     if (showProgress) ctx.stderr('\r\x1b[2K');
     if (values.json) ctx.stdout(`${JSON.stringify({ ok: true, result, wall }, jsonReplacer)}\n`);
     else {
@@ -168,10 +177,12 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
     process.off('SIGINT', onSigint);
     watcher?.stop();
     await supervisor.stopAll();
+    mark('supervisor stopped');
     services.closeInput();
     supervisor.close();
     await containment;
     services.behaviour?.close();
+    mark('services closed');
   }
 }
 
@@ -193,6 +204,7 @@ async function resolveExtension(
   }
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(target))
     throw new CliError(`${target} is not an extension folder or an installed id`);
+  const { createPackageRegistry, PackageError } = await import('./run-installed');
   try {
     const registry = createPackageRegistry(dataDir);
     await registry.recover({ ifIdle: true });

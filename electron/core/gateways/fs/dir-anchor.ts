@@ -9,7 +9,7 @@
  * a narrow window remains there, which the portable Node API cannot close.
  */
 import fs from 'node:fs/promises';
-import { constants as C, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants as C, close as closeFd, fstat, open as openFd, readlinkSync, type Stats } from 'node:fs';
 import type path from 'node:path';
 import { ChangedError, errno } from './errors';
 
@@ -131,5 +131,82 @@ export async function openCheckedFile(real: string, flags: number): Promise<fs.F
   } catch (err) {
     await handle.close();
     throw err;
+  }
+}
+
+/**
+ * Linux O_PATH (not in fs.constants): a descriptor that names an object without opening it, so
+ * no device driver's open runs and no FIFO blocks before the permission decision. The value is
+ * the generic one (x64, arm64, ia32, arm); other architectures take the anchored path.
+ */
+const O_PATH = 0o10000000;
+const O_PATH_ARCHES = new Set(['x64', 'arm64', 'ia32', 'arm']);
+
+/** Whether pinned reads (openPinned) can be used here: Linux, a known O_PATH, and /proc/self/fd. */
+export async function pinnedOpenAvailable(): Promise<boolean> {
+  return process.platform === 'linux' && O_PATH_ARCHES.has(process.arch) && (await procFdAvailable());
+}
+
+export interface PinnedObject {
+  /** The kernel's name for the object (the real path, every symlink resolved). */
+  real: string;
+  /** fstat of the pinned object itself. */
+  stat: Stats;
+  /** Opens the pinned object itself (never a name that may have been swapped since). */
+  open(flags: number): Promise<fs.FileHandle>;
+  /** Releases the pin (idempotent). */
+  release(): void;
+}
+
+/**
+ * Linux only (callers check `pinnedOpenAvailable()`): pins the object `path` names (symlinks
+ * followed, as realpath does) with an O_PATH descriptor, and reads its real path from
+ * /proc/self/fd and its identity with fstat: one path walk in the kernel instead of realpath's
+ * readlink per component, and the object later opened through /proc/self/fd/N is exactly the
+ * one whose name was checked: nothing swapped in between can be reached, so no dev+ino re-check
+ * or re-resolution is needed. Undefined when the path does not resolve to an object with an
+ * absolute, live name (missing, a dangling link, unlinked since: " (deleted)"), so the caller
+ * takes the anchored path, which asks the permission before any of that is told.
+ */
+export async function openPinned(path: string): Promise<PinnedObject | undefined> {
+  const fd = await new Promise<number | undefined>((resolve) =>
+    openFd(path, O_PATH, (err, n) => resolve(err ? undefined : n)),
+  );
+  if (fd === undefined) return undefined;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    // Async: if the object was unlinked, this may be its last reference and the kernel frees it.
+    closeFd(fd, () => {});
+  };
+  try {
+    // procfs answers from memory (the name of an open descriptor), as in openCheckedFile.
+    const real = readlinkSync(`/proc/self/fd/${fd}`);
+    if (!real.startsWith('/') || real.endsWith(' (deleted)')) {
+      release();
+      return undefined;
+    }
+    const stat = await new Promise<Stats>((resolve, reject) =>
+      fstat(fd, (err, st) => (err ? reject(err) : resolve(st))),
+    );
+    return {
+      real,
+      stat,
+      release,
+      async open(flags) {
+        // The magic link resolves to the pinned object itself; a final O_NOFOLLOW would refuse it.
+        const handle = await fs.open(`/proc/self/fd/${fd}`, flags & ~O_NOFOLLOW);
+        if (!released) {
+          // The opened handle now holds the object, so this close is never its last reference.
+          released = true;
+          closeSync(fd);
+        }
+        return handle;
+      },
+    };
+  } catch {
+    release();
+    return undefined; // the anchored path reports what is wrong, after the decision
   }
 }
