@@ -78,6 +78,14 @@ const sandboxHash = createHash('sha256')
   .digest('hex');
 
 await Promise.all([
+  // snapshot.cjs is the entry of the start-up snapshot the host builds from it (lockdown inside
+  // the blob: electron/core/process/snapshot-builder.ts); one file, as --build-snapshot requires.
+  build({
+    ...common,
+    entryPoints: ['electron/sandbox/snapshot-entry.ts'],
+    outfile: 'dist/sandbox/snapshot.cjs',
+    define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
+  }),
   // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
   build({
     ...common,

@@ -42,7 +42,15 @@ export async function serveHeadless(o: ServeOptions): Promise<Serving> {
   // Python extension is loaded, a Python-ready one too, started from the verified snapshot.
   const codeCacheDir = path.join(o.dataDir, 'cache', 'v8');
   const snapshots = { bootstrapPath: o.bootstrapPath, dir: codeCacheDir };
-  const pool = createWarmPool(createForkLauncher({ bootstrapPath: o.bootstrapPath, codeCacheDir }), {
+  // Processes start from the host-built, verified start-up snapshot once it exists (SES and
+  // lockdown inside the blob; docs/os-wall.md); the log says which way they start.
+  const launcher = createForkLauncher({
+    bootstrapPath: o.bootstrapPath,
+    codeCacheDir,
+    startupSnapshot: true,
+    onStartPath: (s) => o.logger?.info(`extension processes start from ${s.path}`, { detail: s.detail }),
+  });
+  const pool = createWarmPool(launcher, {
     size: 1,
     memoryMb: DEFAULT_LIMITS.memoryMb,
     python: { snapshot: () => pythonSnapshot(snapshots) },

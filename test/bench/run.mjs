@@ -21,8 +21,14 @@
 //    `codeCache` = createForkLauncher({ bootstrapPath, codeCacheDir }) with the cache primed by
 //    the warm-up rounds (detected by `--code-cache-dir=` in the bootstrap); `warmPool` =
 //    createWarmPool(launcher, { size: 1 }) whose process has already said hello and idled
-//    30 ms before t0 (its refill is part of the measured window, as in a real host). The
-//    headline verdict is the default launcher's.
+//    30 ms before t0 (its refill is part of the measured window, as in a real host);
+//    `snapshot` = createForkLauncher({ bootstrapPath, codeCacheDir, startupSnapshot: true }), the
+//    headless server's launcher: processes start from the host-built V8 start-up snapshot with SES
+//    loaded and lockdown() done inside the blob (docs/os-wall.md), built and hash-verified before
+//    the rounds (a host builds it in the background on first need and starts the usual way until
+//    then; the variant is skipped, with the reason, where no blob can be built). The headline
+//    verdict is the default launcher's (`createForkLauncher({ bootstrapPath })`, which compiles SES
+//    at every start); each variant's row has its own verdict against the same goal.
 // 2. Host-call round trip. Subject: command 'hostloop' runs `await host.storage.get('k')` N times
 //    sequentially; reported per call both as measured inside the sandbox (Date.now(), 1 ms
 //    resolution over the whole loop) and from the host (invoke total / N, so it includes one
@@ -144,8 +150,27 @@ async function until(test, what, timeoutMs = 10_000) {
   }
 }
 
+/**
+ * The start-up snapshot launcher, once its blob is built and verified (built here, before the
+ * rounds: a host builds it in the background on first need); undefined when this build has none.
+ */
+async function readySnapshotLauncher() {
+  if (!fs.existsSync(path.join(path.dirname(BOOTSTRAP), 'snapshot.cjs'))) return undefined;
+  const launcher = core.createForkLauncher({
+    bootstrapPath: BOOTSTRAP,
+    codeCacheDir: path.join(tmp, 'snapshot'),
+    startupSnapshot: true,
+  });
+  if (typeof launcher.snapshotReady !== 'function') return undefined;
+  if (!(await launcher.snapshotReady(MEMORY_MB))) {
+    log(`  snapshot variant skipped: ${launcher.startPath(MEMORY_MB).detail}`);
+    return undefined;
+  }
+  return launcher;
+}
+
 /** The cold-start subjects: the default launcher, plus product options when this build has them. */
-function coldVariants() {
+function coldVariants(snapshotLauncher) {
   const bootstrapText = fs.readFileSync(BOOTSTRAP, 'utf8');
   const variants = [
     {
@@ -172,6 +197,16 @@ function coldVariants() {
     instruments.push(inst);
     variants.push({ key: 'codeCache', label: 'with codeCacheDir (cache primed by warm-up)', inst });
   }
+  if (snapshotLauncher) {
+    const inst = instrumentLauncher(snapshotLauncher);
+    instruments.push(inst);
+    const how = snapshotLauncher.startPath(MEMORY_MB);
+    variants.push({
+      key: 'snapshot',
+      label: `startupSnapshot: true (blob built + verified first; ${how.detail})`,
+      inst,
+    });
+  }
   if (typeof core.createWarmPool === 'function') {
     const inst = instrumentLauncher(core.createForkLauncher({ bootstrapPath: BOOTSTRAP }));
     instruments.push(inst);
@@ -182,7 +217,7 @@ function coldVariants() {
 
 async function benchColdStart() {
   const ext = await loadExtension('bench.cold');
-  const variants = coldVariants();
+  const variants = coldVariants(await readySnapshotLauncher());
   const floor = [];
   const data = Object.fromEntries(
     variants.map((v) => [

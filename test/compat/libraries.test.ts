@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../helpers/sandbox';
+import { load, ROOT, runCli, tempDir } from '../helpers/sandbox';
+import { createSnapshotHost, MEMORY_MB, type SnapshotHost } from '../helpers/snapshot-host';
 import { KNOWN, KNOWN_FAILURES, SANDBOX_DIFFERS } from './known-answers';
 
 const FIXTURES = path.join(__dirname, 'extensions');
@@ -67,5 +68,35 @@ describe.concurrent('npm libraries, bundled by warden build, in the sandbox', ()
     expect(out.result?.type).toBe('json');
     // The same answer in the sandbox (apart from documented differences).
     expect(out.result?.value).toEqual({ ...inNode, ...SANDBOX_DIFFERS[lib] });
+  });
+});
+
+// The same bundles in processes started from the V8 start-up snapshot (lockdown inside the blob;
+// on Node 20 with change-array-by-copy restored by the sandbox): every library gives the same
+// answer on that path as on the usual one.
+describe('the same libraries, in processes started from the start-up snapshot', () => {
+  let host: SnapshotHost;
+  let snapshotDir: string;
+  beforeAll(async () => {
+    snapshotDir = tempDir('warden-compat-snapshot-');
+    host = createSnapshotHost(snapshotDir, { niceness: 0 });
+    expect(await host.launcher.snapshotReady(MEMORY_MB)).toBe(true);
+  });
+  afterAll(async () => {
+    await host.close();
+    fs.rmSync(snapshotDir, { recursive: true, force: true });
+  });
+
+  it.each(LIBRARIES.filter((lib) => !KNOWN_FAILURES[lib]))('%s', async (lib) => {
+    const { compute } = nodeRequire(path.join(FIXTURES, lib, 'src', 'extension.js')) as { compute(): unknown };
+    const inNode = JSON.parse(JSON.stringify(await compute())) as Record<string, unknown>;
+    const ext = await load(path.join(buildDir, lib));
+    host.supervisor.add(ext);
+    const result = (await host.supervisor.invoke(ext.manifest.id, 'run')) as { type: string; value: unknown };
+    expect(result.type).toBe('json');
+    expect(result.value).toEqual({ ...inNode, ...SANDBOX_DIFFERS[lib] });
+    await host.supervisor.stop(ext.manifest.id);
+    expect(host.paths.at(-1)).toMatchObject({ path: 'snapshot' });
+    expect(host.cmdlines.at(-1)!.some((a) => a.startsWith('--snapshot-blob='))).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { createSupervisor, type Supervisor, type SupervisorOptions } from '../..
 import { loadExtensionFolder, type LoadedExtension } from '../../electron/core/supervision/extension-loader';
 import { createLogger, memorySink } from '../../electron/core/platform/logger';
 import type { ManifestInput } from '../../electron/common/manifest';
+import { DEFAULT_LIMITS } from '../../electron/common/limits';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BOOTSTRAP = path.join(ROOT, 'dist', 'sandbox', 'bootstrap.cjs');
@@ -63,12 +64,25 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
+/**
+ * `WARDEN_TEST_START_PATH=snapshot`: every test host starts its processes from the V8 start-up
+ * snapshot (built once into CODE_CACHE, verified before the first extension is added), to run a
+ * tier on that start path; otherwise processes start as the product's default does.
+ */
+const SNAPSHOT_TIER = process.env.WARDEN_TEST_START_PATH === 'snapshot';
+
 export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHost {
   const dataDir = tempDir('warden-data-');
   const extDir = tempDir('warden-ext-');
   const logs = memorySink();
+  const launcher = createForkLauncher({
+    bootstrapPath: BOOTSTRAP,
+    codeCacheDir: CODE_CACHE,
+    startupSnapshot: SNAPSHOT_TIER,
+  });
+  let snapshotChecked = !SNAPSHOT_TIER;
   const supervisor = createSupervisor({
-    launcher: createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: CODE_CACHE }),
+    launcher,
     dataDir,
     logger: createLogger(logs),
     ...options,
@@ -78,6 +92,11 @@ export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHo
     dataDir,
     logs,
     async add(spec) {
+      if (!snapshotChecked) {
+        if (!(await launcher.snapshotReady(DEFAULT_LIMITS.memoryMb)))
+          throw new Error(`start-up snapshot not usable: ${launcher.startPath(DEFAULT_LIMITS.memoryMb).detail}`);
+        snapshotChecked = true;
+      }
       const ext = await load(writeExtension(extDir, spec));
       supervisor.add(ext);
       return ext.manifest.id;

@@ -13,10 +13,12 @@
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
 import { createLineReader } from './line-reader';
 import { createChildChannel } from './child-channel';
 import { createCodeCachePrimer } from './code-cache-primer';
+import { createStartupSnapshots, type StartupSnapshots } from './snapshot-builder';
 import { createWalledSpawner } from './walled-spawn';
 import type { WallChoice } from './wall-probe';
 
@@ -47,6 +49,28 @@ export interface ForkLauncherOptions {
    * there only makes the user wait (docs/os-wall.md, Scheduling).
    */
   niceness?: number;
+  /**
+   * Start processes from the V8 start-up snapshot (snapshot-builder.ts) once the host has built
+   * and verified it in `codeCacheDir`; until then, and whenever it cannot be used, the usual way.
+   * Plain Node only: it is not enabled for Electron run as Node (not shown to work there).
+   */
+  startupSnapshot?: boolean;
+  /** Told whenever the way processes start changes (and which way they start first). */
+  onStartPath?: (status: StartPathStatus) => void;
+}
+
+/** How this launcher's processes start: from the snapshot, or bootstrap.cjs (with the code cache or not). */
+export interface StartPathStatus {
+  path: 'snapshot' | 'code-cache' | 'compile';
+  /** Why: the snapshot's flags, or why it is not used. */
+  detail: string;
+}
+
+export interface ForkLauncher extends Launcher {
+  /** The way the next process starts. */
+  startPath(memoryMb: number): StartPathStatus;
+  /** Resolves once the start-up snapshot for this memory cap is verified (true) or cannot be (false). */
+  snapshotReady(memoryMb: number): Promise<boolean>;
 }
 
 /**
@@ -63,7 +87,7 @@ export function minimalEnv(): NodeJS.ProcessEnv {
 /** Extensions run below the host's priority: a busy child must not starve the host's loop. */
 const CHILD_NICENESS = 10;
 
-export function createForkLauncher(options: ForkLauncherOptions): Launcher {
+export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
   const runtime = options.execPath ?? process.execPath;
   const niceness = options.niceness ?? CHILD_NICENESS;
   const spawner = createWalledSpawner({
@@ -86,15 +110,59 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         env: { ...minimalEnv(), ...options.runtimeEnv },
       })
     : undefined;
+  const snapshots: StartupSnapshots | undefined =
+    options.startupSnapshot && options.codeCacheDir
+      ? createStartupSnapshots({
+          runtime,
+          entryPath: path.join(path.dirname(options.bootstrapPath), 'snapshot.cjs'),
+          bootstrapPath: options.bootstrapPath,
+          dir: options.codeCacheDir,
+          env: { ...minimalEnv(), ...options.runtimeEnv },
+        })
+      : undefined;
+  const flagsFor = (memoryMb: number) => [`--max-old-space-size=${memoryMb}`, ...(options.extraExecArgv ?? [])];
+  let lastPath = '';
+  const startPath = (flags: string[]): StartPathStatus & { blobFlags?: string[]; blob?: string } => {
+    const usual: StartPathStatus['path'] = options.codeCacheDir ? 'code-cache' : 'compile';
+    if (!snapshots) return { path: usual, detail: 'start-up snapshot not enabled' };
+    const found = snapshots.lookup(flags);
+    if (!found.ok) return { path: usual, detail: found.reason };
+    const detail = found.flags.length ? `with ${found.flags.join(' ')}` : 'no extra V8 flags';
+    return { path: 'snapshot', detail, blob: found.blob, blobFlags: found.flags };
+  };
   return {
     wall: spawner.wall,
+    startPath: (memoryMb) => {
+      const { path: p, detail } = startPath(flagsFor(memoryMb));
+      return { path: p, detail };
+    },
+    snapshotReady: (memoryMb) => (snapshots ? snapshots.ready(flagsFor(memoryMb)) : Promise.resolve(false)),
     launch(spec: LaunchSpec): ExtensionChild {
-      const flags = [`--max-old-space-size=${spec.memoryMb}`, ...(options.extraExecArgv ?? [])];
+      const flags = flagsFor(spec.memoryMb);
       primer?.ensure(flags);
-      const { child, confirmed } = spawner.spawn(flags, [
+      const how = startPath(flags);
+      if (`${how.path}:${how.detail}` !== lastPath) {
+        lastPath = `${how.path}:${how.detail}`;
+        options.onStartPath?.({ path: how.path, detail: how.detail });
+      }
+      // From the snapshot: the blob's V8 flags must match the ones it was built with; node runs
+      // its deserialised main and ignores the script (kept: the wall grants its folder).
+      const runtimeFlags = how.blob ? [...flags, ...how.blobFlags!, `--snapshot-blob=${how.blob}`] : flags;
+      const { child, confirmed } = spawner.spawn(runtimeFlags, [
         options.bootstrapPath,
         ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
       ]);
+      let killedByHost = false;
+      if (how.blob) {
+        // A process that dies before it says anything, unasked, was not started by the blob as
+        // it should be (V8 refused or aborted on it): the host stops using it and says so.
+        let spoke = false;
+        child.stdio[3]?.once('data', () => (spoke = true));
+        child.once('close', (code, signal) => {
+          if (spoke || killedByHost || (code === 0 && !signal)) return;
+          snapshots!.reject(how.blob!, `a process started from it exited (${signal ?? code}) before it spoke`);
+        });
+      }
       const channel = child.stdio[3] as Socket;
       if (child.pid !== undefined && niceness !== 0) {
         try {
@@ -120,6 +188,7 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
           outputListeners.forEach((l) =>
             l(`warden: the ${spawner.wall.label} wall did not report itself up; process stopped`),
           );
+          killedByHost = true;
           child.kill('SIGKILL');
           return;
         }
@@ -172,6 +241,7 @@ export function createForkLauncher(options: ForkLauncherOptions): Launcher {
         },
         outbound: () => link.outbound(),
         kill() {
+          killedByHost = true;
           if (!exited) child.kill('SIGKILL');
         },
       };

@@ -1,0 +1,28 @@
+/**
+ * Entry of the sandbox's V8 start-up snapshot (dist/sandbox/snapshot.cjs), built by the host
+ * (core/process/snapshot-builder.ts) with `node --build-snapshot`. SES is loaded, the realm
+ * locked down and the runtime's modules evaluated inside the blob; a process started from it
+ * (`--snapshot-blob`) runs only the function below, which starts the sandbox exactly as
+ * bootstrap.ts does. Nothing of a process's own (argv, fd 3, environment) is read at build time:
+ * startSandbox reads them when it runs.
+ */
+import { SNAPSHOT_PROBE_FLAG, SNAPSHOT_PROBE_OK } from '../common/snapshot-key';
+import { lockdownRealm } from './lockdown-realm';
+
+lockdownRealm();
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after lockdown
+const { startSandbox } = require('./runtime') as typeof import('./runtime');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- after lockdown as well
+const { startupSnapshot } = require('node:v8') as typeof import('node:v8');
+
+startupSnapshot.setDeserializeMainFunction(() => {
+  // The builder's check of a new blob: it starts, and the realm in it is locked down.
+  if (process.argv.includes(SNAPSHOT_PROBE_FLAG)) {
+    const locked = Object.isFrozen(Array.prototype) && Object.isFrozen(Object.prototype);
+    const byCopy = [3, 1, 2].toSorted().with(0, 0).toSpliced(1, 1).toReversed().join(',') === '3,0';
+    process.stdout.write(locked && byCopy ? `${SNAPSHOT_PROBE_OK}\n` : 'bad\n');
+    return;
+  }
+  startSandbox();
+});

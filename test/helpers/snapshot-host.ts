@@ -1,0 +1,74 @@
+/** A supervisor whose launcher starts processes from the V8 start-up snapshot (snapshot-builder.ts). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createForkLauncher, type ForkLauncher, type StartPathStatus } from '../../electron/core/process/fork-launcher';
+import { createSupervisor, type Supervisor } from '../../electron/core/supervision/supervisor';
+import { createLogger, memorySink } from '../../electron/core/platform/logger';
+import { DEFAULT_LIMITS } from '../../electron/common/limits';
+import { BOOTSTRAP, load, tempDir, writeExtension, type FixtureSpec } from './sandbox';
+
+export const MEMORY_MB = DEFAULT_LIMITS.memoryMb;
+
+export interface SnapshotHost {
+  launcher: ForkLauncher;
+  supervisor: Supervisor;
+  /** Every start path the launcher announced, in order. */
+  paths: StartPathStatus[];
+  /** The command line of each process launched, read while it was starting. */
+  cmdlines: string[][];
+  add(spec: FixtureSpec): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** `niceness: 0` as a one-shot `warden run` (the compat tier compares with it). */
+export function createSnapshotHost(cacheDir: string, options: { niceness?: number } = {}): SnapshotHost {
+  const dataDir = tempDir('warden-data-');
+  const extDir = tempDir('warden-ext-');
+  const paths: StartPathStatus[] = [];
+  const launcher = createForkLauncher({
+    bootstrapPath: BOOTSTRAP,
+    codeCacheDir: cacheDir,
+    startupSnapshot: true,
+    ...options,
+    onStartPath: (s) => paths.push(s),
+  });
+  const cmdlines: string[][] = [];
+  const recording: ForkLauncher = {
+    ...launcher,
+    launch(spec) {
+      const child = launcher.launch(spec);
+      cmdlines.push(cmdline(child.pid));
+      return child;
+    },
+  };
+  const supervisor = createSupervisor({ launcher: recording, dataDir, logger: createLogger(memorySink()) });
+  return {
+    launcher,
+    supervisor,
+    paths,
+    cmdlines,
+    async add(spec) {
+      const ext = await load(writeExtension(extDir, spec));
+      supervisor.add(ext);
+      return ext.manifest.id;
+    },
+    async close() {
+      await supervisor.stopAll();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(extDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The blob (and its metadata) the launcher's snapshot store keeps in `cacheDir`. */
+export function snapshotFiles(cacheDir: string): { blob: string; flags: string[] } {
+  const blob = fs.readdirSync(cacheDir).find((f) => f.endsWith('.snapshot'));
+  if (!blob) throw new Error('no snapshot blob');
+  const meta = JSON.parse(fs.readFileSync(path.join(cacheDir, `${blob}.json`), 'utf8')) as { flags: string[] };
+  return { blob: path.join(cacheDir, blob), flags: meta.flags };
+}
+
+/** The command line of a live process (Linux). */
+export function cmdline(pid: number | undefined): string[] {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}
