@@ -211,6 +211,27 @@ describe('permission broker', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it('the grant store says when its grants changed (the broker re-prepares stored patterns only then)', async () => {
+    const r0 = grants.revision();
+    const g = await grants.add({
+      extensionId: 'acme.tool',
+      publisher: 'acme',
+      capability: 'fs.read',
+      effect: 'allow',
+      scope: { kind: 'pattern', value: '~/Documents/**' },
+    });
+    expect(grants.revision()).toBeGreaterThan(r0);
+    const r1 = grants.revision();
+    const { prompter, asked } = scripted([]);
+    const { auth } = authorizer(prompter, { 'fs.read': ['~/Documents/**'] });
+    expect(await auth.authorize(read(doc('a.txt')))).toMatchObject({ allow: true });
+    expect(grants.revision()).toBe(r1); // deciding changes nothing
+    await grants.revoke({ id: g.id });
+    expect(grants.revision()).toBeGreaterThan(r1);
+    expect(await auth.authorize(read(doc('a.txt')))).toMatchObject({ allow: false });
+    expect(asked).toHaveLength(1);
+  });
+
   it('a prompter that throws means deny', async () => {
     const { auth } = authorizer(
       { prompt: async () => Promise.reject(new Error('window closed')) },

@@ -25,7 +25,7 @@ import type { DenyReason } from '../../common/errors';
 import type { AuditLog } from '../platform/audit-log';
 import type { Grant, GrantStore, Scope } from './grants';
 import { policyVerdict, type Policy } from './policy';
-import { resolvePatternFolders, targetMatches } from './patterns';
+import { patternCacheGeneration, resolvePatternFolders, targetMatches } from './patterns';
 import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
 import type { Authorizer, Decision, PermissionRequest, PromptHolds } from './types';
 import type { CanonicalString } from '../gateways/target';
@@ -146,21 +146,34 @@ export function createBroker(options: BrokerOptions): Broker {
       const declaredMatch = (capability: Capability, target: string) =>
         declaredPatterns(manifest, capability).find((p) => targetMatches(capability, p, target, home));
 
+      /**
+       * The stored grants' patterns last prepared, per capability, as "grants revision:cache
+       * generation": with many grants, walking them all before every decision cost ~1 ms, so they
+       * are walked again only when the grants changed or the folder cache was emptied.
+       */
+      const grantsPrepared = new Map<Capability, string>();
       /** Every fs pattern a decision of this capability may match: declared, policy, stored. */
       const prepare = async (capability: Capability): Promise<void> => {
         if (capability !== 'fs.read' && capability !== 'fs.write') return;
         const rules = [...options.policy.forbid, ...options.policy.allow];
+        const stamp = `${options.grants.revision()}:${patternCacheGeneration()}`;
+        const stored =
+          grantsPrepared.get(capability) === stamp
+            ? []
+            : options.grants
+                .list(manifest.id)
+                .filter((g) => g.capability === capability)
+                .map((g) => g.scope.value);
         await resolvePatternFolders(
           [
             ...declaredPatterns(manifest, capability),
             ...rules.filter((r) => (r.capability ?? capability) === capability).flatMap((r) => r.targets ?? []),
-            ...options.grants
-              .list(manifest.id)
-              .filter((g) => g.capability === capability)
-              .map((g) => g.scope.value),
+            ...stored,
           ],
           home,
         );
+        // Stamped as of before the walk: a change meanwhile has a new revision and is walked next time.
+        grantsPrepared.set(capability, stamp);
       };
 
       const record = (req: PermissionRequest, d: Decision): Decision => {

@@ -42,6 +42,8 @@ export interface GrantStore {
   find(extensionId: string, publisher: string, capability: Capability, target: string): Grant | undefined;
   add(grant: Omit<Grant, 'id' | 'createdAt'>): Promise<Grant>;
   list(extensionId?: string): Grant[];
+  /** Goes up whenever the stored grants change (so callers can skip work for an unchanged set). */
+  revision(): number;
   /** Revokes one grant by id, or every grant of an extension; returns how many were removed. */
   revoke(filter: { id?: string; extensionId?: string }): Promise<number>;
 }
@@ -174,7 +176,9 @@ export function createGrantStore(file: string): GrantStore {
     return writing;
   };
   // The in-memory table changes before the file is written: a revocation applies at once.
+  let revision = 0;
   const replace = (next: Grant[]) => {
+    revision++;
     grants = next;
     index = buildIndex(grants);
     cache = new Map();
@@ -207,6 +211,7 @@ export function createGrantStore(file: string): GrantStore {
       await persist();
       return grant;
     },
+    revision: () => revision,
     list(extensionId) {
       return grants.filter((g) => extensionId === undefined || g.extensionId === extensionId);
     },

@@ -55,6 +55,9 @@ function matchSegments(glob: string[], target: string[], gi = 0, ti = 0): boolea
 }
 
 const realCache = new Map<string, string>();
+/** Goes up when realCache is emptied, so what was prepared before must be prepared again. */
+let cacheGeneration = 0;
+export const patternCacheGeneration = (): number => cacheGeneration;
 
 /** An absolute pattern's literal leading folders (`/home/u/Documents` of `/home/u/Documents/**`). */
 function literalOf(segs: string[]): { literal: string; firstGlob: number } {
@@ -73,7 +76,10 @@ export async function resolvePatternFolders(patterns: Iterable<string>, home: st
     const { literal } = literalOf(expandHome(pattern, home).split('/'));
     if (realCache.has(literal)) continue;
     const real = await fsp.realpath(literal).catch(() => literal);
-    if (realCache.size > 10_000) realCache.clear();
+    if (realCache.size > 10_000) {
+      realCache.clear();
+      cacheGeneration++;
+    }
     realCache.set(literal, real);
   }
 }
