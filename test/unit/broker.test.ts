@@ -218,7 +218,7 @@ describe('permission broker', () => {
       publisher: 'acme',
       capability: 'fs.read',
       effect: 'allow',
-      scope: { kind: 'pattern', value: '~/Documents/**' },
+      scope: { kind: 'pattern', value: `${home}/Documents/**` },
     });
     expect(grants.revision()).toBeGreaterThan(r0);
     const r1 = grants.revision();
