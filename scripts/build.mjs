@@ -44,7 +44,8 @@ const coreHasNoSideEffects = {
 
 // zod re-exports its 64 message locales (0.3 MB) as `z.locales`; Warden uses none of them but
 // English, zod's default, which zod/v4/classic/schemas.js imports itself. The CLI's run bundles,
-// read on every `warden run`, keep `z.locales.en` only.
+// read on every `warden run`, and the sandbox bundle, parsed by every extension process, keep
+// `z.locales.en` only.
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
@@ -72,6 +73,8 @@ await build({
   entryPoints: ['electron/sandbox/bootstrap.ts'],
   outfile: 'dist/sandbox/sandbox.cjs',
   define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
+  // Every extension process parses and runs this bundle: zod's 63 unused locales cost it ~0.4 MB.
+  plugins: [zodEnglishOnly],
 });
 const sandboxHash = createHash('sha256')
   .update(fs.readFileSync(path.join(root, 'dist/sandbox/sandbox.cjs')))
@@ -85,6 +88,7 @@ await Promise.all([
     entryPoints: ['electron/sandbox/snapshot-entry.ts'],
     outfile: 'dist/sandbox/snapshot.cjs',
     define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
+    plugins: [zodEnglishOnly],
   }),
   // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
   build({
