@@ -37,7 +37,18 @@ export function createSnapshotHost(cacheDir: string, options: { niceness?: numbe
     ...launcher,
     launch(spec) {
       const child = launcher.launch(spec);
-      cmdlines.push(cmdline(child.pid));
+      // Right after spawn() /proc may still show the forked test runner (exec not done yet):
+      // read again until the command line names the sandbox bootstrap, or the process is gone.
+      const i = cmdlines.push([]) - 1;
+      const read = () => {
+        try {
+          cmdlines[i] = cmdline(child.pid);
+        } catch {
+          return; // exited
+        }
+        if (!cmdlines[i]!.includes(BOOTSTRAP)) setTimeout(read, 1);
+      };
+      read();
       return child;
     },
   };
