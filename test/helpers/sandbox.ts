@@ -75,14 +75,13 @@ export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHo
   const dataDir = tempDir('warden-data-');
   const extDir = tempDir('warden-ext-');
   const logs = memorySink();
-  const launcher = createForkLauncher({
-    bootstrapPath: BOOTSTRAP,
-    codeCacheDir: CODE_CACHE,
-    startupSnapshot: SNAPSHOT_TIER,
-  });
-  let snapshotChecked = !SNAPSHOT_TIER;
+  // A launcher passed in (e.g. test/helpers/snapshot-host.ts) is the caller's to set up.
+  const launcher = options.launcher
+    ? undefined
+    : createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: CODE_CACHE, startupSnapshot: SNAPSHOT_TIER });
+  let snapshotChecked = !SNAPSHOT_TIER || !launcher;
   const supervisor = createSupervisor({
-    launcher,
+    launcher: launcher!,
     dataDir,
     logger: createLogger(logs),
     ...options,
@@ -92,7 +91,7 @@ export function createTestHost(options: Partial<SupervisorOptions> = {}): TestHo
     dataDir,
     logs,
     async add(spec) {
-      if (!snapshotChecked) {
+      if (!snapshotChecked && launcher) {
         if (!(await launcher.snapshotReady(DEFAULT_LIMITS.memoryMb)))
           throw new Error(`start-up snapshot not usable: ${launcher.startPath(DEFAULT_LIMITS.memoryMb).detail}`);
         snapshotChecked = true;

@@ -2,10 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createForkLauncher, type ForkLauncher, type StartPathStatus } from '../../electron/core/process/fork-launcher';
-import { createSupervisor, type Supervisor } from '../../electron/core/supervision/supervisor';
-import { createLogger, memorySink } from '../../electron/core/platform/logger';
+import type { Supervisor } from '../../electron/core/supervision/supervisor';
 import { DEFAULT_LIMITS } from '../../electron/common/limits';
-import { BOOTSTRAP, load, tempDir, writeExtension, type FixtureSpec } from './sandbox';
+import { BOOTSTRAP, createTestHost, type FixtureSpec } from './sandbox';
 
 export const MEMORY_MB = DEFAULT_LIMITS.memoryMb;
 
@@ -22,8 +21,6 @@ export interface SnapshotHost {
 
 /** `niceness: 0` as a one-shot `warden run` (the compat tier compares with it). */
 export function createSnapshotHost(cacheDir: string, options: { niceness?: number } = {}): SnapshotHost {
-  const dataDir = tempDir('warden-data-');
-  const extDir = tempDir('warden-ext-');
   const paths: StartPathStatus[] = [];
   const launcher = createForkLauncher({
     bootstrapPath: BOOTSTRAP,
@@ -52,23 +49,8 @@ export function createSnapshotHost(cacheDir: string, options: { niceness?: numbe
       return child;
     },
   };
-  const supervisor = createSupervisor({ launcher: recording, dataDir, logger: createLogger(memorySink()) });
-  return {
-    launcher,
-    supervisor,
-    paths,
-    cmdlines,
-    async add(spec) {
-      const ext = await load(writeExtension(extDir, spec));
-      supervisor.add(ext);
-      return ext.manifest.id;
-    },
-    async close() {
-      await supervisor.stopAll();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      fs.rmSync(extDir, { recursive: true, force: true });
-    },
-  };
+  const host = createTestHost({ launcher: recording });
+  return { launcher, supervisor: host.supervisor, paths, cmdlines, add: host.add, close: host.close };
 }
 
 /** The blob (and its metadata) the launcher's snapshot store keeps in `cacheDir`. */

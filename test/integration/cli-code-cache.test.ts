@@ -34,6 +34,14 @@ const cacheFiles = (dataDir: string) => {
 };
 const runCache = (dataDir: string) => cacheFiles(dataDir).find((f) => path.basename(f).startsWith('run-'))!;
 const HEADER = 'warden-cli-v8c 1';
+/** The run succeeds with its cache refused as `state`, and the next run takes the rebuilt cache. */
+async function expectRefusedThenRebuilt(dataDir: string, state: 'corrupt' | 'rejected'): Promise<void> {
+  const r = await run(dataDir);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain('hi you');
+  expect(cacheStates(r.stderr).run).toBe(state);
+  expect(cacheStates((await run(dataDir)).stderr).run).toBe('hit');
+}
 
 describe('warden run through its code cache', () => {
   const data = path.join(work, 'data');
@@ -62,21 +70,13 @@ describe('warden run through its code cache', () => {
     const bytes = fs.readFileSync(file);
     for (let i = 100; i < bytes.length; i += 997) bytes[i] = bytes[i]! ^ 0x5a;
     fs.writeFileSync(file, bytes);
-    const r = await run(data);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('hi you');
-    expect(cacheStates(r.stderr).run).toBe('corrupt');
-    expect(cacheStates((await run(data)).stderr).run).toBe('hit');
+    await expectRefusedThenRebuilt(data, 'corrupt');
   });
 
   it('a truncated or empty cache is refused and rebuilt', async () => {
     for (const cut of [(b: Buffer) => b.subarray(0, b.length >> 1), () => Buffer.alloc(0)]) {
       fs.writeFileSync(runCache(data), cut(fs.readFileSync(runCache(data))));
-      const r = await run(data);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('hi you');
-      expect(cacheStates(r.stderr).run).toBe('corrupt');
-      expect(cacheStates((await run(data)).stderr).run).toBe('hit');
+      await expectRefusedThenRebuilt(data, 'corrupt');
     }
   });
 
@@ -85,11 +85,7 @@ describe('warden run through its code cache', () => {
     const payload = crypto.randomBytes(64 * 1024);
     const digest = crypto.createHash('sha256').update(payload).digest();
     fs.writeFileSync(runCache(data), Buffer.concat([Buffer.from(HEADER), digest, payload]));
-    const r = await run(data);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('hi you');
-    expect(cacheStates(r.stderr).run).toBe('rejected');
-    expect(cacheStates((await run(data)).stderr).run).toBe('hit');
+    await expectRefusedThenRebuilt(data, 'rejected');
   });
 
   it('a data folder the CLI cannot write still runs the command (no cache, no error)', async () => {

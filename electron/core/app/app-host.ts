@@ -219,8 +219,6 @@ export function createAppHost(options: AppHostOptions): AppHost {
         continue;
       seenBlocked.set(info.id, info.blocked ?? '');
       if (info.blocked) {
-        // Refused from now on, even while the reload below is still stopping the process.
-        known.markBlocked(info.id, info.blocked);
         logger.warn(`stopping ${info.id}: ${info.blocked}`);
         services.audit?.write({ ext: info.id, kind: 'lifecycle', detail: `stopped: ${info.blocked}` });
       }

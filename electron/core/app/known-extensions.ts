@@ -37,11 +37,6 @@ export interface KnownExtensions {
   setDevEnabled(id: string, enabled: boolean): Promise<void>;
   /** Forgets `id` (after the supervisor stopped it and the registry removed it). */
   forget(id: string): void;
-  /**
-   * Marks `id` blocked at once, before the (asynchronous) reload stops its process: from the
-   * moment the registry says blocked, no new command may reach it.
-   */
-  markBlocked(id: string, reason: string): void;
 }
 
 export function createKnownExtensions(d: {
@@ -146,9 +141,5 @@ export function createKnownExtensions(d: {
       d.changed();
     },
     forget: (id) => void known.delete(id),
-    markBlocked(id, reason) {
-      const k = known.get(id);
-      if (k) known.set(id, { ...k, blocked: reason });
-    },
   };
 }
