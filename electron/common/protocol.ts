@@ -8,6 +8,7 @@ import { LOG_LEVELS } from './protocol-limits';
 import { ErrorDataSchema } from './error-schema';
 import { DataValueSchema } from './data-value-schema';
 import { SourceMapDataSchema } from './source-map';
+import { FILE_IDENTITY_RE } from './file-identity';
 
 import { MAX_LOG_TEXT } from './protocol-limits';
 
@@ -16,8 +17,22 @@ export { MAX_LOG_TEXT, MAX_MESSAGE_BYTES } from './protocol-limits';
 const callId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const commandId = z.string().min(1).max(128);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-/** A memory snapshot of the Python runtime (a file the sandbox may read) and its SHA-256. */
-const PythonSnapshotRefSchema = z.strictObject({ file: z.string().min(1).max(4096), sha256: sha256Hex });
+/** The identity (device, inode, size, mtime, ctime) a file was verified at (common/file-identity.ts). */
+const fileIdentity = z.string().regex(FILE_IDENTITY_RE);
+/**
+ * A memory snapshot of the Python runtime (a file the sandbox may read), its SHA-256 and, once the
+ * host has verified it, the identity it verified: the sandbox then reads it without hashing when
+ * the file it opened still has that identity (docs/python.md, "Start-up").
+ */
+const PythonSnapshotRefSchema = z.strictObject({
+  file: z.string().min(1).max(4096),
+  sha256: sha256Hex,
+  identity: fileIdentity.optional(),
+});
+/** The host runtime's files the host verified: file name → its SHA-256 and the identity verified. */
+const PythonVerifiedSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9._-]{1,255}$/), z.strictObject({ sha256: sha256Hex, identity: fileIdentity }))
+  .refine((v) => Object.keys(v).length <= 64, 'at most 64 runtime files');
 
 /** `ok` messages carry no `error`; failed ones carry an `error` and no `value`. */
 function exactlyOneOutcome(m: { ok: boolean; value?: unknown; error?: unknown }): boolean {
@@ -56,6 +71,8 @@ export const InitMessageSchema = z.strictObject({
       memoryMb: z.number().int().min(1).max(65_536),
       /** A memory snapshot of the runtime to start from (a file the sandbox may read) and its hash. */
       snapshot: PythonSnapshotRefSchema.optional(),
+      /** The host's runtime files as the host verified them (absent: the sandbox hashes each). */
+      verified: PythonVerifiedSchema.optional(),
       /**
        * A package's own Python runtime whose bytes differ from the host's (docs/python.md,
        * "Packaging"): the folder the host copied its verified files to, and each file's SHA-256.
@@ -112,6 +129,7 @@ export const HostMessageSchema = z.discriminatedUnion('t', [
     t: z.literal('python-preload'),
     memoryMb: z.number().int().min(1).max(65_536),
     snapshot: PythonSnapshotRefSchema.optional(),
+    verified: PythonVerifiedSchema.optional(),
   }),
 ]);
 export type HostMessage = z.input<typeof HostMessageSchema>;

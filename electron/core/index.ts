@@ -26,7 +26,12 @@ export {
   PYTHON_RUNTIME_DIR,
   PYTHON_RUNTIME_INFO,
 } from './supervision/python-package-runtime';
-export { pythonSnapshot, type PythonSnapshot, type PythonSnapshotOptions } from './supervision/python-snapshot-store';
+export {
+  pythonSnapshot,
+  pythonRuntimeVerified,
+  type PythonSnapshot,
+  type PythonSnapshotOptions,
+} from './supervision/python-snapshot-store';
 export { createLineReader } from './process/line-reader';
 // bundle/: preparing an extension's bundle for the sandbox.
 export { evadeCensorship, isCensored } from './bundle/source-transform';

@@ -61,7 +61,11 @@ function loadHostFactory(): AppHostFactory {
       : undefined;
     // One waiting sandbox process, and a Python-ready one once a Python extension is loaded (warm-pool.ts).
     const pool = createAppWarmPool(
-      { createWarmPool, pythonSnapshot },
+      {
+        createWarmPool,
+        pythonSnapshot,
+        ...(core.pythonRuntimeVerified ? { pythonRuntimeVerified: core.pythonRuntimeVerified } : {}),
+      },
       { launcher: o.launcher, memoryMb: DEFAULT_LIMITS.memoryMb, ...(snapshots ? { pythonSnapshot: snapshots } : {}) },
     );
     const host = create({

@@ -18,10 +18,17 @@ export interface AppPoolCore {
     options: {
       size: number;
       memoryMb: number;
-      python?: { snapshot(): Promise<PythonSnapshot | undefined> };
+      python?: {
+        snapshot(): Promise<PythonSnapshot | undefined>;
+        verified?(): Promise<Record<string, { sha256: string; identity: string }> | undefined>;
+      };
     },
   ): WarmPool;
   pythonSnapshot(options: PythonSnapshotOptions): Promise<PythonSnapshot | undefined>;
+  /** The host runtime's files, verified once per identity (absent in an older core: the spare hashes them). */
+  pythonRuntimeVerified?(
+    options: PythonSnapshotOptions,
+  ): Promise<Record<string, { sha256: string; identity: string }> | undefined>;
 }
 
 export interface AppPoolOptions {
@@ -38,7 +45,11 @@ export function createAppWarmPool(core: AppPoolCore, o: AppPoolOptions): WarmPoo
   return core.createWarmPool(o.launcher, {
     size: 1,
     memoryMb: o.memoryMb,
-    python: { snapshot: () => (snapshots ? core.pythonSnapshot(snapshots) : Promise.resolve(undefined)) },
+    python: {
+      snapshot: () => (snapshots ? core.pythonSnapshot(snapshots) : Promise.resolve(undefined)),
+      verified: () =>
+        snapshots && core.pythonRuntimeVerified ? core.pythonRuntimeVerified(snapshots) : Promise.resolve(undefined),
+    },
   });
 }
 

@@ -9,6 +9,7 @@
 import { DENY_REASONS, ERROR_CODES, MAX_ERROR_MESSAGE, type ErrorData } from '../common/errors';
 import { MAX_CLOCK_ADVANCE_MS, type InitMessage } from '../common/protocol';
 import { MAX_SOURCE_MAP_BYTES } from '../common/source-map';
+import { FILE_IDENTITY_RE } from '../common/file-identity';
 
 export type ParsedHostMessage =
   | InitMessage
@@ -17,7 +18,10 @@ export type ParsedHostMessage =
   | { t: 'reply'; id: number; ok: boolean; value?: unknown; error?: ErrorData }
   | { t: 'stop' }
   | { t: 'clock'; advanceMs: number }
-  | { t: 'python-preload'; memoryMb: number; snapshot?: { file: string; sha256: string } };
+  | { t: 'python-preload'; memoryMb: number; snapshot?: SnapshotRef; verified?: VerifiedFiles };
+
+type SnapshotRef = { file: string; sha256: string; identity?: string };
+type VerifiedFiles = Record<string, { sha256: string; identity: string }>;
 
 type Obj = Record<string, unknown>;
 
@@ -71,13 +75,27 @@ const isWheels = (v: unknown): boolean =>
   );
 
 const isMemoryMb = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65_536;
-const isSnapshot = (v: unknown): v is { file: string; sha256: string } =>
+const isHex64 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const isIdentity = (v: unknown): boolean => typeof v === 'string' && FILE_IDENTITY_RE.test(v);
+const isSnapshot = (v: unknown): v is SnapshotRef =>
   isObj(v) &&
-  keysAre(v, ['file', 'sha256']) &&
+  keysAre(v, ['file', 'sha256'], ['identity']) &&
   isStr(v.file, 4096) &&
   v.file.length > 0 &&
-  typeof v.sha256 === 'string' &&
-  /^[0-9a-f]{64}$/.test(v.sha256);
+  isHex64(v.sha256) &&
+  (v.identity === undefined || isIdentity(v.identity));
+/** `verified` (protocol.ts): runtime file name → the SHA-256 and identity the host verified. */
+const isVerified = (v: unknown): v is VerifiedFiles =>
+  isObj(v) &&
+  Object.keys(v).length <= 64 &&
+  Object.entries(v).every(
+    ([k, f]) =>
+      /^[A-Za-z0-9._-]{1,255}$/.test(k) &&
+      isObj(f) &&
+      keysAre(f, ['sha256', 'identity']) &&
+      isHex64(f.sha256) &&
+      isIdentity(f.identity),
+  );
 /** `init.python.runtime`: a package's own runtime (folder and the SHA-256 of each file). */
 const isRuntime = (v: unknown): boolean =>
   isObj(v) &&
@@ -93,8 +111,9 @@ const isRuntime = (v: unknown): boolean =>
 /** `init.python` (protocol.ts): main, files, memoryMb, an optional snapshot, runtime and wheels. */
 const isPython = (v: unknown): boolean =>
   isObj(v) &&
-  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot', 'runtime', 'wheels']) &&
+  keysAre(v, ['main', 'files', 'memoryMb'], ['snapshot', 'runtime', 'wheels', 'verified']) &&
   (v.runtime === undefined || isRuntime(v.runtime)) &&
+  (v.verified === undefined || isVerified(v.verified)) &&
   (v.wheels === undefined || isWheels(v.wheels)) &&
   isStr(v.main, 255) &&
   v.main.length > 0 &&
@@ -103,13 +122,7 @@ const isPython = (v: unknown): boolean =>
   Number.isInteger(v.memoryMb) &&
   (v.memoryMb as number) >= 1 &&
   (v.memoryMb as number) <= 65_536 &&
-  (v.snapshot === undefined ||
-    (isObj(v.snapshot) &&
-      keysAre(v.snapshot, ['file', 'sha256']) &&
-      isStr(v.snapshot.file, 4096) &&
-      v.snapshot.file.length > 0 &&
-      typeof v.snapshot.sha256 === 'string' &&
-      /^[0-9a-f]{64}$/.test(v.snapshot.sha256)));
+  (v.snapshot === undefined || isSnapshot(v.snapshot));
 
 const isClock = (v: unknown): boolean =>
   isObj(v) && keysAre(v, ['startMs']) && typeof v.startMs === 'number' && Number.isFinite(v.startMs);
@@ -165,10 +178,16 @@ export function parseHostMessage(m: unknown): ParsedHostMessage | undefined {
         ? { t: 'clock', advanceMs: m.advanceMs }
         : undefined;
     case 'python-preload':
-      return keysAre(m, ['t', 'memoryMb'], ['snapshot']) &&
+      return keysAre(m, ['t', 'memoryMb'], ['snapshot', 'verified']) &&
         isMemoryMb(m.memoryMb) &&
-        (m.snapshot === undefined || isSnapshot(m.snapshot))
-        ? { t: 'python-preload', memoryMb: m.memoryMb as number, ...(m.snapshot ? { snapshot: m.snapshot } : {}) }
+        (m.snapshot === undefined || isSnapshot(m.snapshot)) &&
+        (m.verified === undefined || isVerified(m.verified))
+        ? {
+            t: 'python-preload',
+            memoryMb: m.memoryMb as number,
+            ...(m.snapshot ? { snapshot: m.snapshot } : {}),
+            ...(m.verified ? { verified: m.verified } : {}),
+          }
         : undefined;
     default:
       return undefined;

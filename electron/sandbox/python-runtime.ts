@@ -10,9 +10,7 @@
  * and every file Python reads is either in its in-memory file system or one of the shipped,
  * hash-checked runtime files (../shared/research/python-runtime.md §5–§6).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
 import { MAX_ERROR_MESSAGE, MAX_FRAMES, truncate } from '../common/errors';
 import type { LogLevel } from '../common/protocol-limits';
@@ -22,6 +20,7 @@ import { installWheels, type CheckedWheels } from './python-packages';
 import { capWasmMemory } from './wasm-memory-cap';
 import { createWebGlobals } from './web-globals';
 import { createPhaseClock, type PhaseClock } from './python-phases';
+import { readVerified, UnverifiedFileError } from './verified-read';
 
 /** SHA-256 of each file of dist/sandbox/python, embedded by scripts/build.mjs. */
 declare const __PYTHON_RUNTIME_FILES__: Record<string, string>;
@@ -64,6 +63,8 @@ export interface PythonLoadOptions {
   runtimeDir?: string;
   /** Their SHA-256 when they are a package's own runtime (python-start.ts). */
   runtimeFiles?: Record<string, string>;
+  /** The host runtime's files as the host verified them (read without hashing while unchanged). */
+  verified?: VerifiedRuntimeFiles;
   /** An interpreter already started (a warm spare): only the extension is added to it. */
   interpreter?: Interpreter;
   /** Where the start's phases are timed (python-phases.ts); a new clock when absent. */
@@ -93,23 +94,53 @@ function noRuntime(started: number, clock: PhaseClock): Omit<PythonRuntime, 'sna
   };
 }
 
-/** Reads and hash-checks the runtime files; a missing or changed file refuses the start. */
+/** Runtime file name → the SHA-256 and the file identity the host verified it at (protocol.ts). */
+export type VerifiedRuntimeFiles = Record<string, { sha256: string; identity: string }>;
+
+/** A runtime file that is not the one verified: the start is refused (an integrity failure, not the extension's). */
+export class RuntimeFileError extends Error {
+  readonly code = 'EPERM';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeFileError';
+  }
+}
+
+/**
+ * Reads the runtime files, each through one descriptor (verified-read.ts): without hashing when
+ * the host verified it for the hash this build expects and the file still has that identity,
+ * hashed otherwise. A missing or changed file refuses the start.
+ */
 export function readRuntimeFiles(
   dir: string,
   expected = __PYTHON_RUNTIME_FILES__,
   clock?: PhaseClock,
-): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
+  verified?: VerifiedRuntimeFiles,
+): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
   for (const [name, sha] of Object.entries(expected)) {
-    const bytes = fs.readFileSync(path.join(dir, name));
-    clock?.hashed(bytes.length);
-    if (createHash('sha256').update(bytes).digest('hex') !== sha) {
-      throw new Error(`the Python runtime file ${name} does not match this build of Warden`);
+    // Only an identity verified for the very hash expected here counts (any doubt: a full hash).
+    const v = verified?.[name];
+    const identity = v && v.sha256 === sha ? v.identity : undefined;
+    try {
+      files.set(
+        name,
+        readVerified(path.join(dir, name), name, { sha256: sha, ...(identity ? { identity } : {}) }, clock),
+      );
+    } catch (err) {
+      if (err instanceof UnverifiedFileError)
+        throw new RuntimeFileError(
+          err.changed
+            ? `the Python runtime file ${name} changed after the host verified it (it does not match this build of Warden); the extension was not started`
+            : `the Python runtime file ${name} does not match this build of Warden; the extension was not started`,
+        );
+      throw new RuntimeFileError(`the Python runtime file ${name} cannot be read; the extension was not started`);
     }
-    files.set(name, bytes);
   }
   return files;
 }
+
+const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 function defaultRuntimeDir(): string {
   return path.join(__dirname, 'python');
@@ -134,6 +165,8 @@ export interface InterpreterOptions {
   runtimeDir?: string;
   /** Their SHA-256 (a package's own runtime, named by the host); defaults to this build's. */
   runtimeFiles?: Record<string, string>;
+  /** The host runtime's files as the host verified them (never used with `runtimeFiles`). */
+  verified?: VerifiedRuntimeFiles;
   /** Compartment name (the extension's id once known). */
   name: string;
   /** Where the phases are timed (a new clock when absent). */
@@ -171,13 +204,19 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
   const started = performance.now();
   const clock = o.clock ?? createPhaseClock();
   clock.mark('other');
-  const files = readRuntimeFiles(o.runtimeDir ?? defaultRuntimeDir(), o.runtimeFiles, clock);
-  clock.mark('runtime files read+hashed');
+  const files = readRuntimeFiles(
+    o.runtimeDir ?? defaultRuntimeDir(),
+    o.runtimeFiles,
+    clock,
+    o.runtimeFiles ? undefined : o.verified,
+  );
+  clock.mark('runtime files read');
   // Memory: the module's maximum becomes the extension's limit, so an allocation above it is a
-  // Python MemoryError inside wasm rather than host memory (research §8). On a copy in memory.
+  // Python MemoryError inside wasm rather than host memory (research §8). In place: the buffer
+  // is this start's own copy of the file, read above.
   const maxPages = Math.max(MIN_PYTHON_MEMORY_MB, o.memoryMb) * ((1024 * 1024) / WASM_PAGE);
-  files.set('pyodide.asm.wasm', capWasmMemory(files.get('pyodide.asm.wasm')!, maxPages));
-  const glue = files.get('pyodide-bundle.js')!.toString('utf8');
+  capWasmMemory(files.get('pyodide.asm.wasm')!, maxPages, { inPlace: true });
+  const glue = utf8(files.get('pyodide-bundle.js')!);
   files.delete('pyodide-bundle.js');
   clock.mark('wasm memory cap');
 
@@ -185,7 +224,7 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
     log: () => undefined,
     timers: { setTimeout, clearTimeout, setInterval, clearInterval },
   };
-  const served = (p: unknown): Buffer => {
+  const served = (p: unknown): Uint8Array => {
     const name = String(p).replace(/^\/pyodide\//, '');
     const b = files.get(name);
     if (!b) throw new Error(`ENOENT: ${String(p)}`);
@@ -221,7 +260,7 @@ export async function startInterpreter(o: InterpreterOptions): Promise<Interpret
       const b = served(p);
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
     },
-    read: (p: unknown) => served(p).toString('utf8'),
+    read: (p: unknown) => utf8(served(p)),
     load: (p: unknown) => {
       throw new Error(`load(${String(p)}) is not available`);
     },
@@ -289,6 +328,7 @@ export async function loadPython(o: PythonLoadOptions): Promise<PythonRuntime> {
       ...(o.makeSnapshot ? { makeSnapshot: true } : {}),
       ...(o.runtimeDir ? { runtimeDir: o.runtimeDir } : {}),
       ...(o.runtimeFiles ? { runtimeFiles: o.runtimeFiles } : {}),
+      ...(o.verified ? { verified: o.verified } : {}),
       ...(o.clock ? { clock: o.clock } : {}),
     }));
   // A warm spare's start was paid before this extension asked: count from now.

@@ -9,16 +9,22 @@
  * extension's files and imports them. Only this build's own runtime is ever preloaded, and a
  * spare is used only for an extension with the same memory limit (the wasm maximum is set at load).
  */
-import fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { ErrorData } from '../common/errors';
 import type { InitMessage } from '../common/protocol';
 import type { LogLevel } from '../common/protocol-limits';
 import type { CommandHandler } from './host-api';
 import { checkWheels } from './python-packages';
-import { loadPython, pythonLoadError, startInterpreter, type Interpreter } from './python-runtime';
+import {
+  loadPython,
+  pythonLoadError,
+  RuntimeFileError,
+  startInterpreter,
+  type Interpreter,
+  type VerifiedRuntimeFiles,
+} from './python-runtime';
 import { createPhaseClock, type PhaseClock } from './python-phases';
 import { prepareHostModule, SPARE_IMPORTS } from './python-host-bridge';
+import { readVerified, UnverifiedFileError } from './verified-read';
 
 type SnapshotRef = NonNullable<InitMessage['python']>['snapshot'];
 
@@ -37,18 +43,19 @@ export type StartPythonResult =
   | { ok: true; errorData: (err: unknown) => ErrorData | undefined }
   | { ok: false; phase: 'evaluate' | 'activate'; syntax: boolean; error: ErrorData };
 
-/** The snapshot's bytes when they hash to what the host recorded; otherwise a cold start. */
+/**
+ * The snapshot's bytes when they are the file the host verified (its identity, checked on the
+ * descriptor read: verified-read.ts) or hash to what the host recorded; otherwise a cold start.
+ */
 function readSnapshot(s: SnapshotRef, log: StartPythonOptions['log'], clock?: PhaseClock): Uint8Array | undefined {
   if (!s) return undefined;
   try {
-    const bytes = fs.readFileSync(s.file);
-    clock?.hashed(bytes.length);
-    const ok = createHash('sha256').update(bytes).digest('hex') === s.sha256;
-    clock?.mark('snapshot read+hashed');
-    if (ok) return new Uint8Array(bytes);
-    log('warn', ['the Python memory snapshot does not match its recorded hash: starting cold']);
-  } catch {
-    // unreadable: a cold start costs time, nothing else
+    return readVerified(s.file, 'the Python memory snapshot', s, clock);
+  } catch (err) {
+    // Never started from: a cold start costs time, nothing else.
+    if (err instanceof UnverifiedFileError) log('warn', [`EPERM: ${err.message}: starting cold`]);
+  } finally {
+    clock?.mark('snapshot read');
   }
   return undefined;
 }
@@ -102,7 +109,12 @@ del _h._handlers["(warm)"], _h, _ns, _r, _o, _s, _i, _f, _C, _out, _a
 let spare: { memoryMb: number; snapshot: string | undefined; started: Promise<Interpreter | undefined> } | undefined;
 
 /** `python-preload`: starts this build's interpreter now, for the extension `init` will name. */
-export function preloadPython(memoryMb: number, snapshot: SnapshotRef, log: StartPythonOptions['log']): void {
+export function preloadPython(
+  memoryMb: number,
+  snapshot: SnapshotRef,
+  verified: VerifiedRuntimeFiles | undefined,
+  log: StartPythonOptions['log'],
+): void {
   if (spare) return;
   const clock = createPhaseClock();
   const bytes = readSnapshot(snapshot, log, clock);
@@ -110,7 +122,13 @@ export function preloadPython(memoryMb: number, snapshot: SnapshotRef, log: Star
     memoryMb,
     snapshot: bytes ? snapshot!.sha256 : undefined,
     // A spare that fails to start is simply not used: the extension starts as without one.
-    started: startInterpreter({ memoryMb, name: '(warm spare)', clock, ...(bytes ? { snapshot: bytes } : {}) })
+    started: startInterpreter({
+      memoryMb,
+      name: '(warm spare)',
+      clock,
+      ...(bytes ? { snapshot: bytes } : {}),
+      ...(verified ? { verified } : {}),
+    })
       .then(async (interp) => {
         // What every extension's start imports anyway (the host module's own imports, runpy):
         // done now, the modules are loaded and their wasm code compiled before the extension comes.
@@ -131,7 +149,11 @@ export function preloadPython(memoryMb: number, snapshot: SnapshotRef, log: Star
         log('debug', [`python spare ready in ${ms} ms${bytes ? ' (from a snapshot)' : ' (cold)'} — ${clock.text()}`]);
         return interp;
       })
-      .catch(() => undefined),
+      .catch((err: unknown) => {
+        // Not used: the extension's own start reads (and checks) the files again, and says why.
+        log('warn', ['python spare failed to start', String((err as Error)?.message ?? err).slice(0, 500)]);
+        return undefined;
+      }),
   };
 }
 
@@ -168,11 +190,20 @@ export async function startPython(o: StartPythonOptions): Promise<StartPythonRes
       ...(wheels.files.length ? { wheels } : {}),
       ...(interpreter ? { interpreter } : { clock }),
       ...(p.runtime ? { runtimeDir: p.runtime.dir, runtimeFiles: p.runtime.files } : {}),
+      ...(p.verified && !p.runtime ? { verified: p.verified } : {}),
     });
     const how = interpreter ? ' (warm spare)' : rt.timing.snapshot ? ' (from a snapshot)' : ' (cold)';
     o.log('debug', [`python started in ${rt.timing.loadMs} ms${how} — ${rt.timing.phases}`]);
     return { ok: true, errorData: rt.errorData };
   } catch (err) {
+    // A runtime file that is not the one verified: an integrity refusal, not the extension's error.
+    if (err instanceof RuntimeFileError)
+      return {
+        ok: false,
+        phase: 'activate',
+        syntax: false,
+        error: { code: 'EPERM', reason: 'policy', message: err.message },
+      };
     const error = pythonLoadError(err);
     const syntax = /SyntaxError|IndentationError|TabError/.test(error.message);
     return { ok: false, phase: syntax ? 'evaluate' : 'activate', syntax: false, error };

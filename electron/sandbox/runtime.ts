@@ -343,7 +343,7 @@ function createSandboxRuntime(channel: SandboxChannel) {
         if (init) return;
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: Python spares only
         const { preloadPython } = require('./python-start') as typeof import('./python-start');
-        preloadPython(m.memoryMb, m.snapshot, log);
+        preloadPython(m.memoryMb, m.snapshot, m.verified, log);
         return;
       }
     }

@@ -1,5 +1,5 @@
 /**
- * Rewrites the maximum of a WebAssembly module's (first) memory, on a copy. Pyodide's memory is
+ * Rewrites the maximum of a WebAssembly module's (first) memory (on a copy unless asked otherwise). Pyodide's memory is
  * exported, not imported, so JavaScript cannot clamp it from outside and V8's heap limit does not
  * bound it; with the maximum lowered, an allocation above it fails *inside* wasm and Python
  * raises MemoryError (../shared/research/python-runtime.md §8). The new value is written in the
@@ -33,8 +33,12 @@ function memoryLimitsAt(b: Uint8Array): number | undefined {
   return undefined;
 }
 
-export function capWasmMemory(input: Uint8Array, maxPages: number): Buffer {
-  const b = Buffer.from(input); // a copy: the shipped bytes stay as hashed
+/**
+ * `inPlace`: rewrites `input` itself (the caller's own copy of the file: copying ~10 MB again costs
+ * tens of ms of page faults per start). Otherwise a copy, and the input stays as it was.
+ */
+export function capWasmMemory(input: Uint8Array, maxPages: number, o: { inPlace?: boolean } = {}): Buffer {
+  const b = o.inPlace ? Buffer.from(input.buffer, input.byteOffset, input.byteLength) : Buffer.from(input);
   if (b.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WebAssembly module');
   let p = memoryLimitsAt(b);
   if (p === undefined) throw new Error('the wasm module has no memory section');

@@ -9,6 +9,7 @@ import {
   createForkLauncher,
   createWarmPool,
   pythonSnapshot,
+  pythonRuntimeVerified,
   type Logger,
   type Notifier,
 } from '../core';
@@ -53,7 +54,7 @@ export async function serveHeadless(o: ServeOptions): Promise<Serving> {
   const pool = createWarmPool(launcher, {
     size: 1,
     memoryMb: DEFAULT_LIMITS.memoryMb,
-    python: { snapshot: () => pythonSnapshot(snapshots) },
+    python: { snapshot: () => pythonSnapshot(snapshots), verified: () => pythonRuntimeVerified(snapshots) },
   });
   let host: AppHost | undefined;
   let server: HeadlessServer;

@@ -73,13 +73,14 @@ interface Entry {
   done: Promise<boolean>;
 }
 
-const fingerprintOf = (file: string): string | undefined => {
+/** A file's identity (device, inode, size, mtime, ctime); also used by supervision/python-verified-files.ts. */
+export const fingerprintOf = (file: string): string | undefined => {
   const s = fs.statSync(file, { throwIfNoEntry: false, bigint: true });
   return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
 };
 
 /** SHA-256 of a file, read in chunks off the main thread's way. */
-function hashFile(file: string): Promise<string> {
+export function hashFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     fs.createReadStream(file)

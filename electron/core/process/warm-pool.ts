@@ -23,8 +23,15 @@ export interface WarmPoolOptions {
   memoryMb: number;
   /** Pause before replacing a waiting process that died, so a broken setup cannot spin. */
   refillDelayMs?: number;
-  /** Keep a Python-ready spare: the snapshot it starts from (made and hashed by the host). */
-  python?: { snapshot(): Promise<{ file: string; sha256: string } | undefined> };
+  /**
+   * Keep a Python-ready spare: the snapshot it starts from (made and verified by the host) and
+   * the host runtime's files as the host verified them (read by the spare without hashing while
+   * they keep the identity verified; absent or failed: the spare hashes them).
+   */
+  python?: {
+    snapshot(): Promise<{ file: string; sha256: string; identity?: string } | undefined>;
+    verified?(): Promise<Record<string, { sha256: string; identity: string }> | undefined>;
+  };
 }
 
 export interface WarmPool extends Launcher {
@@ -76,11 +83,19 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     const hello = new Promise<void>((resolve) =>
       w.child.onMessage((m) => (m as { t?: unknown } | null)?.t === 'hello' && resolve()),
     );
-    void Promise.all([options.python!.snapshot().catch(() => undefined), hello]).then(([snapshot]) => {
-      // Claimed meanwhile: its owner's `init` went first and the process ignores a late preload.
-      if (!pythonReady.includes(w)) return;
-      w.child.send({ t: 'python-preload', memoryMb: options.memoryMb, ...(snapshot ? { snapshot } : {}) });
-    });
+    const py = options.python!;
+    void Promise.all([py.snapshot().catch(() => undefined), py.verified?.().catch(() => undefined), hello]).then(
+      ([snapshot, verified]) => {
+        // Claimed meanwhile: its owner's `init` went first and the process ignores a late preload.
+        if (!pythonReady.includes(w)) return;
+        w.child.send({
+          t: 'python-preload',
+          memoryMb: options.memoryMb,
+          ...(snapshot ? { snapshot } : {}),
+          ...(verified ? { verified } : {}),
+        });
+      },
+    );
   };
 
   const scheduleRefill = (delay: number) => {

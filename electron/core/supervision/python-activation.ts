@@ -10,8 +10,9 @@ import { readVendoredWheels } from './python-wheels';
 import type { Entry } from './types';
 import type { Launcher } from '../process/launcher';
 import path from 'node:path';
-import { pythonSnapshot, type PythonSnapshotOptions } from './python-snapshot-store';
+import { pythonRuntimeVerified, pythonSnapshot, type PythonSnapshotOptions } from './python-snapshot-store';
 import { choosePythonRuntime } from './python-package-runtime';
+import { RuntimeMismatch } from './python-verified-files';
 
 /** Resident memory of the compiled interpreter and its glue, above the sandbox's baseline. */
 export const PYTHON_RSS_ALLOWANCE_MB = 256;
@@ -38,15 +39,34 @@ export async function pythonInit(
     ...(snapshots ? { cacheDir: snapshots.dir } : {}),
   });
   // The shared snapshot is of the host's runtime only: a package's own runtime starts cold.
-  const snapshot = snapshots && runtime.kind === 'host' ? await pythonSnapshot(snapshots) : undefined;
+  // Both are verified once per file identity (python-verified-files.ts): the sandbox is told the
+  // identities and reads the files without hashing them while they keep those identities.
+  const host = snapshots && runtime.kind === 'host';
+  const [snapshot, verified] = host
+    ? await Promise.all([pythonSnapshot(snapshots), verifiedHostRuntime(snapshots)])
+    : [undefined, undefined];
   return {
     main: m.main,
     files,
     memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
     ...(snapshot ? { snapshot } : {}),
+    ...(verified ? { verified } : {}),
     ...(wheels ? { wheels } : {}),
     ...(runtime.kind === 'package' ? { runtime: { dir: runtime.dir, files: runtime.files } } : {}),
   };
+}
+
+/** The host runtime's files, verified; a file that does not match refuses the start (audited as integrity). */
+async function verifiedHostRuntime(o: PythonSnapshotOptions) {
+  try {
+    return await pythonRuntimeVerified(o);
+  } catch (err) {
+    if (err instanceof RuntimeMismatch)
+      throw new WardenError('EPERM', `${err.message} (changed since it was installed); reinstall Warden`, {
+        reason: 'policy',
+      });
+    throw err;
+  }
 }
 
 /**

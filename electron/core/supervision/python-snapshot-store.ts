@@ -11,6 +11,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseRuntimeInfo } from './python-package-runtime';
+import { verifyFile, verifyRuntimeDir, type VerifiedFile } from './python-verified-files';
 
 export interface PythonSnapshotOptions {
   /** dist/sandbox/bootstrap.cjs (the runtime files are in python/ beside it). */
@@ -26,6 +28,8 @@ export interface PythonSnapshotOptions {
 export interface PythonSnapshot {
   file: string;
   sha256: string;
+  /** The identity the host verified it at (python-verified-files.ts). */
+  identity?: string;
 }
 
 /** Longest a snapshot maker may run: a cold start takes 3 s quiet, much longer on a loaded machine. */
@@ -42,24 +46,57 @@ function runtimeKey(bootstrapPath: string): string | undefined {
   }
 }
 
-/** The snapshot for this runtime version, made first if there is none; undefined: start cold. */
-export function pythonSnapshot(o: PythonSnapshotOptions): Promise<PythonSnapshot | undefined> {
+/**
+ * The snapshot for this runtime version, verified (hashed once per file identity:
+ * python-verified-files.ts), made first if there is none; undefined: start cold. A snapshot that
+ * no longer matches its recorded hash is never used: it is deleted and made again.
+ */
+export async function pythonSnapshot(o: PythonSnapshotOptions): Promise<PythonSnapshot | undefined> {
   const key = runtimeKey(o.bootstrapPath);
-  if (!key) return Promise.resolve(undefined);
+  if (!key) return undefined;
   const file = path.join(o.dir, `python-${key}.snap`);
   const hashFile = `${file}.sha256`;
+  let sha256: string | undefined;
   try {
-    const sha256 = fs.readFileSync(hashFile, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/.test(sha256) && fs.existsSync(file)) return Promise.resolve({ file, sha256 });
+    sha256 = fs.readFileSync(hashFile, 'utf8').trim();
   } catch {
     // not made yet
   }
+  if (sha256 && /^[0-9a-f]{64}$/.test(sha256) && !pending.has(file)) {
+    const v = await verifyFile(file, sha256, o.dir);
+    if (v) return { file, sha256, identity: v.identity };
+    // Missing, or changed since it was made (by someone other than this host's maker).
+    fs.rmSync(file, { force: true });
+    fs.rmSync(hashFile, { force: true });
+  }
   let p = pending.get(file);
   if (!p) {
-    p = make(o, file, hashFile).finally(() => pending.delete(file));
+    p = make(o, file, hashFile)
+      .then((made) => made && verifyFile(made.file, made.sha256, o.dir))
+      .then((v) => (v ? { file, sha256: v.sha256, identity: v.identity } : undefined))
+      .finally(() => pending.delete(file));
     pending.set(file, p);
   }
   return p;
+}
+
+/**
+ * The host runtime's files (python/ beside the bootstrap), each verified against its runtime.json
+ * (hashed once per file identity); the sandbox reads them without hashing while they keep the
+ * identity verified. undefined: no list to verify against (the sandbox hashes each file itself).
+ * Throws `RuntimeMismatch` naming a file that does not match.
+ */
+export async function pythonRuntimeVerified(
+  o: PythonSnapshotOptions,
+): Promise<Record<string, VerifiedFile> | undefined> {
+  const dir = path.join(path.dirname(o.bootstrapPath), 'python');
+  let files: Record<string, string>;
+  try {
+    files = parseRuntimeInfo(fs.readFileSync(path.join(dir, 'runtime.json'))).files;
+  } catch {
+    return undefined;
+  }
+  return verifyRuntimeDir(dir, files, o.dir);
 }
 
 async function make(o: PythonSnapshotOptions, file: string, hashFile: string): Promise<PythonSnapshot | undefined> {
