@@ -38,7 +38,12 @@ interface Pyodide {
   runPython(code: string, opts?: { filename?: string }): unknown;
   registerJsModule(name: string, module: object): void;
   makeMemorySnapshot(): Uint8Array;
-  FS: { mkdirTree(p: string): void; writeFile(p: string, data: string | Uint8Array): void };
+  FS: {
+    mkdirTree(p: string): void;
+    writeFile(p: string, data: string | Uint8Array): void;
+    unlink(p: string): void;
+    rmdir(p: string): void;
+  };
 }
 type LoadPyodide = (opts: Record<string, unknown>) => Promise<Pyodide>;
 

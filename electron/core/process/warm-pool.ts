@@ -24,6 +24,11 @@ export interface WarmPoolOptions {
   /** Pause before replacing a waiting process that died, so a broken setup cannot spin. */
   refillDelayMs?: number;
   /**
+   * Pause before replacing a claimed Python spare (default 1 s): the new one starts an interpreter
+   * (~1 s of CPU), which would otherwise compete with the claimed process's start and first answer.
+   */
+  pythonRefillDelayMs?: number;
+  /**
    * Keep a Python-ready spare: the snapshot it starts from (made and verified by the host) and
    * the host runtime's files as the host verified them (read by the spare without hashing while
    * they keep the identity verified; absent or failed: the spare hashes them).
@@ -159,9 +164,9 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
       if (python && options.python) pythonWanted = true;
       // A Python extension takes a Python-ready spare, else a plain one (init loads Python there);
       // a JavaScript extension never takes a Python spare (its interpreter would be wasted).
-      const w =
-        spec.memoryMb !== options.memoryMb ? undefined : ((python ? pythonReady.shift() : undefined) ?? ready.shift());
-      scheduleRefill(0);
+      const spare = spec.memoryMb === options.memoryMb && python ? pythonReady.shift() : undefined;
+      const w = spare ?? (spec.memoryMb === options.memoryMb ? ready.shift() : undefined);
+      scheduleRefill(spare ? (options.pythonRefillDelayMs ?? 1000) : 0);
       if (!w) return inner.launch(spec);
       return adopt(w);
     },
