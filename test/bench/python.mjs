@@ -95,7 +95,10 @@ async function appHostStarts(withPool) {
     ? core.createWarmPool(watching, {
         size: 1,
         memoryMb: 128,
-        python: { snapshot: () => core.pythonSnapshot(snapshots) },
+        python: {
+          snapshot: () => core.pythonSnapshot(snapshots),
+          verified: () => core.pythonRuntimeVerified(snapshots),
+        },
       })
     : undefined;
   const lines = [];
