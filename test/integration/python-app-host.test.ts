@@ -120,12 +120,12 @@ describe('Python in the app host', () => {
           };
         },
       };
-      const { pythonSnapshot } = await import('../../electron/core');
+      const { pythonSnapshot, pythonRuntimeVerified } = await import('../../electron/core');
       pool = createWarmPool(recording, {
         size: 1,
         memoryMb: DEFAULT_LIMITS.memoryMb,
         refillDelayMs: 60_000,
-        python: { snapshot: () => pythonSnapshot(snapshots) },
+        python: { snapshot: () => pythonSnapshot(snapshots), verified: () => pythonRuntimeVerified(snapshots) },
       });
       const sink = memorySink();
       host = createAppHost({

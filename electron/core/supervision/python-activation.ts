@@ -12,7 +12,7 @@ import type { Launcher } from '../process/launcher';
 import path from 'node:path';
 import { pythonRuntimeVerified, pythonSnapshot, type PythonSnapshotOptions } from './python-snapshot-store';
 import { choosePythonRuntime } from './python-package-runtime';
-import { RuntimeMismatch } from './python-verified-files';
+import { RuntimeMismatch, verifyFileSync } from './python-verified-files';
 
 /** Resident memory of the compiled interpreter and its glue, above the sandbox's baseline. */
 export const PYTHON_RSS_ALLOWANCE_MB = 256;
@@ -36,7 +36,9 @@ export async function pythonInit(
   // The runtime the package carries, checked against its signature (python-package-runtime.ts).
   const runtime = choosePythonRuntime(e.ext.dir, e.ext.integrity?.files, {
     ...(snapshots ? { hostRuntimeDir: path.join(path.dirname(snapshots.bootstrapPath), 'python') } : {}),
-    ...(snapshots ? { cacheDir: snapshots.dir } : {}),
+    ...(snapshots
+      ? { cacheDir: snapshots.dir, verifyFile: (f: string, sha: string) => verifyFileSync(f, sha, snapshots.dir) }
+      : {}),
   });
   // The shared snapshot is of the host's runtime only: a package's own runtime starts cold.
   // Both are verified once per file identity (python-verified-files.ts): the sandbox is told the

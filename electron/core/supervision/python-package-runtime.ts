@@ -46,6 +46,11 @@ export interface PythonRuntimeContext {
   hostRuntimeDir?: string;
   /** Where a package's own runtime is copied for its processes to read (the code-cache folder). */
   cacheDir?: string;
+  /**
+   * Whether a file hashes to a SHA-256, hashing it only once per file identity
+   * (python-verified-files.ts); default: hashed every time.
+   */
+  verifyFile?(file: string, sha256: string): boolean;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -131,20 +136,21 @@ export function choosePythonRuntime(
   } catch (err) {
     refuse(`the package's Python runtime cannot be used: ${(err as Error).message}`);
   }
-  // Every file, hashed now: the signature covers it and runtime.json names it.
+  // Every file, hashed now (once per file identity when the host keeps a record): the signature
+  // covers it and runtime.json names it.
   for (const [name, want] of Object.entries(info.files)) {
     const signedHash = signed?.[rel(name)];
     if (signed && !signedHash) refuse(`${rel(name)} is not in the signed file list`);
     if (signedHash && signedHash !== want) refuse(`${rel(name)}: runtime.json and the package signature disagree`);
-    let bytes: Buffer;
+    const full = path.join(extDir, PYTHON_RUNTIME_DIR, name);
+    let ok: boolean;
     try {
-      const full = path.join(extDir, PYTHON_RUNTIME_DIR, name);
       if (!fs.lstatSync(full).isFile()) throw new Error('not a file');
-      bytes = fs.readFileSync(full);
+      ok = ctx.verifyFile ? ctx.verifyFile(full, want) : sha256(fs.readFileSync(full)) === want;
     } catch {
       refuse(`${rel(name)} is missing from the package${signed ? ' (changed after install); reinstall it' : ''}`);
     }
-    if (sha256(bytes) !== want)
+    if (!ok)
       refuse(
         signed
           ? `${rel(name)} does not match the signed package (changed after install); reinstall it`

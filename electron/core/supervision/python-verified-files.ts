@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { FILE_IDENTITY_RE } from '../../common/file-identity';
 import { parseStrictJson } from '../../common/strict-json';
 import { fingerprintOf, hashFile } from '../process/snapshot-builder';
@@ -96,15 +97,40 @@ export function verifyFile(file: string, sha256: string, recordDir?: string): Pr
       const got = await hashFile(file).catch(() => undefined);
       // Changed while it was read: what was hashed may not be what has this identity.
       if (got !== sha256 || fingerprintOf(file) !== identity) return undefined;
-      record.delete(identity);
-      record.set(identity, sha256);
-      while (record.size > MAX_ENTRIES) record.delete(record.keys().next().value!);
-      if (recordDir) saveRecord(recordDir, record);
+      remember(record, identity, sha256, recordDir);
       return { sha256, identity };
     })().finally(() => pending.delete(key));
     pending.set(key, p);
   }
   return p;
+}
+
+/**
+ * `verifyFile` for a synchronous caller (an installed package's vendored runtime, checked against
+ * its signature at every activation: python-package-runtime.ts): true when `file` hashes to
+ * `sha256`, hashing only when its identity was not verified for that hash before.
+ */
+export function verifyFileSync(file: string, sha256: string, recordDir?: string): boolean {
+  const identity = fingerprintOf(file);
+  if (!identity) return false;
+  const record = recordFor(recordDir);
+  if (record.get(identity) === sha256) return true;
+  let got: string;
+  try {
+    got = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return false;
+  }
+  if (got !== sha256 || fingerprintOf(file) !== identity) return false;
+  remember(record, identity, sha256, recordDir);
+  return true;
+}
+
+function remember(record: Map<string, string>, identity: string, sha256: string, recordDir?: string): void {
+  record.delete(identity);
+  record.set(identity, sha256);
+  while (record.size > MAX_ENTRIES) record.delete(record.keys().next().value!);
+  if (recordDir) saveRecord(recordDir, record);
 }
 
 /**
