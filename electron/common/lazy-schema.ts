@@ -46,3 +46,8 @@ export function lazySchema<T extends z.ZodType>(build: () => T): T {
 export function buildLazySchemas(): void {
   for (const get of [...unbuilt]) get();
 }
+
+/** Builds these schemas now (a host with time to spare before the messages they check arrive). */
+export function buildSchemas(...schemas: z.ZodType[]): void {
+  for (const s of schemas) void s._zod;
+}

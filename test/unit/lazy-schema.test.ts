@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { buildLazySchemas, lazySchema } from '../../electron/common/lazy-schema';
+import { buildLazySchemas, buildSchemas, lazySchema } from '../../electron/common/lazy-schema';
 import { ChildMessageSchema, HostMessageSchema } from '../../electron/common/protocol';
 import { ManifestSchema } from '../../electron/common/manifest';
 
@@ -89,6 +89,18 @@ describe('lazySchema', () => {
     Point.parse({ x: 1, y: 1 });
     buildLazySchemas();
     expect(build).toHaveBeenCalledTimes(1);
+  });
+
+  it('buildSchemas builds the ones named, and no other', () => {
+    const a = vi.fn(point);
+    const b = vi.fn(point);
+    const A = lazySchema(a);
+    lazySchema(b);
+    buildSchemas(A);
+    expect(a).toHaveBeenCalledTimes(1);
+    expect(b).not.toHaveBeenCalled();
+    A.parse({ x: 1, y: 1 });
+    expect(a).toHaveBeenCalledTimes(1);
   });
 
   it('the contracts built lazily still refuse what they refused', () => {
