@@ -10,7 +10,7 @@
  * - Its SHA-256 is kept beside it and checked before this host first starts a process from it;
  *   after that, every start checks that the file is the one hashed (device, inode, size, mtime,
  *   ctime: any write or replacement changes these, and no unprivileged process can set ctime
- *   back). Hashing 8 MB per start would cost more than the snapshot saves on a slow machine.
+ *   back). Hashing the blob (2–8 MB) at every start would cost much of what the snapshot saves.
  * - It is keyed by node version, arch, the runtime's flags, the entry's path and its SHA-256: a
  *   stale one is never found, and a new one is built.
  * - Anything short of a verified blob (being built, failed to build, hash mismatch, changed since
