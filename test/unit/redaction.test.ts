@@ -45,7 +45,11 @@ describe('audit records through the redactor', () => {
       const log = createAuditLog({ file, redact: redactor.text });
       log.write({ ext: 'a.one', kind: 'operation', method: 'fs.readText', target: '/p/hunter2hunter2', bytes: 7 });
       log.write({ ext: 'a.one', kind: 'decision', target: 'https://h/x?token=abc', ...{ password: 'pw' } });
-      const [a, b] = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const [a, b] = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(a).toMatchObject({ ext: 'a.one', method: 'fs.readText', target: `/p/${REDACTED}`, bytes: 7 });
       expect(b).toMatchObject({ target: `https://h/x?token=${REDACTED}`, password: REDACTED });
     } finally {

@@ -244,7 +244,8 @@ export function createBroker(options: BrokerOptions): Broker {
         let end: PromptEnd | undefined;
         try {
           const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
-          const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req, kind) : req.target;
+          const parent =
+            req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req, kind) : req.target;
           // The canonicaliser's display form when the gateway gave one (gateways/target.ts).
           const shown = req.display !== undefined ? redact(req.display) : display(req.capability, req.target);
           answer = await Promise.race([
