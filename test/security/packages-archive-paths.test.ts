@@ -7,7 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractPackage, generateKeyPair, verifyPackage } from '../../electron/core/packages';
+import {
+  extractPackage,
+  generateKeyPair,
+  installPackage,
+  listInstalled,
+  verifyPackage,
+} from '../../electron/core/packages';
 import { sha256Hex } from '../../electron/core/packages/verify';
 import { tempDir } from '../helpers/sandbox';
 import { makePackage, rawTar, readTar, withExtraEntries, writeTar, type RawEntry } from '../fixtures/packages/tools';
@@ -158,5 +164,30 @@ describe('the bound on what is held in memory', () => {
     const link = path.join(work, 'link.wext');
     fs.symlinkSync(good, link);
     expect(verifyPackage(await extractPackage(link, undefined)).id).toBe('acme.paths');
+  });
+});
+
+describe('the flush runs on during verification', () => {
+  const openDescriptors = () => (fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd').length : 0);
+
+  it('a package refused after extraction leaves no descriptor open and nothing behind', async () => {
+    // 40 unsigned files: extracted and being flushed when the signature check refuses them.
+    const extra = Array.from({ length: 40 }, (_, i) => ({ path: `assets/f${i}.txt`, data: `file ${i} `.repeat(200) }));
+    const file = withExtraEntries(good, extra, out('unsigned-many'));
+    const dataDir = tempDir('warden-pkgpaths-data-');
+    try {
+      const before = openDescriptors();
+      await expect(installPackage(dataDir, file, 'install', { fsync: true })).rejects.toThrow(
+        /not in the signed file list/,
+      );
+      expect(openDescriptors()).toBe(before);
+      expect(fs.readdirSync(path.join(dataDir, 'extensions')).filter((f) => f !== '.lock')).toEqual([]);
+      expect(await listInstalled(dataDir)).toEqual([]);
+      // And the good one installs durably in the same folder afterwards.
+      expect((await installPackage(dataDir, good, 'install', { fsync: true })).status).toBe('installed');
+      expect(openDescriptors()).toBe(before);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,14 +13,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { DEFAULT_LIMITS, PackageError, type ExtractLimits } from './format';
-import { createTarSink, type TarContents, type TarSink } from './tar-read';
+import { createTarSink, type Flush, type TarContents, type TarSink } from './tar-read';
 
-export { syncAll } from './tar-read';
+export { syncAll, type Flush } from './tar-read';
 
 export interface ExtractResult extends TarContents {
   /** hex SHA-256 and size of the package file as stored (what a catalog lists). */
   packageSha256: string;
   packageSize: number;
+  /** Settled already, unless `deferFlush`. */
+  flush: Flush;
 }
 
 export interface ExtractOptions {
@@ -34,6 +36,12 @@ export interface ExtractOptions {
    * file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
    */
   memoryBytes?: number;
+  /**
+   * Resolve at the end of the archive, with the flush still running (`flush`), so the caller can
+   * verify, and rename once `flush.ready`, meanwhile. It must await `flush.durable` before it
+   * commits anything that refers to the files, and before it returns (descriptors stay open).
+   */
+  deferFlush?: boolean;
 }
 
 export const MEMORY_READ_BYTES = 16 * 1024 * 1024;
@@ -70,6 +78,7 @@ export async function extractPackage(
     sink.fail(err);
   }
   const contents = await sink.done;
+  if (!options.deferFlush) await contents.flush.durable;
   return { ...contents, packageSha256: pkg!.sha256, packageSize: pkg!.size };
 }
 

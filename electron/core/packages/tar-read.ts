@@ -31,6 +31,18 @@ export interface TarContents {
   manifestBytes?: Buffer;
 }
 
+/**
+ * The flush of what was written. `ready`: every flush that goes by path is done (the folder may
+ * be renamed from then on; the rest run on descriptors, which follow it). `durable`: all of it.
+ * Both settle (resolved) at once without a destination or without fsync.
+ */
+export interface Flush {
+  ready: Promise<void>;
+  durable: Promise<void>;
+}
+
+const FLUSHED: Flush = { ready: Promise.resolve(), durable: Promise.resolve() };
+
 export interface TarSinkOptions {
   /** fsync each file and folder (default true: the install must survive power loss too). */
   fsync?: boolean;
@@ -45,7 +57,8 @@ export interface TarSink {
   /** Refuses the package: closes every descriptor and rejects `done` (first failure wins). */
   fail(err: unknown): void;
   readonly failed: boolean;
-  readonly done: Promise<TarContents>;
+  /** Settles at the end of the archive, with the flush still running (see Flush). */
+  readonly done: Promise<TarContents & { flush: Flush }>;
 }
 
 /** GNU tar pads archives to 10 KiB records; anything much longer after the end is not a package. */
@@ -105,6 +118,7 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
   let writtenTotal = 0;
   let tarBytes = 0;
   let failed = false;
+  let failure: PackageError | undefined;
   const openFds = new Set<number>();
   /**
    * Written files being flushed and closed on their own descriptors, at most MAX_SYNCING at once
@@ -114,9 +128,9 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
   const syncs: Promise<void>[] = [];
   const later: string[] = [];
   let syncing = 0;
-  let resolveDone!: (c: TarContents) => void;
+  let resolveDone!: (c: TarContents & { flush: Flush }) => void;
   let rejectDone!: (err: PackageError) => void;
-  const done = new Promise<TarContents>((resolve, reject) => {
+  const done = new Promise<TarContents & { flush: Flush }>((resolve, reject) => {
     resolveDone = resolve;
     rejectDone = reject;
   });
@@ -133,7 +147,8 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
       }
     }
     openFds.clear();
-    rejectDone(asPackageError(err));
+    failure = asPackageError(err);
+    rejectDone(failure);
   };
   /** fsync then close a written file in the thread pool; a failure fails the extraction. */
   const syncAndClose = (fd: number) => {
@@ -288,16 +303,37 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
   parser.on('end', () => {
     if (failed) return;
     if (openFds.size > syncing) return fail(new PackageError('not a valid package archive (truncated)'));
-    if (!dest || !doSync) return resolveDone(contents);
-    // Durability before the rename: every file was flushed on its own descriptor as soon as it
-    // was written (those syncs run in the thread pool while the archive is still parsed), and
-    // now the folders, in parallel (the file system batches concurrent syncs into few journal
-    // commits; one fsync after each file, in sequence, does not).
-    const dirs = [dest, ...[...made].map((d) => path.join(dest, ...d.split('/')))];
-    Promise.all([...syncs, syncAll([...later, ...dirs])]).then(
-      () => (failed ? undefined : resolveDone(contents)),
-      (err: unknown) => fail(err),
-    );
+    if (!dest || !doSync) return resolveDone({ ...contents, flush: FLUSHED });
+    // Durability before the commit: every file was flushed on its own descriptor as soon as it
+    // was written (in the thread pool, while the archive was still parsed), and now the folders,
+    // all at once (the file system batches concurrent syncs into few journal commits; one fsync
+    // after each file, in sequence, does not). Folders get descriptors too while the window
+    // allows, so the caller may rename the staging folder while they run; what is flushed by
+    // path must finish first (`ready`).
+    const byPath = [...later];
+    for (const dir of [dest, ...[...made].map((d) => path.join(dest, ...d.split('/')))]) {
+      if (syncing >= MAX_SYNCING) {
+        byPath.push(dir);
+        continue;
+      }
+      let fd: number;
+      try {
+        fd = fs.openSync(dir, 'r');
+      } catch (err) {
+        return fail(err);
+      }
+      openFds.add(fd);
+      syncs.push(syncAndClose(fd));
+    }
+    const ready = syncAll(byPath).catch((err: unknown) => fail(err));
+    const settled = (p: Promise<unknown>) =>
+      p.then(() => {
+        if (failure) throw failure;
+      });
+    const flush = { ready: settled(ready), durable: settled(Promise.all([ready, ...syncs])) };
+    flush.ready.catch(() => {});
+    flush.durable.catch(() => {});
+    resolveDone({ ...contents, flush });
   });
 
   // After the end-of-archive blocks node-tar only buffers (concatenating every chunk: quadratic),
