@@ -190,11 +190,10 @@ export async function installPackage(
         state.pins[pkg.id] = { publicKey: pkg.publicKey, fingerprint: pkg.fingerprint, pinnedAt: now() };
       }
       // A failed flush refuses the commit; the folder, referenced by nothing, goes at the next sweep.
-      await writeState(
-        dataDir,
-        state,
-        Promise.all([flush.durable, placed.durable]).then(() => {}),
-      );
+      // (Handled here too: it may fail before writeState awaits it, which must not count as unhandled.)
+      const flushed = Promise.all([flush.durable, placed.durable]).then(() => {});
+      flushed.catch(() => {});
+      await writeState(dataDir, state, flushed);
       await removeUnreferenced(dataDir, pkg.id, before, next);
       audit(
         opts,
