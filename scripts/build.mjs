@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { esmInteropOnce } from './esm-interop-once.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = {
@@ -145,7 +146,7 @@ await Promise.all([
         external: ['esbuild', '@cyclonedx/cyclonedx-library', 'undici'],
         // import() becomes require(): a vm.Script (the code cache's loader) has no module loader.
         supported: { 'dynamic-import': false },
-        plugins: [coreHasNoSideEffects, zodEnglishOnly],
+        plugins: [coreHasNoSideEffects, zodEnglishOnly, esmInteropOnce],
       }),
     ),
   ).then(() => {
@@ -157,13 +158,20 @@ await Promise.all([
       ...common,
       entryPoints: ['extensions/sdk/cli/door.ts'],
       outfile: 'dist/cli/warden.cjs',
+      plugins: [esmInteropOnce],
       define: {
         __SPARE_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/spare.cjs')),
         __RUN_BUNDLE_HASH__: JSON.stringify(hashOf('dist/cli/run.cjs')),
       },
     });
   }),
-  build({ ...common, entryPoints: ['electron/core/index.ts'], outfile: 'dist/core/index.cjs', external: ['esbuild'] }),
+  build({
+    ...common,
+    entryPoints: ['electron/core/index.ts'],
+    outfile: 'dist/core/index.cjs',
+    external: ['esbuild'],
+    plugins: [esmInteropOnce],
+  }),
   // `warden/testing` (package.json "exports"): the test host extension authors import.
   build({
     ...common,

@@ -5,22 +5,25 @@
  * silently rendered as JSON.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import type { DataValue } from './data-value';
 import { DataValueSchema } from './data-value-schema';
 import { formatIssues } from './schema-issues';
 
-const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Cell = lazySchema(() => z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
-export const CommandResultSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('text'), text: z.string() }),
-  z.strictObject({ type: z.literal('markdown'), markdown: z.string() }),
-  z.strictObject({
-    type: z.literal('table'),
-    columns: z.array(z.string()).min(1).max(100),
-    rows: z.array(z.array(Cell)).max(100_000),
-  }),
-  z.strictObject({ type: z.literal('json'), value: DataValueSchema }),
-]);
+export const CommandResultSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('text'), text: z.string() }),
+    z.strictObject({ type: z.literal('markdown'), markdown: z.string() }),
+    z.strictObject({
+      type: z.literal('table'),
+      columns: z.array(z.string()).min(1).max(100),
+      rows: z.array(z.array(Cell)).max(100_000),
+    }),
+    z.strictObject({ type: z.literal('json'), value: DataValueSchema }),
+  ]),
+);
 export type CommandResult = z.infer<typeof CommandResultSchema>;
 
 export type NormalizeResult = { ok: true; result: CommandResult } | { ok: false; problem: string };

@@ -6,6 +6,7 @@
  * segment limit, and a malformed map yields no position rather than a wrong one or an exception.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 
 /** Larger maps are not read (the bundle itself is capped at 16 MiB). */
 export const MAX_SOURCE_MAP_BYTES = 16 * 1024 * 1024;
@@ -15,19 +16,23 @@ const MAX_SOURCE_NAME = 300;
 const MAX_SEGMENTS = 8_000_000;
 
 /** What crosses from host to sandbox: display names of the sources and the raw VLQ mappings. */
-export const SourceMapDataSchema = z.strictObject({
-  sources: z.array(z.string().max(MAX_SOURCE_NAME)).max(MAX_SOURCES),
-  mappings: z.string().max(MAX_SOURCE_MAP_BYTES),
-});
+export const SourceMapDataSchema = lazySchema(() =>
+  z.strictObject({
+    sources: z.array(z.string().max(MAX_SOURCE_NAME)).max(MAX_SOURCES),
+    mappings: z.string().max(MAX_SOURCE_MAP_BYTES),
+  }),
+);
 export type SourceMapData = z.infer<typeof SourceMapDataSchema>;
 
 /** The fields of a v3 map file Warden reads; others (`names`, `sourcesContent`, …) are ignored. */
-export const SourceMapFileSchema = z.object({
-  version: z.literal(3),
-  sources: z.array(z.string().max(4096).nullable()).max(MAX_SOURCES),
-  sourceRoot: z.string().max(4096).optional(),
-  mappings: z.string().max(MAX_SOURCE_MAP_BYTES),
-});
+export const SourceMapFileSchema = lazySchema(() =>
+  z.object({
+    version: z.literal(3),
+    sources: z.array(z.string().max(4096).nullable()).max(MAX_SOURCES),
+    sourceRoot: z.string().max(4096).optional(),
+    mappings: z.string().max(MAX_SOURCE_MAP_BYTES),
+  }),
+);
 export type SourceMapFile = z.infer<typeof SourceMapFileSchema>;
 
 /**

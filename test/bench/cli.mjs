@@ -23,6 +23,8 @@ const CLI = path.join(ROOT, 'dist', 'cli', 'warden.cjs');
 const EXAMPLE = path.join(ROOT, 'extensions', 'examples', 'text-tools');
 const GOAL = 1.5;
 
+const loadavg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
 const timed = (args) => {
   const a = performance.now();
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
@@ -33,6 +35,8 @@ const timed = (args) => {
 
 export async function benchCli({ rounds = Number(process.env.BENCH_CLI_N) || 12, log = () => {} } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-cli-'));
+  // A shared 2-core machine: the ratios are read with the load they were taken under.
+  const loadavgAtStart = loadavg();
   try {
     const cases = {
       run: () => timed([CLI, 'run', EXAMPLE, 'text.stats', '--args', '{"text":"hi"}', '--data-dir', data]),
@@ -52,6 +56,7 @@ export async function benchCli({ rounds = Number(process.env.BENCH_CLI_N) || 12,
       versionRatio: s.version.median / s.versionFloor.median,
       goal: GOAL,
       pass: runRatio <= GOAL,
+      loadavg: { start: loadavgAtStart, end: loadavg() },
     };
   } finally {
     fs.rmSync(data, { recursive: true, force: true });
@@ -63,7 +68,7 @@ export function reportCli(r) {
     `  ${name.padEnd(34)} median ${fmt(r.ms[a].median, 0)} ms vs floor ${fmt(r.ms[b].median, 0)} ms   ${fmt(ratio)}×`;
   return [
     '',
-    'One-shot CLI (issue 15): spawn → exit',
+    `One-shot CLI (issue 15): spawn → exit (load average ${r.loadavg.start[0]} → ${r.loadavg.end[0]})`,
     row('warden run text.stats', 'run', 'runFloor', r.runRatio),
     row('warden --version', 'version', 'versionFloor', r.versionRatio),
     `  ${r.pass ? 'PASS' : 'MISSED'}: run ${fmt(r.runRatio)}× (goal ≤ ${r.goal}×)`,

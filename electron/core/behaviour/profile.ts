@@ -6,6 +6,7 @@
  * days past the window are dropped, so a profile stays well under 64 KiB serialised.
  */
 import { z } from 'zod';
+import { lazySchema } from '../../common/lazy-schema';
 import { fromPairs, toPairs, type Histogram } from './histogram';
 
 export const MAX_TERMS = 400;
@@ -115,51 +116,53 @@ export function trimTerms(p: Profile): void {
 
 // ---- persistence: a strict schema, so a tampered or torn file is refused, never half-used ----
 
-const pairs = z.array(z.tuple([z.number().int(), z.number().int().nonnegative()])).max(512);
-const finite = z.number().finite();
+const pairs = lazySchema(() => z.array(z.tuple([z.number().int(), z.number().int().nonnegative()])).max(512));
+const finite = lazySchema(() => z.number().finite());
 
-const profileFileSchema = z.strictObject({
-  v: z.literal(1),
-  ext: z.string().min(1).max(256),
-  createdAt: finite,
-  version: z.string().min(1).max(64),
-  versions: z.array(z.strictObject({ version: z.string().max(64), since: finite, clean: z.boolean() })).max(64),
-  updatedAt: finite.optional(),
-  commands: z.number().int().nonnegative(),
-  learnedAt: finite.optional(),
-  patterns: z.array(z.string().max(2048)).max(512).optional(),
-  approved: z.array(z.string().max(2048)).max(512),
-  terms: z.array(z.tuple([z.string().max(2048), finite, finite, z.number().int().nonnegative()])).max(MAX_TERMS * 2),
-  rates: z
-    .array(
-      z.strictObject({
-        key: z.string().max(256),
-        minute: finite,
-        value: z.number().nonnegative(),
-        flagged: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-        days: z.array(z.tuple([z.number().int(), pairs])).max(400),
-        baseline: finite.optional(),
-      }),
-    )
-    .max(256),
-  resources: z.strictObject({
-    window: finite,
-    cpu: pairs,
-    rss: pairs,
-    cpuMax: z.number().nonnegative(),
-    rssMax: z.number().nonnegative(),
-    cpuHist: pairs,
-    rssHist: pairs,
-    windows: z.number().int().nonnegative(),
-    cpuOver: z.number().int().nonnegative(),
-    memOver: z.number().int().nonnegative(),
+const profileFileSchema = lazySchema(() =>
+  z.strictObject({
+    v: z.literal(1),
+    ext: z.string().min(1).max(256),
+    createdAt: finite,
+    version: z.string().min(1).max(64),
+    versions: z.array(z.strictObject({ version: z.string().max(64), since: finite, clean: z.boolean() })).max(64),
+    updatedAt: finite.optional(),
+    commands: z.number().int().nonnegative(),
+    learnedAt: finite.optional(),
+    patterns: z.array(z.string().max(2048)).max(512).optional(),
+    approved: z.array(z.string().max(2048)).max(512),
+    terms: z.array(z.tuple([z.string().max(2048), finite, finite, z.number().int().nonnegative()])).max(MAX_TERMS * 2),
+    rates: z
+      .array(
+        z.strictObject({
+          key: z.string().max(256),
+          minute: finite,
+          value: z.number().nonnegative(),
+          flagged: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+          days: z.array(z.tuple([z.number().int(), pairs])).max(400),
+          baseline: finite.optional(),
+        }),
+      )
+      .max(256),
+    resources: z.strictObject({
+      window: finite,
+      cpu: pairs,
+      rss: pairs,
+      cpuMax: z.number().nonnegative(),
+      rssMax: z.number().nonnegative(),
+      cpuHist: pairs,
+      rssHist: pairs,
+      windows: z.number().int().nonnegative(),
+      cpuOver: z.number().int().nonnegative(),
+      memOver: z.number().int().nonnegative(),
+    }),
+    accepted: z.array(z.string().max(2048)).max(4096),
+    lastNovelty: finite.optional(),
+    lastRateFinding: finite.optional(),
+    newDestinationBytes: z.array(z.tuple([z.string().max(2048), z.number().nonnegative()])).max(512),
+    reported: z.array(z.tuple([z.string().max(2048), finite])).max(1024),
   }),
-  accepted: z.array(z.string().max(2048)).max(4096),
-  lastNovelty: finite.optional(),
-  lastRateFinding: finite.optional(),
-  newDestinationBytes: z.array(z.tuple([z.string().max(2048), z.number().nonnegative()])).max(512),
-  reported: z.array(z.tuple([z.string().max(2048), finite])).max(1024),
-});
+);
 export type ProfileFile = z.infer<typeof profileFileSchema>;
 
 export function serialiseProfile(p: Profile): ProfileFile {

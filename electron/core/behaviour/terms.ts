@@ -4,7 +4,12 @@
  * `x.github.io` and `y.github.io` are two); a path becomes a prefix a few levels below the root
  * the grant covered, so reading new files in a known folder is not news but a new folder tree is.
  */
-import { getDomain, getHostname } from 'tldts';
+
+// tldts builds its Public Suffix List trie as it loads (0.15 MB of code, much of a one-shot
+// `warden run`'s start-up garbage), and most runs never name a URL: it loads at the first one.
+let tld: typeof import('tldts') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+const tldts = (): typeof import('tldts') => (tld ??= require('tldts') as typeof import('tldts'));
 
 export interface Destination {
   host: string;
@@ -17,12 +22,12 @@ export function destinationOf(target: string | undefined): Destination | undefin
   try {
     host = new URL(target).hostname;
   } catch {
-    host = getHostname(target);
+    host = tldts().getHostname(target);
   }
   if (!host) return undefined;
   host = host.toLowerCase().replace(/^\[|\]$/g, '');
   // An address literal or a single label has no registrable domain: it is its own site.
-  const domain = getDomain(host, { allowPrivateDomains: true }) ?? host;
+  const domain = tldts().getDomain(host, { allowPrivateDomains: true }) ?? host;
   return { host, domain };
 }
 

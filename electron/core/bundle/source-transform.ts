@@ -32,7 +32,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parse, type Comment, type Node } from 'acorn';
+import type { Comment, Node } from 'acorn';
+import { parse } from './acorn-parse';
 import { writeFileAtomic } from '../platform/atomic-write';
 
 /** Bumped whenever the transform's output changes, so stale cache entries are never used. */

@@ -3,7 +3,7 @@
  * hides engine positions); the host re-parses the file with acorn, only on failure, to say
  * which line and column. `warden validate` runs the same parse before anything runs.
  */
-import { parse } from 'acorn';
+import { parse } from './acorn-parse';
 
 /** The sandbox evaluates bundles as strict code; the prefix shares line 1 so line numbers hold. */
 const STRICT_PREFIX = '"use strict";';

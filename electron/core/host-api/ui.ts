@@ -1,12 +1,13 @@
 /** `host.ui.notify`: a granted, rate-limited notification under the extension's name. */
 import { z } from 'zod';
+import { lazySchema } from '../../common/lazy-schema';
 import { WardenError } from '../../common/errors';
 import { notificationsTarget } from '../gateways/target';
 import type { HostApiDeps, HostMethodImpls } from './context';
 import type { Metering } from './metering';
 import { parseOr } from './parse-options';
 
-const NotifySchema = z.strictObject({ level: z.enum(['info', 'warning', 'error']).optional() });
+const NotifySchema = lazySchema(() => z.strictObject({ level: z.enum(['info', 'warning', 'error']).optional() }));
 
 export function createUiMethods(deps: HostApiDeps, m: Metering): HostMethodImpls<'ui.notify'> {
   return {

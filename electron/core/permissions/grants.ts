@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { lazySchema } from '../../common/lazy-schema';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { writeFileAtomic } from '../platform/atomic-write';
 import { compileFsPattern, literalPrefix, matchCompiledFs, targetMatches } from './patterns';
@@ -15,27 +16,31 @@ import { isInside } from '../gateways/fs/containment';
 import { parseStrictJson } from '../../common/strict-json';
 
 /** What a stored answer covers: one target, everything below a folder or on a host, or a pattern. */
-export const ScopeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('item'), value: z.string().max(8192) }),
-  z.strictObject({ kind: z.literal('tree'), value: z.string().max(8192) }),
-  z.strictObject({ kind: z.literal('pattern'), value: z.string().max(8192) }),
-]);
+export const ScopeSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('item'), value: z.string().max(8192) }),
+    z.strictObject({ kind: z.literal('tree'), value: z.string().max(8192) }),
+    z.strictObject({ kind: z.literal('pattern'), value: z.string().max(8192) }),
+  ]),
+);
 export type Scope = z.infer<typeof ScopeSchema>;
 
-export const GrantSchema = z.strictObject({
-  id: z.string().max(64),
-  extensionId: z.string().max(128),
-  publisher: z.string().max(128),
-  capability: z.enum(CAPABILITIES),
-  effect: z.enum(['allow', 'deny']),
-  scope: ScopeSchema,
-  /** Chosen by the user in a file picker: the choice is the grant, even beyond the manifest. */
-  picked: z.boolean().optional(),
-  createdAt: z.number(),
-});
+export const GrantSchema = lazySchema(() =>
+  z.strictObject({
+    id: z.string().max(64),
+    extensionId: z.string().max(128),
+    publisher: z.string().max(128),
+    capability: z.enum(CAPABILITIES),
+    effect: z.enum(['allow', 'deny']),
+    scope: ScopeSchema,
+    /** Chosen by the user in a file picker: the choice is the grant, even beyond the manifest. */
+    picked: z.boolean().optional(),
+    createdAt: z.number(),
+  }),
+);
 export type Grant = z.infer<typeof GrantSchema>;
 
-const FileSchema = z.strictObject({ version: z.literal(1), grants: z.array(GrantSchema) });
+const FileSchema = lazySchema(() => z.strictObject({ version: z.literal(1), grants: z.array(GrantSchema) }));
 
 export interface GrantStore {
   /** The stored answer covering the target: a denial wins over an allowance. */

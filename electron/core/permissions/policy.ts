@@ -30,6 +30,7 @@
 import fs from 'node:fs';
 import semver from 'semver';
 import { z } from 'zod';
+import { lazySchema } from '../../common/lazy-schema';
 import { behaviourSettingsSchema } from '../behaviour/settings';
 import { CAPABILITIES, type Capability } from '../../common/protocol';
 import { BUDGET_KEYS, MAX_LIMITS, MIN_LIMITS, type BudgetKey } from '../../common/limits';
@@ -38,20 +39,24 @@ import { formatIssues } from '../../common/schema-issues';
 import { targetMatches } from './patterns';
 import { parseStrictJson } from '../../common/strict-json';
 
-const idGlob = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[a-z0-9.*-]+$/, 'expected an id or publisher, "*" allowed');
+const idGlob = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[a-z0-9.*-]+$/, 'expected an id or publisher, "*" allowed'),
+);
 
-const RuleSchema = z.strictObject({
-  capability: z.enum(CAPABILITIES).optional(),
-  extensions: z.array(idGlob).max(1000).optional(),
-  publishers: z.array(idGlob).max(1000).optional(),
-  /** fs path patterns, net URL patterns or secret names, depending on the capability. */
-  targets: z.array(z.string().min(1).max(2048)).max(1000).optional(),
-  note: z.string().max(500).optional(),
-});
+const RuleSchema = lazySchema(() =>
+  z.strictObject({
+    capability: z.enum(CAPABILITIES).optional(),
+    extensions: z.array(idGlob).max(1000).optional(),
+    publishers: z.array(idGlob).max(1000).optional(),
+    /** fs path patterns, net URL patterns or secret names, depending on the capability. */
+    targets: z.array(z.string().min(1).max(2048)).max(1000).optional(),
+    note: z.string().max(500).optional(),
+  }),
+);
 export type PolicyRule = z.infer<typeof RuleSchema>;
 
 const budgetCeiling = (key: BudgetKey) =>
@@ -62,54 +67,58 @@ const budgetCeiling = (key: BudgetKey) =>
     .max(MAX_LIMITS[key], `expected at most ${MAX_LIMITS[key]} (the host maximum)`)
     .optional();
 
-const PolicyLimitsSchema = z.strictObject(
-  Object.fromEntries(BUDGET_KEYS.map((k) => [k, budgetCeiling(k)])) as Record<
-    BudgetKey,
-    ReturnType<typeof budgetCeiling>
-  >,
+const PolicyLimitsSchema = lazySchema(() =>
+  z.strictObject(
+    Object.fromEntries(BUDGET_KEYS.map((k) => [k, budgetCeiling(k)])) as Record<
+      BudgetKey,
+      ReturnType<typeof budgetCeiling>
+    >,
+  ),
 );
 export type PolicyLimits = z.infer<typeof PolicyLimitsSchema>;
 
-export const PolicySchema = z.strictObject({
-  version: z.literal(1),
-  forbid: z.array(RuleSchema).max(1000).default([]),
-  allow: z.array(RuleSchema).max(1000).default([]),
-  extensions: z
-    .strictObject({
-      forbid: z.array(idGlob).max(1000).default([]),
-      /** Pinned versions: id → exact version or semver range; an install or update outside it is refused. */
-      pin: z
-        .record(
-          z.string().min(1).max(128),
-          z
-            .string()
-            .max(200)
-            .refine((r) => semver.validRange(r) !== null, 'expected a version or semver range'),
-        )
-        .optional(),
-    })
-    .default({ forbid: [] }),
-  /** Staged rollout (docs/admin.md): `staged: false` takes the newest catalog version at once. */
-  updates: z.strictObject({ staged: z.boolean().default(true) }).optional(),
-  /** Ceilings on the I/O budgets (docs/admin.md), lower than the host's own. */
-  limits: PolicyLimitsSchema.default({}),
-  sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
-  /**
-   * `allowLocal`: extension ids (globs) whose declared net patterns may reach loopback, private,
-   * link-local and metadata addresses through DNS names (intranet tools); without it only a
-   * pattern naming the address literal or `localhost` can.
-   */
-  network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
-  /** Behaviour baselines: learning phase, thresholds and the response per severity (docs/behaviour.md). */
-  behaviour: behaviourSettingsSchema.optional(),
-  /**
-   * Vulnerable bundled packages (docs/publishing.md): install and update refuse a package whose
-   * SBOM matches an advisory at or above this severity; below it they warn. Default: never refuse.
-   */
-  advisories: z
-    .strictObject({ refuseAtOrAbove: z.enum(['never', 'low', 'moderate', 'high', 'critical']).default('never') })
-    .optional(),
-});
+export const PolicySchema = lazySchema(() =>
+  z.strictObject({
+    version: z.literal(1),
+    forbid: z.array(RuleSchema).max(1000).default([]),
+    allow: z.array(RuleSchema).max(1000).default([]),
+    extensions: z
+      .strictObject({
+        forbid: z.array(idGlob).max(1000).default([]),
+        /** Pinned versions: id → exact version or semver range; an install or update outside it is refused. */
+        pin: z
+          .record(
+            z.string().min(1).max(128),
+            z
+              .string()
+              .max(200)
+              .refine((r) => semver.validRange(r) !== null, 'expected a version or semver range'),
+          )
+          .optional(),
+      })
+      .default({ forbid: [] }),
+    /** Staged rollout (docs/admin.md): `staged: false` takes the newest catalog version at once. */
+    updates: z.strictObject({ staged: z.boolean().default(true) }).optional(),
+    /** Ceilings on the I/O budgets (docs/admin.md), lower than the host's own. */
+    limits: PolicyLimitsSchema.default({}),
+    sandbox: z.strictObject({ requireWall: z.enum(WALL_LEVELS).default('none') }).default({ requireWall: 'none' }),
+    /**
+     * `allowLocal`: extension ids (globs) whose declared net patterns may reach loopback, private,
+     * link-local and metadata addresses through DNS names (intranet tools); without it only a
+     * pattern naming the address literal or `localhost` can.
+     */
+    network: z.strictObject({ allowLocal: z.array(idGlob).max(1000).default([]) }).default({ allowLocal: [] }),
+    /** Behaviour baselines: learning phase, thresholds and the response per severity (docs/behaviour.md). */
+    behaviour: behaviourSettingsSchema.optional(),
+    /**
+     * Vulnerable bundled packages (docs/publishing.md): install and update refuse a package whose
+     * SBOM matches an advisory at or above this severity; below it they warn. Default: never refuse.
+     */
+    advisories: z
+      .strictObject({ refuseAtOrAbove: z.enum(['never', 'low', 'moderate', 'high', 'critical']).default('never') })
+      .optional(),
+  }),
+);
 export type Policy = z.infer<typeof PolicySchema>;
 
 export const EMPTY_POLICY: Policy = {

@@ -139,7 +139,6 @@ export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
     snapshotReady: (memoryMb) => (snapshots ? snapshots.ready(flagsFor(memoryMb)) : Promise.resolve(false)),
     launch(spec: LaunchSpec): ExtensionChild {
       const flags = flagsFor(spec.memoryMb);
-      primer?.ensure(flags);
       const how = startPath(flags);
       if (`${how.path}:${how.detail}` !== lastPath) {
         lastPath = `${how.path}:${how.detail}`;
@@ -152,6 +151,9 @@ export function createForkLauncher(options: ForkLauncherOptions): ForkLauncher {
         options.bootstrapPath,
         ...(options.codeCacheDir ? [`--code-cache-dir=${options.codeCacheDir}`] : []),
       ]);
+      // After the spawn: whether a cache exists to prime (a read and hash of the 0.8 MB sandbox
+      // bundle the first time) is no reason to start the process later.
+      primer?.ensure(flags);
       let killedByHost = false;
       if (how.blob) {
         // A process that dies before it says anything, unasked, was not started by the blob as

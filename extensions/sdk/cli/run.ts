@@ -4,6 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WardenError, type ErrorData } from '../../../electron/common/errors';
 import { wallStatus } from '../../../electron/common/wall';
+import { buildSchemas } from '../../../electron/common/lazy-schema';
+import { ChildMessageSchema } from '../../../electron/common/protocol';
+import { CommandResultSchema } from '../../../electron/common/command-result';
 import {
   createForkLauncher,
   type Launcher,
@@ -116,6 +119,9 @@ export async function runCommand(argv: string[], ctx: CliContext, launcher?: Lau
   });
   supervisor.add(ext);
   mark('supervisor created, extension added');
+  // Until the sandbox process says hello the host only waits: the contracts it is about to
+  // receive on are built then (schemas are built on first use), not between its messages.
+  setImmediate(() => buildSchemas(ChildMessageSchema, CommandResultSchema));
   // An installed update that crashes or fails to activate goes back to the version before it
   // (counted across runs in state.json); the command then runs once more, on that version.
   const rollbacks: string[] = [];

@@ -1,5 +1,6 @@
 /** Parsing and walking a bundle for the static gate (acorn, as the loader's own checks). */
-import { parse, type Node } from 'acorn';
+import type { Node } from 'acorn';
+import { parse } from '../acorn-parse';
 
 export type AnyNode = Node & Record<string, unknown>;
 
