@@ -68,13 +68,17 @@ const zodEnglishOnly = {
 const { buildPythonRuntime } = await import(path.join(root, 'scripts', 'build-python-runtime.mjs'));
 const pythonRuntime = await buildPythonRuntime(root);
 
+// Both sandbox bundles without comments or indentation: the start-up snapshot keeps the whole
+// source as a V8 string in the blob every process reads and deserialises, and one non-Latin-1
+// character in a comment doubles that string (UTF-16). Names stay, so stacks stay readable.
+const sandboxCommon = { ...common, minifyWhitespace: true };
+
 // The sandbox first: the loader embeds its hash (the code-cache key) so it need not hash at start.
 await build({
-  ...common,
+  ...sandboxCommon,
   entryPoints: ['electron/sandbox/bootstrap.ts'],
   outfile: 'dist/sandbox/sandbox.cjs',
   define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
-  // Every extension process parses and runs this bundle: zod's 63 unused locales cost it ~0.4 MB.
   plugins: [zodEnglishOnly],
 });
 const sandboxHash = createHash('sha256')
@@ -85,7 +89,7 @@ await Promise.all([
   // snapshot.cjs is the entry of the start-up snapshot the host builds from it (lockdown inside
   // the blob: electron/core/process/snapshot-builder.ts); one file, as --build-snapshot requires.
   build({
-    ...common,
+    ...sandboxCommon,
     entryPoints: ['electron/sandbox/snapshot-entry.ts'],
     outfile: 'dist/sandbox/snapshot.cjs',
     define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },

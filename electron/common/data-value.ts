@@ -34,6 +34,11 @@ export type CopyResult = { ok: true; value: DataValue } | { ok: false; problem: 
  * on the guest's own values), and a trap that throws makes the value "not data". Never throws.
  */
 export function copyDataValue(value: unknown, limits: DataLimits = DEFAULT_DATA_LIMITS): CopyResult {
+  // A lone string, boolean or null (a file's text, say) is its own copy: no walk to set up.
+  if (limits.maxNodes >= 1) {
+    if (typeof value === 'string' && value.length <= limits.maxStringLength) return { ok: true, value };
+    if (value === null || typeof value === 'boolean') return { ok: true, value };
+  }
   let nodes = 0;
   const seen = new Set<object>();
   const fail = (path: string, problem: string): never => {

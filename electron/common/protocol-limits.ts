@@ -6,6 +6,8 @@
 /** Largest message either side accepts; larger frames are skipped unread and counted. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 export const MAX_LOG_TEXT = 8 * 1024;
+/** A virtual clock moves at most this far in one message (about 30 years). */
+export const MAX_CLOCK_ADVANCE_MS = 1e12;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -11,9 +11,9 @@ import { DataValueSchema } from './data-value-schema';
 import { SourceMapDataSchema } from './source-map';
 import { FILE_IDENTITY_RE } from './file-identity';
 
-import { MAX_LOG_TEXT } from './protocol-limits';
+import { MAX_CLOCK_ADVANCE_MS, MAX_LOG_TEXT } from './protocol-limits';
 
-export { MAX_LOG_TEXT, MAX_MESSAGE_BYTES } from './protocol-limits';
+export { MAX_CLOCK_ADVANCE_MS, MAX_LOG_TEXT, MAX_MESSAGE_BYTES } from './protocol-limits';
 
 const callId = lazySchema(() => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER));
 const commandId = lazySchema(() => z.string().min(1).max(128));
@@ -41,9 +41,6 @@ function exactlyOneOutcome(m: { ok: boolean; value?: unknown; error?: unknown })
 }
 
 /* ---------------- host → sandbox ---------------- */
-
-/** A virtual clock moves at most this far in one message (about 30 years). */
-export const MAX_CLOCK_ADVANCE_MS = 1e12;
 
 export const InitMessageSchema = lazySchema(() =>
   z.strictObject({

@@ -13,7 +13,7 @@ import {
   truncate,
   type ErrorData,
 } from '../common/errors';
-import { mapLocation, type PositionMapper } from '../common/source-map';
+import { mapLocation, type PositionMapper } from '../common/source-map-positions';
 import { errorText } from './safe-format';
 import type { GuestErrorFactory } from './rpc-client';
 

@@ -7,8 +7,9 @@
  * this parser and `HostMessageSchema` agree, so the two cannot drift apart.
  */
 import { DENY_REASONS, ERROR_CODES, MAX_ERROR_MESSAGE, type ErrorData } from '../common/errors';
-import { MAX_CLOCK_ADVANCE_MS, type InitMessage } from '../common/protocol';
-import { MAX_SOURCE_MAP_BYTES } from '../common/source-map';
+import type { InitMessage } from '../common/protocol';
+import { MAX_CLOCK_ADVANCE_MS } from '../common/protocol-limits';
+import { MAX_SOURCE_MAP_BYTES } from '../common/source-map-positions';
 import { FILE_IDENTITY_RE } from '../common/file-identity';
 
 export type ParsedHostMessage =

@@ -26,7 +26,7 @@ import {
   guestLocation,
   type GuestSource,
 } from './guest-errors';
-import { createPositionMapper } from '../common/source-map';
+import { createPositionMapper } from '../common/source-map-positions';
 import { errorText, formatLogArgs } from './safe-format';
 import { evaluateBundle, missingGlobalHint } from './evaluate-bundle';
 import { parseHostMessage } from './host-message';

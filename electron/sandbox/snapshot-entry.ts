@@ -5,6 +5,9 @@
  * (`--snapshot-blob`) runs only the function below, which starts the sandbox exactly as
  * bootstrap.ts does. Nothing of a process's own (argv, fd 3, environment) is read at build time:
  * startSandbox reads them when it runs.
+ *
+ * Every process reads and deserialises the whole blob, so what this entry evaluates stays lean:
+ * no zod (test/unit/sandbox-bundle-deps.test.ts) and nothing built ahead that a start may not need.
  */
 import { SNAPSHOT_PROBE_FLAG, SNAPSHOT_PROBE_OK } from '../common/snapshot-key';
 import { lockdownRealm } from './lockdown-realm';

@@ -13,7 +13,13 @@ export function instrumentLauncher(inner) {
 
   const launcher = {
     launch(spec) {
-      const record = { pid: undefined, launchedAt: performance.now(), spawnReturnedAt: NaN, marks: {} };
+      const record = {
+        pid: undefined,
+        extensionId: spec.extensionId,
+        launchedAt: performance.now(),
+        spawnReturnedAt: NaN,
+        marks: {},
+      };
       const child = inner.launch(spec);
       record.spawnReturnedAt = performance.now();
       record.pid = child.pid;

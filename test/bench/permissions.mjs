@@ -10,8 +10,8 @@
 //     broker allows without prompting, by an admin policy rule (`policy` variant, the headline)
 //     or by a stored tree grant (`grant` variant, a second extension in the same supervisor).
 //     The whole production path runs: sandbox → fd-3 frame → host-call budget → host-API handler
-//     → fs gateway (canonical path; on Linux the object pinned with an O_PATH open + fstat, its
-//     real path from /proc/self/fd, broker decision + audit record, then opened through the pin
+//     → fs gateway (canonical path; on Linux the object pinned with an O_PATH open, its real path
+//     from /proc/self/fd, broker decision + audit record with the pin's fstat running beside it, then opened through the pin
 //     and read capped; elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
 //     dev/ino checks, capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
@@ -21,6 +21,8 @@
 //     floor child (test/bench/floor-child.cjs, the same fd-3 framing) ; `fs.promises.readFile`
 //     of the same file }. The floor's parts (echo alone, readFile alone) and an echo carrying
 //     the 4 KiB text as well are shown for reference. Goal (issue 15): median ratio ≤ 1.5.
+//     CPU per call (host process incl. its thread pool, and the child from /proc) is shown too:
+//     a loaded machine stretches it far less than wall time.
 //     A separate instrumented pass (after the timed rounds, so wrappers never touch the
 //     headline) splits the host's share: broker decision, gateway I/O, audit writes.
 // P2. One permission decision with 1 000 stored grants for the extension (fs.read item / tree /
@@ -214,11 +216,24 @@ async function benchFsRead(ctx) {
 
     const samples = { floor: [], echo: [], readFile: [], echo4k: [] };
     const subj = Object.fromEntries(variants.map((v) => [v.key, { inner: [], host: [], paired: [] }]));
+    // CPU per call of the host and of the child (floor child or extension process), which a
+    // loaded machine stretches far less than wall time: what each side does, not how long it waited.
+    const cpu = Object.fromEntries(['floor', ...variants.map((v) => v.key)].map((k) => [k, { host: [], child: [] }]));
+    const childPid = (id) => [...ctx.extRecords].reverse().find((r) => r.extensionId === id && !r.marks.exit)?.pid;
     for (let rep = 0; rep < C.fsReps; rep++) {
       const round = {};
       for (const which of shuffled([...Object.keys(cases), ...variants.map((v) => v.key)])) {
         const v = variants.find((x) => x.key === which);
+        const pid = v ? childPid(v.id) : floorChild.pid;
+        const c0 = process.cpuUsage();
+        const k0 = procCpuUs(pid);
         round[which] = v ? await subject(v.id, N) : await cases[which](N);
+        const c1 = process.cpuUsage(c0);
+        const k1 = procCpuUs(pid);
+        if (cpu[which]) {
+          cpu[which].host.push((c1.user + c1.system) / N);
+          if (k0 !== undefined && k1 !== undefined) cpu[which].child.push((k1 - k0) / N);
+        }
         await sleep(5);
       }
       for (const k of Object.keys(cases)) samples[k].push(round[k]);
@@ -269,6 +284,12 @@ async function benchFsRead(ctx) {
       pass: main.pass,
       variants: out,
       breakdown,
+      cpuPerCall: Object.fromEntries(
+        Object.entries(cpu).map(([k, c]) => [
+          k,
+          { host: summarize(c.host), ...(c.child.length ? { child: summarize(c.child) } : {}) },
+        ]),
+      ),
       samples,
     };
   } finally {
@@ -276,6 +297,17 @@ async function benchFsRead(ctx) {
     await floorChild.exited;
     await sup.stopAll();
     sup.close?.();
+  }
+}
+
+/** CPU time (µs, user + system) a process has used so far, from /proc (Linux; 100 ticks a second). */
+function procCpuUs(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000;
+  } catch {
+    return undefined;
   }
 }
 
@@ -679,6 +711,7 @@ export async function benchPermissions({ core, log = defaultLog } = {}) {
     work,
     log,
     extLauncher: extInst.launcher,
+    extRecords: extInst.records,
     floorLauncher: floorInst.launcher,
     track: (s) => (supervisors.add(s), s),
   };
@@ -751,6 +784,17 @@ export function reportPermissions(r) {
       `echo ${tri(f.floorParts.echo)}; readFile ${tri(f.floorParts.readFile)}; ` +
       `echo carrying 4 KiB too ${tri(f.floorParts.echo4k)}`,
   );
+  if (f.cpuPerCall) {
+    const side = (c) =>
+      `host ${fmt(c.host.median, 0)}${c.child ? ` + child ${fmt(c.child.median, 0)}` : ''}` +
+      (c.child ? ` = ${fmt(c.host.median + c.child.median, 0)}` : '');
+    out.push(
+      `P1 CPU per call (µs, medians; host includes its thread pool; child from /proc at 10 ms ticks): ` +
+        Object.entries(f.cpuPerCall)
+          .map(([k, c]) => `${k} ${side(c)}`)
+          .join('; '),
+    );
+  }
   const b = f.breakdown;
   if (b) {
     out.push(

@@ -82,7 +82,9 @@ describe('fs gateway: reads and permissions', () => {
     const { gw, at, requests } = setup();
     expect(dec(await gw.readBytes('~/granted/a/a.txt'))).toBe('G-a');
     expect(dec(await gw.readBytes(at('granted/a/../a/./b/b.txt')))).toBe('G-b');
-    expect(requests).toEqual([
+    // A read's kind may come as a promise (its fstat runs beside the decision): what it settles to.
+    const settled = await Promise.all(requests.map(async (r) => ({ ...r, kind: await r.kind })));
+    expect(settled).toEqual([
       // The real path, with the display form the prompt shows (gateways/fs/fs-target.ts).
       { capability: 'fs.read', target: at('granted/a/a.txt'), display: '~/granted/a/a.txt', kind: 'file' },
       { capability: 'fs.read', target: at('granted/a/b/b.txt'), display: '~/granted/a/b/b.txt', kind: 'file' },
@@ -198,7 +200,11 @@ describe('fs gateway: reads and permissions', () => {
 
   it('caps reads without reading and refuses special files', async () => {
     const { base, at } = setup();
-    const authorize = async () => ({ allow: true, via: 'grant' }) as const;
+    const requests: PermissionRequest[] = [];
+    const authorize = async (req: PermissionRequest) => {
+      requests.push(req);
+      return { allow: true, via: 'grant' } as const;
+    };
     const gw = createFsGateway({ homeDir: base, authorize, limits: { maxReadBytes: 5, maxWriteBytes: 4 } });
     fs.writeFileSync(at('granted/five'), '12345');
     fs.writeFileSync(at('granted/six'), '123456');
@@ -209,6 +215,8 @@ describe('fs gateway: reads and permissions', () => {
     await gw.writeBytes('~/granted/w', enc('1234'));
     expect(await failure(gw.readBytes('/dev/zero'), base)).toMatchObject({ code: 'EINVAL' });
     expect(await failure(gw.readBytes('~/granted'), base)).toMatchObject({ code: 'EISDIR' });
+    // The broker was told it is a directory ("this folder" is the folder itself), if it asks.
+    expect(await requests.at(-1)!.kind).toBe('directory');
     expect(await failure(gw.writeBytes('/dev/null', enc('x')), base)).toMatchObject({ code: 'EINVAL' });
     let fifo = false;
     try {

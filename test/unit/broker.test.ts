@@ -129,6 +129,32 @@ describe('permission broker', () => {
     expect(again.auth.query('fs.read', doc('d.txt'))).toBe('granted');
   });
 
+  it('a kind still being found (a promise) is waited for by a prompt: "this folder" of a directory is itself', async () => {
+    const { prompter, asked } = scripted([{ kind: 'allow-always', scope: 'parent' }]);
+    const { auth } = authorizer(prompter, { 'fs.read': ['~/Documents/**'] });
+    const sub = doc('sub');
+    const kind = new Promise<'directory'>((r) => setTimeout(() => r('directory'), 20));
+    expect((await auth.authorize({ ...read(sub), kind })).allow).toBe(true);
+    expect(asked[0]!.scopes.parent).toBe('~/Documents/sub/');
+    expect(grants.list('acme.tool')).toMatchObject([{ scope: { kind: 'tree', value: sub } }]);
+    // A stat that failed reads as a file: the folder is the one holding it.
+    const other = authorizer(scripted([{ kind: 'allow-once' }]).prompter, { 'fs.read': ['~/Documents/**'] });
+    const failed = Promise.reject(new Error('EIO'));
+    failed.catch(() => {}); // handled here too: the broker waits for it only once it prompts
+    expect((await other.auth.authorize({ ...read(doc('x.txt')), kind: failed })).allow).toBe(true);
+  });
+
+  it('a decision that needs no prompt never waits for the kind', async () => {
+    const policy = parsePolicy({
+      version: 1,
+      allow: [{ capability: 'fs.read', extensions: ['acme.tool'], targets: ['~/Documents/**'] }],
+    });
+    if (!policy.ok) throw new Error(policy.errors.join('\n'));
+    const { auth } = authorizer(scripted([]).prompter, { 'fs.read': ['~/Documents/**'] }, policy.policy);
+    const never = new Promise<'file'>(() => {});
+    expect(await auth.authorize({ ...read(doc('a.txt')), kind: never })).toMatchObject({ allow: true, via: 'policy' });
+  });
+
   it('allow always for the item covers only that item', async () => {
     const { prompter, asked } = scripted([{ kind: 'allow-always', scope: 'item' }, { kind: 'deny' }]);
     const { auth } = authorizer(prompter, { 'fs.read': ['~/Documents/**'] });

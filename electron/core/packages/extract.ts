@@ -1,38 +1,28 @@
 /**
- * Reads a `.wext` (gzip'd or plain tar) with node-tar's parser and writes its files into an empty
- * staging folder itself, so every rule is ours and a violation refuses the whole package instead
- * of skipping an entry with a warning (what `tar.x` does):
+ * Reads a `.wext` (gzip'd or plain tar), hashes it as stored, and hands the tar to tar-read.ts,
+ * which applies every rule on its entries and writes them into an empty staging folder (or, with
+ * no destination, only hashes them: `warden verify`).
  *
- * - names: relative, no `..`, no absolute or drive paths, no backslashes or control characters,
- *   no duplicates, including duplicates after case folding and Unicode normalisation, and no name
- *   that is both a file and a folder;
- * - types: regular files and folders only: symbolic links, hard links, devices, FIFOs, global pax
- *   headers and unknown types are refused;
- * - sizes: per entry, in total, and the number of entries, checked on the declared size before a
- *   byte is written and again on the bytes actually written; the decompressed stream is counted
- *   too, so a gzip bomb stops after the cap, not after filling the disk.
- *
- * Files are created with O_EXCL|O_NOFOLLOW inside a folder we just made, so nothing in the
- * archive can point a write elsewhere. With no destination, it only hashes (`warden verify`).
+ * A package up to `memoryBytes` (16 MiB) is read with one read into memory and parsed from there,
+ * synchronously: no stream, no chunk-by-chunk hops through the event loop (what a 5 MiB install
+ * spent most of its parse time on). A larger one, or a gzip'd one that expands past that, is
+ * streamed in 1 MiB chunks, so what the host holds stays bounded. Both paths feed the same parser
+ * and count the same caps.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
-import { DEFAULT_LIMITS, MAX_SIGNATURE_BYTES, PackageError, SIGNATURE_FILE, type ExtractLimits } from './format';
-import { foldedName, pathProblem } from './paths';
-import type { ExtractedFile } from './verify';
+import { DEFAULT_LIMITS, PackageError, type ExtractLimits } from './format';
+import { createTarSink, type Flush, type TarContents, type TarSink } from './tar-read';
 
-export interface ExtractResult {
-  /** Every extracted file except the signature file. */
-  files: Map<string, ExtractedFile>;
-  signatureBytes?: Buffer;
-  manifestBytes?: Buffer;
+export { syncAll, type Flush } from './tar-read';
+
+export interface ExtractResult extends TarContents {
   /** hex SHA-256 and size of the package file as stored (what a catalog lists). */
   packageSha256: string;
   packageSize: number;
+  /** Settled already, unless `deferFlush`. */
+  flush: Flush;
 }
 
 export interface ExtractOptions {
@@ -41,330 +31,220 @@ export interface ExtractOptions {
   fsync?: boolean;
   /** Called after each file or folder is written (the installer's crash-test hook uses it). */
   onStep?(label: string): void;
+  /**
+   * Largest package (and, gzip'd, largest expanded tar) read whole into memory; above it the
+   * file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
+   */
+  memoryBytes?: number;
+  /**
+   * Resolve at the end of the archive, with the flush still running (`flush`), so the caller can
+   * verify, and rename once `flush.ready`, meanwhile. It must await `flush.durable` before it
+   * commits anything that refers to the files, and before it returns (descriptors stay open).
+   */
+  deferFlush?: boolean;
 }
 
-/** GNU tar pads archives to 10 KiB records; anything much longer after the end is not a package. */
-const MAX_TRAILING_BYTES = 1024 * 1024;
-/** Files flushed on their own descriptor at once while the archive is parsed. */
-const MAX_SYNCING = 16;
-const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
-const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
-const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+export const MEMORY_READ_BYTES = 16 * 1024 * 1024;
+/** Slices fed to the parser: the granularity at which bytes after the end-of-archive are counted. */
+const FEED_BYTES = 1024 * 1024;
 
-function describeType(type: string): string {
-  switch (type) {
-    case 'SymbolicLink':
-      return 'a symbolic link';
-    case 'Link':
-      return 'a hard link';
-    case 'CharacterDevice':
-    case 'BlockDevice':
-      return 'a device';
-    case 'FIFO':
-      return 'a FIFO';
-    default:
-      return `an unsupported entry (${type})`;
-  }
-}
+const gunzipBounded = (bytes: Buffer, maxOutputLength: number) =>
+  new Promise<Buffer>((resolve, reject) =>
+    zlib.gunzip(bytes, { maxOutputLength }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
 
-/** fsyncs files and folders, 16 at a time. */
-export async function syncAll(paths: string[]): Promise<void> {
-  for (let i = 0; i < paths.length; i += 16) {
-    await Promise.all(
-      paths.slice(i, i + 16).map(async (p) => {
-        const h = await fsp.open(p, 'r');
-        try {
-          await h.sync();
-        } finally {
-          await h.close();
-        }
-      }),
-    );
-  }
-}
+const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+const readError = (file: string, err: unknown) =>
+  new PackageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
 
 /** Extracts `file` into `dest` (an existing empty folder), or only hashes it when `dest` is undefined. */
-export function extractPackage(
+export async function extractPackage(
   file: string,
   dest: string | undefined,
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const doSync = options.fsync !== false;
-  const files = new Map<string, ExtractedFile>();
-  const seen = new Map<string, 'file' | 'dir'>();
-  const made = new Set<string>();
-  const result: ExtractResult = { files, packageSha256: '', packageSize: 0 };
-  const pkgHash = crypto.createHash('sha256');
-  let entries = 0;
-  let declaredTotal = 0;
-  let writtenTotal = 0;
-  let tarBytes = 0;
-  const openFds = new Set<number>();
-  /**
-   * Written files being flushed and closed on their own descriptors, at most MAX_SYNCING at once
-   * (their descriptors stay in openFds until closed); beyond that a file is closed at once and
-   * flushed by path at the end (`later`), so a package of many small files holds few descriptors.
-   */
-  const syncs: Promise<void>[] = [];
-  const later: string[] = [];
-  let syncing = 0;
-  return new Promise<ExtractResult>((resolve, reject) => {
-    let failed = false;
-    let src: fs.ReadStream | undefined = undefined;
-    let gunzip: zlib.Gunzip | undefined;
+  const memoryBytes = Math.min(options.memoryBytes ?? MEMORY_READ_BYTES, limits.fileBytes);
+  const opened = openPackage(file, limits, memoryBytes);
+  const sink = createTarSink(dest, limits, options);
+  let pkg: { sha256: string; size: number } | undefined;
+  try {
+    pkg =
+      'whole' in opened
+        ? await feedFromMemory(file, opened.whole, sink, memoryBytes)
+        : await feedFromFile(file, opened.fd, sink, limits);
+  } catch (err) {
+    sink.fail(err);
+  }
+  const contents = await sink.done;
+  if (!options.deferFlush) await contents.flush.durable;
+  return { ...contents, packageSha256: pkg!.sha256, packageSize: pkg!.size };
+}
 
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      for (const fd of openFds) {
-        try {
-          fs.closeSync(fd);
-        } catch {
-          // already closed
-        }
+/**
+ * Opens the package (non-blocking, so a FIFO swapped in cannot hang us) and checks it is a
+ * regular file within the cap. Up to `memoryBytes` it is read whole, in one read, and closed;
+ * otherwise (or if it grew since) its descriptor is returned for streaming.
+ */
+function openPackage(file: string, limits: ExtractLimits, memoryBytes: number): { whole: Buffer } | { fd: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new PackageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'not-found');
+  }
+  let keepOpen = false;
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new PackageError(`${file} is not a file`, 'not-found');
+    if (st.size > limits.fileBytes) throw new PackageError(`${file} is larger than ${limits.fileBytes} bytes`);
+    if (st.size <= memoryBytes) {
+      // One byte more than expected, to notice a file that grew between fstat and read.
+      const buf = Buffer.allocUnsafe(st.size + 1);
+      let got = 0;
+      for (;;) {
+        const n = fs.readSync(fd, buf, got, buf.length - got, got);
+        got += n;
+        if (got === buf.length) break; // it grew: stream it, under the usual caps
+        // A read short of what was asked is the end (a regular file reads whole otherwise).
+        if (n === 0 || got === st.size) return { whole: buf.subarray(0, got) };
       }
-      openFds.clear();
-      src?.destroy();
-      gunzip?.destroy();
-      reject(
-        err instanceof PackageError
-          ? err
-          : new PackageError(`not a valid package archive (${err instanceof Error ? err.message : String(err)})`),
-      );
-    };
-    /** fsync then close a written file in the thread pool; a failure fails the extraction. */
-    const syncAndClose = (fd: number) => {
-      syncing++;
-      return new Promise<void>((resolve) => {
-        fs.fsync(fd, (syncErr) => {
-          // fail() closed it already (another entry failed): nothing is left to do.
-          if (!openFds.delete(fd)) return resolve();
-          syncing--;
-          fs.close(fd, (closeErr) => {
-            if (syncErr || closeErr) fail(syncErr ?? closeErr);
-            resolve();
-          });
-        });
-      });
-    };
-    const refuse = (name: string, why: string) =>
-      fail(new PackageError(`refused entry ${JSON.stringify(name)}: ${why}`));
-
-    const parser = new Parser({
-      strict: true,
-      maxMetaEntrySize: 64 * 1024,
-      onwarn: (_code: string, message: string | Error) =>
-        fail(new PackageError(`not a valid package archive (${String(message)})`)),
-    });
-    parser.on('error', (err: Error) => fail(new PackageError(`not a valid package archive (${err.message})`)));
-    parser.on('ignoredEntry', (entry: ReadEntry) =>
-      refuse(entry.path, entry.meta ? 'oversized metadata header' : describeType(entry.type)),
-    );
-
-    const mkdirs = (segments: string[]) => {
-      if (!dest) return;
-      for (let i = 1; i <= segments.length; i++) {
-        const rel = segments.slice(0, i).join('/');
-        if (made.has(rel)) continue;
-        fs.mkdirSync(path.join(dest, ...segments.slice(0, i)), { mode: 0o755 });
-        made.add(rel);
-      }
-    };
-
-    const claimParents = (name: string, segments: string[]): boolean => {
-      for (let i = 1; i < segments.length; i++) {
-        const key = foldedName(segments.slice(0, i).join('/'));
-        const kind = seen.get(key);
-        if (kind === 'file') {
-          refuse(name, 'a file and a folder share a name');
-          return false;
-        }
-        seen.set(key, 'dir');
-      }
-      return true;
-    };
-
-    parser.on('entry', (entry: ReadEntry) => {
-      if (failed) return entry.resume();
-      entries++;
-      if (entries > limits.entries) return fail(new PackageError(`more than ${limits.entries} entries in the package`));
-      if (entry.globalExtended) return refuse(entry.path, 'global pax headers are not allowed');
-      const isDir = entry.type === 'Directory';
-      const name = isDir ? entry.path.replace(/\/$/, '') : entry.path;
-      const problem = pathProblem(name);
-      if (problem) return refuse(entry.path, problem);
-      if (!isDir && !FILE_TYPES.has(entry.type)) return refuse(name, describeType(entry.type));
-      const segments = name.split('/');
-      const key = foldedName(name);
-      const prior = seen.get(key);
-      if (isDir) {
-        if (entry.size !== 0) return refuse(name, 'a folder entry with content');
-        if (prior === 'file') return refuse(name, 'a file and a folder share a name');
-        if (!claimParents(name, segments)) return;
-        seen.set(key, 'dir');
-        try {
-          mkdirs(segments);
-        } catch (err) {
-          return fail(err);
-        }
-        options.onStep?.(`mkdir ${name}`);
-        return entry.resume();
-      }
-      if (prior) return refuse(name, prior === 'dir' ? 'a file and a folder share a name' : 'duplicate name');
-      if (!claimParents(name, segments)) return;
-      seen.set(key, 'file');
-      const size = entry.size;
-      if (size > limits.entryBytes)
-        return refuse(name, `${size} bytes is above the ${limits.entryBytes}-byte limit per file`);
-      declaredTotal += size;
-      if (declaredTotal > limits.totalBytes) {
-        return fail(new PackageError(`the package expands to more than ${limits.totalBytes} bytes`));
-      }
-      const keep = name === SIGNATURE_FILE || name === 'manifest.json';
-      if (keep && size > MAX_SIGNATURE_BYTES) return refuse(name, `larger than ${MAX_SIGNATURE_BYTES} bytes`);
-      let fd: number | undefined;
-      if (dest) {
-        try {
-          mkdirs(segments.slice(0, -1));
-          fd = fs.openSync(path.join(dest, ...segments), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-          openFds.add(fd);
-        } catch (err) {
-          return fail(err);
-        }
-      }
-      const hash = crypto.createHash('sha256');
-      const kept: Buffer[] = [];
-      let written = 0;
-      entry.on('data', (chunk: Buffer) => {
-        if (failed) return;
-        written += chunk.length;
-        writtenTotal += chunk.length;
-        if (written > limits.entryBytes || written > size) return refuse(name, 'more bytes than declared');
-        if (writtenTotal > limits.totalBytes) {
-          return fail(new PackageError(`the package expands to more than ${limits.totalBytes} bytes`));
-        }
-        hash.update(chunk);
-        if (keep) kept.push(chunk);
-        if (fd !== undefined) {
-          try {
-            let off = 0;
-            while (off < chunk.length) off += fs.writeSync(fd, chunk, off);
-          } catch (err) {
-            fail(err);
-          }
-        }
-      });
-      entry.on('end', () => {
-        if (failed) return;
-        if (fd !== undefined) {
-          if (doSync && syncing < MAX_SYNCING) syncs.push(syncAndClose(fd));
-          else {
-            if (doSync) later.push(path.join(dest!, ...segments));
-            try {
-              fs.closeSync(fd);
-              openFds.delete(fd);
-            } catch (err) {
-              return fail(err);
-            }
-          }
-        }
-        if (written !== size) return refuse(name, 'truncated');
-        if (name === SIGNATURE_FILE) result.signatureBytes = Buffer.concat(kept);
-        else {
-          if (name === 'manifest.json') result.manifestBytes = Buffer.concat(kept);
-          files.set(name, { sha256: hash.digest('hex'), size });
-        }
-        options.onStep?.(`write ${name}`);
-      });
-    });
-
-    parser.on('end', () => {
-      if (failed) return;
-      if (openFds.size > syncing) return fail(new PackageError('not a valid package archive (truncated)'));
-      result.packageSha256 = pkgHash.digest('hex');
-      if (!dest || !doSync) return resolve(result);
-      // Durability before the rename: every file was flushed on its own descriptor as soon as it
-      // was written (those syncs run in the thread pool while the archive is still parsed), and
-      // now the folders, in parallel (the file system batches concurrent syncs into few journal
-      // commits; one fsync after each file, in sequence, does not).
-      const dirs = [dest, ...[...made].map((d) => path.join(dest, ...d.split('/')))];
-      Promise.all([...syncs, syncAll([...later, ...dirs])]).then(
-        () => (failed ? undefined : resolve(result)),
-        (err: unknown) => fail(err),
-      );
-    });
-
-    // After the end-of-archive blocks node-tar only buffers (concatenating every chunk: quadratic),
-    // so nothing more is fed to it; trailing padding is tolerated up to a small cap.
-    let sawEof = false;
-    let trailing = 0;
-    parser.on('eof', () => {
-      sawEof = true;
-    });
-    const feed = (chunk: Buffer) => {
-      if (failed) return;
-      tarBytes += chunk.length;
-      if (tarBytes > limits.tarBytes) {
-        return fail(
-          new PackageError(`the archive expands to more than ${limits.tarBytes} bytes (a compression bomb?)`),
-        );
-      }
-      if (sawEof) {
-        trailing += chunk.length;
-        if (trailing > MAX_TRAILING_BYTES) {
-          return fail(new PackageError(`more than ${MAX_TRAILING_BYTES} bytes after the end of the archive`));
-        }
-        return;
-      }
-      parser.write(chunk);
-    };
-
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch (err) {
-      return fail(
-        new PackageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'not-found'),
-      );
     }
-    if (!st.isFile()) return fail(new PackageError(`${file} is not a file`, 'not-found'));
-    if (st.size > limits.fileBytes) return fail(new PackageError(`${file} is larger than ${limits.fileBytes} bytes`));
-    src = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-    let sniffed = false;
-    src.on('error', (err) =>
-      fail(new PackageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? err.message})`)),
-    );
-    src.on('data', (data) => {
-      const chunk = data as Buffer;
-      if (failed) return;
-      result.packageSize += chunk.length;
-      if (result.packageSize > limits.fileBytes)
-        return fail(new PackageError(`${file} is larger than ${limits.fileBytes} bytes`));
-      pkgHash.update(chunk);
-      if (!sniffed) {
-        sniffed = true;
-        if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
-          gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
-          gunzip.on('data', (c: Buffer) => feed(c));
-          gunzip.on('error', (err) => fail(new PackageError(`not a valid package archive (gzip: ${err.message})`)));
-          gunzip.on('end', () => {
-            if (!failed) parser.end();
+    keepOpen = true;
+    return { fd };
+  } catch (err) {
+    throw err instanceof PackageError ? err : readError(file, err);
+  } finally {
+    if (!keepOpen) fs.closeSync(fd);
+  }
+}
+
+/** Feeds a tar held in memory to the parser, synchronously, in slices. */
+function feedTar(tar: Buffer, sink: TarSink): void {
+  for (let off = 0; off < tar.length && !sink.failed; off += FEED_BYTES) {
+    sink.write(tar.subarray(off, off + FEED_BYTES));
+  }
+  sink.end();
+}
+
+async function feedFromMemory(
+  file: string,
+  bytes: Buffer,
+  sink: TarSink,
+  memoryBytes: number,
+): Promise<{ sha256: string; size: number }> {
+  if (bytes.length === 0) throw new PackageError(`${file} is empty`);
+  // Hashed here, on this thread: WebCrypto's digest runs in the thread pool but copies the bytes
+  // first, which on a busy machine cost as much as the hash.
+  const pkg = { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+  if (!isGzip(bytes)) {
+    feedTar(bytes, sink);
+    return pkg;
+  }
+  // A gzip member ends with its expanded size mod 2^32: only a hint (a hostile one may lie, and
+  // the bounded gunzip below then stops at the bound and the bytes are streamed instead).
+  const hint = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  let tar: Buffer | undefined;
+  if (hint <= memoryBytes) {
+    try {
+      tar = await gunzipBounded(bytes, memoryBytes);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') {
+        throw new PackageError(`not a valid package archive (gzip: ${(err as Error).message})`);
+      }
+    }
+  }
+  if (tar) feedTar(tar, sink);
+  else await gunzipStream([bytes], sink);
+  return pkg;
+}
+
+/**
+ * Streams gzip'd bytes through a bounded gunzip into the parser, with back-pressure; resolves once
+ * all of it has been fed (or the sink failed).
+ */
+async function gunzipStream(source: AsyncIterable<Buffer> | Iterable<Buffer>, sink: TarSink): Promise<void> {
+  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  const ended = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (c: Buffer) => {
+      sink.write(c);
+      if (sink.failed) gunzip.destroy();
+    });
+    gunzip.on('error', (err) => reject(new PackageError(`not a valid package archive (gzip: ${err.message})`)));
+    gunzip.on('end', () => resolve());
+    gunzip.on('close', () => resolve()); // destroyed after a failure: the sink already knows why
+  });
+  ended.catch(() => {});
+  try {
+    for await (const data of source) {
+      for (let off = 0; off < data.length; off += FEED_BYTES) {
+        if (sink.failed || gunzip.destroyed) break;
+        if (!gunzip.write(data.subarray(off, off + FEED_BYTES))) {
+          await new Promise<void>((resolve) => {
+            gunzip.once('drain', resolve);
+            gunzip.once('close', resolve);
           });
         }
       }
-      if (gunzip) {
-        if (!gunzip.write(chunk)) {
-          src?.pause();
-          gunzip.once('drain', () => src?.resume());
-        }
-      } else feed(chunk);
-    });
-    src.on('end', () => {
-      if (failed) return;
-      if (!sniffed) return fail(new PackageError(`${file} is empty`));
-      if (gunzip) gunzip.end();
-      else parser.end();
-    });
-  });
+      if (sink.failed || gunzip.destroyed) break;
+    }
+  } catch (err) {
+    gunzip.destroy();
+    throw err;
+  }
+  if (!gunzip.destroyed) gunzip.end();
+  await ended;
+  sink.end();
+}
+
+/** Streams a large package from disk, hashing and counting it as stored. */
+async function feedFromFile(
+  file: string,
+  fd: number,
+  sink: TarSink,
+  limits: ExtractLimits,
+): Promise<{ sha256: string; size: number }> {
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  let gzip: boolean | undefined;
+  const src = fs.createReadStream(file, { fd, start: 0, highWaterMark: FEED_BYTES });
+  /** The stored bytes, counted and hashed as they come; the first chunk decides gzip or plain. */
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for await (const data of src) {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        if (size > limits.fileBytes) throw new PackageError(`${file} is larger than ${limits.fileBytes} bytes`);
+        hash.update(chunk);
+        gzip ??= isGzip(chunk);
+        yield chunk;
+      }
+    } catch (err) {
+      throw err instanceof PackageError ? err : readError(file, err);
+    } finally {
+      src.destroy();
+    }
+  }
+  const it = chunks();
+  const first = await it.next();
+  if (first.done) throw new PackageError(`${file} is empty`);
+  if (gzip) {
+    await gunzipStream(
+      (async function* () {
+        yield first.value;
+        yield* it;
+      })(),
+      sink,
+    );
+  } else {
+    sink.write(first.value);
+    for await (const chunk of it) {
+      if (sink.failed) break;
+      sink.write(chunk);
+    }
+    sink.end();
+  }
+  if (sink.failed) await it.return(undefined);
+  return { sha256: hash.digest('hex'), size };
 }

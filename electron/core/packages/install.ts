@@ -13,7 +13,7 @@ import semver from 'semver';
 import { loadExtensionFolder } from '../supervision/extension-loader';
 import type { Manifest } from '../../common/manifest';
 import { crashPoint } from './crash-hook';
-import { extractPackage, syncAll } from './extract';
+import { extractPackage, syncAll, type Flush } from './extract';
 import { PackageError } from './format';
 import { permissionWidening, type PermissionWidening } from './permissions-diff';
 import { readShippedFile, shippedFiles } from './pack';
@@ -79,8 +79,17 @@ export async function installPackage(
   const now = opts.now ?? Date.now;
   return withLock(dataDir, opts, async (state) => {
     const staging = await makeStaging(dataDir);
+    let flush: Flush | undefined;
+    let renamed = false;
     try {
-      const extracted = await extractPackage(file, staging, { fsync: opts.fsync, onStep: crashPoint });
+      // The files' flush runs on while the package is verified and renamed into place; the
+      // commit (state.json) waits for it, so a power loss still leaves the old state or the new.
+      const extracted = await extractPackage(file, staging, {
+        fsync: opts.fsync,
+        onStep: crashPoint,
+        deferFlush: true,
+      });
+      flush = extracted.flush;
       const pkg = verifyPackage(extracted);
       const e = opts.expect;
       if (e) {
@@ -173,12 +182,18 @@ export async function installPackage(
           };
         }
       }
+      await flush.ready;
       const placed = await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, opts.fsync !== false);
+      renamed = true;
       state.extensions[pkg.id] = next;
       if (!pin || replacedKey) {
         state.pins[pkg.id] = { publicKey: pkg.publicKey, fingerprint: pkg.fingerprint, pinnedAt: now() };
       }
-      await writeState(dataDir, state, placed.durable);
+      // A failed flush refuses the commit; the folder, referenced by nothing, goes at the next sweep.
+      // (Handled here too: it may fail before writeState awaits it, which must not count as unhandled.)
+      const flushed = Promise.all([flush.durable, placed.durable]).then(() => {});
+      flushed.catch(() => {});
+      await writeState(dataDir, state, flushed);
       await removeUnreferenced(dataDir, pkg.id, before, next);
       audit(
         opts,
@@ -193,7 +208,9 @@ export async function installPackage(
         audit(opts, pkg.id, `${pkg.version} bundles a package with an advisory: ${describeFinding(f)}`);
       return { ...outcome, sbom, ...(advisories.length ? { advisories } : {}) };
     } finally {
-      await fsp.rm(staging, { recursive: true, force: true });
+      // Nothing of this install left running (its descriptors closed) when it returns.
+      await flush?.durable.catch(() => {});
+      if (!renamed) await fsp.rm(staging, { recursive: true, force: true });
     }
   });
 }

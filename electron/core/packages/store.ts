@@ -108,13 +108,16 @@ export function referenced(rec: ExtensionRecord): Set<string> {
   return dirs;
 }
 
-/** Deletes everything under extensions/ that the state does not reference. Lock held. */
+/**
+ * Deletes everything under extensions/ that the state does not reference. Lock held. The listings
+ * are read synchronously: a few names, on every install, where a thread-pool hop costs more.
+ */
 async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
   const root = extensionsRoot(dataDir);
   const removed: string[] = [];
   let names: string[];
   try {
-    names = await fsp.readdir(root);
+    names = fs.readdirSync(root);
   } catch {
     return removed;
   }
@@ -126,7 +129,7 @@ async function sweep(dataDir: string, state: InstallState): Promise<string[]> {
       const keep = referenced(rec);
       let subs: string[] = [];
       try {
-        subs = await fsp.readdir(full);
+        subs = fs.readdirSync(full);
       } catch {
         continue;
       }
@@ -163,19 +166,20 @@ export async function recover(
   }
 }
 
+/** A fresh staging folder (its two mkdirs synchronous: cheaper than two thread-pool hops). */
 export async function makeStaging(dataDir: string): Promise<string> {
   const root = extensionsRoot(dataDir);
-  await fsp.mkdir(root, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   const dir = path.join(root, `.staging-${crypto.randomBytes(8).toString('hex')}`);
-  await fsp.mkdir(dir, { mode: 0o755 });
+  fs.mkdirSync(dir, { mode: 0o755 });
   crashPoint('staging created');
   return dir;
 }
 
 /**
- * Renames a verified staging folder to `<id>/<dir>`. Resolves once renamed, with the fsync of
- * `<id>/` that makes the rename durable running (`durable`, settled without throwing): the
- * caller commits state.json only after it (writeState's `before`), and meanwhile writes and
+ * Renames a verified staging folder to `<id>/<dir>` (`target`). Resolves once renamed, with the
+ * fsync of `<id>/` that makes the rename durable running (`durable`, settled without throwing):
+ * the caller commits state.json only after it (writeState's `before`), and meanwhile writes and
  * flushes the new state, so the two flushes overlap instead of following each other.
  */
 export async function moveIntoPlace(
@@ -184,15 +188,15 @@ export async function moveIntoPlace(
   id: string,
   dir: string,
   sync = true,
-): Promise<{ durable: Promise<void> }> {
+): Promise<{ durable: Promise<void>; target: string }> {
   const idDir = path.join(extensionsRoot(dataDir), id);
-  await fsp.mkdir(idDir, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(idDir, { recursive: true, mode: 0o755 });
   crashPoint('id folder ready');
   const target = path.join(idDir, dir);
   if (fs.existsSync(target)) throw new PackageError(`${id}/${dir} already exists`, 'refused');
-  await fsp.rename(staging, target);
+  fs.renameSync(staging, target);
   crashPoint('renamed into place');
-  return { durable: sync ? fsyncDir(idDir) : Promise.resolve() };
+  return { durable: sync ? fsyncDir(idDir) : Promise.resolve(), target };
 }
 
 export async function removeUnreferenced(

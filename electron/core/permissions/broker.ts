@@ -27,7 +27,7 @@ import type { Grant, GrantStore, Scope } from './grants';
 import { policyVerdict, type Policy } from './policy';
 import { patternCacheGeneration, resolvePatternFolders, targetMatches } from './patterns';
 import { sanitizeReason, type AllowScope, type Prompter, type PromptAnswer } from './prompter';
-import type { Authorizer, Decision, PermissionRequest, PromptHolds } from './types';
+import type { Authorizer, Decision, FsKind, PermissionRequest, PromptHolds } from './types';
 import type { CanonicalString } from '../gateways/target';
 
 export interface BrokerOptions {
@@ -121,7 +121,8 @@ type PromptEnd = 'timeout' | 'withdrawn';
 const scopeText = (scope: Scope) => (scope.kind === 'tree' ? `${scope.value.replace(/\/+$/, '')}/**` : scope.value);
 
 /** What "this folder" means for an fs request: a folder itself, or the folder holding a file. */
-const folderOf = (req: PermissionRequest): string => (req.kind === 'directory' ? req.target : path.dirname(req.target));
+const folderOf = (req: PermissionRequest, kind: FsKind | undefined): string =>
+  kind === 'directory' ? req.target : path.dirname(req.target);
 
 export function createBroker(options: BrokerOptions): Broker {
   const home = options.homeDir ?? os.homedir();
@@ -155,15 +156,14 @@ export function createBroker(options: BrokerOptions): Broker {
       /** Every fs pattern a decision of this capability may match: declared, policy, stored. */
       const prepare = async (capability: Capability): Promise<void> => {
         if (capability !== 'fs.read' && capability !== 'fs.write') return;
-        const rules = [...options.policy.forbid, ...options.policy.allow];
         const stamp = `${options.grants.revision()}:${patternCacheGeneration()}`;
-        const stored =
-          grantsPrepared.get(capability) === stamp
-            ? []
-            : options.grants
-                .list(manifest.id)
-                .filter((g) => g.capability === capability)
-                .map((g) => g.scope.value);
+        // Same grants, same cache: every pattern (declared and policy ones never change) is in it.
+        if (grantsPrepared.get(capability) === stamp) return;
+        const rules = [...options.policy.forbid, ...options.policy.allow];
+        const stored = options.grants
+          .list(manifest.id)
+          .filter((g) => g.capability === capability)
+          .map((g) => g.scope.value);
         await resolvePatternFolders(
           [
             ...declaredPatterns(manifest, capability),
@@ -215,13 +215,13 @@ export function createBroker(options: BrokerOptions): Broker {
       const stored = (req: PermissionRequest): Decision | undefined =>
         fromGrant(options.grants.find(ext.extensionId, ext.publisher, req.capability, req.target), req.capability);
 
-      const scopeFor = (req: PermissionRequest, which: AllowScope, declared: string): Scope => {
+      const scopeFor = (req: PermissionRequest, which: AllowScope, declared: string, kind?: FsKind): Scope => {
         if (which === 'declared') return { kind: 'pattern', value: declared };
         if (which === 'item' || req.capability === 'secrets' || req.capability === 'notifications') {
           return { kind: 'item', value: req.target };
         }
         if (req.capability === 'net') return { kind: 'tree', value: new URL(req.target).origin };
-        return { kind: 'tree', value: folderOf(req) };
+        return { kind: 'tree', value: folderOf(req, kind) };
       };
 
       const display = (capability: Capability, target: string) =>
@@ -232,6 +232,10 @@ export function createBroker(options: BrokerOptions): Broker {
         // An answer to an earlier prompt ("always allow this folder") may already cover this one.
         const again = stored(req);
         if (again) return again;
+        // What the gateway found (it may still be finding out); unknown (its stat failed) reads
+        // as a file, as for a request that carries no kind.
+        const kind = await Promise.resolve(req.kind).catch(() => undefined);
+        if (ended?.aborted) return withdrawn();
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort('timeout' satisfies PromptEnd), timeoutMs);
         const onEnded = () => controller.abort('withdrawn' satisfies PromptEnd);
@@ -240,7 +244,8 @@ export function createBroker(options: BrokerOptions): Broker {
         let end: PromptEnd | undefined;
         try {
           const fsCap = req.capability === 'fs.read' || req.capability === 'fs.write';
-          const parent = req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req) : req.target;
+          const parent =
+            req.capability === 'net' ? new URL(req.target).origin : fsCap ? folderOf(req, kind) : req.target;
           // The canonicaliser's display form when the gateway gave one (gateways/target.ts).
           const shown = req.display !== undefined ? redact(req.display) : display(req.capability, req.target);
           answer = await Promise.race([
@@ -285,7 +290,7 @@ export function createBroker(options: BrokerOptions): Broker {
           case 'allow-once':
             return { allow: true, via: 'prompt', why: 'declared; allowed once by the user' };
           case 'allow-always': {
-            const scope = scopeFor(req, answer.scope, declared);
+            const scope = scopeFor(req, answer.scope, declared, kind);
             await options.grants.add({ ...ext, capability: req.capability, effect: 'allow', scope });
             return { allow: true, via: 'prompt', why: `declared; allowed always by the user (${scopeText(scope)})` };
           }

@@ -29,9 +29,13 @@ export interface PermissionRequest {
   /**
    * fs only: what the target is, when the gateway found it. "Always allow this folder" for a
    * directory means that directory and everything below it; for a file, the folder holding it.
+   * A promise while the gateway is still finding out (its fstat runs beside the decision): only
+   * a prompt waits for it.
    */
-  kind?: 'file' | 'directory';
+  kind?: FsKind | Promise<FsKind | undefined>;
 }
+
+export type FsKind = 'file' | 'directory';
 
 /** `why`: what the audit log records as the reason (an allowance names its grounds too). */
 export type Decision =

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { redactFields } from './redaction';
 
 export interface AuditRecord {
   time: number;
@@ -36,10 +35,25 @@ export interface AuditLog {
 
 const SECRETISH = /pass(word)?|secret|token|api[-_]?key|authorization|cookie/i;
 
+/** Field names seen so far and whether they look like a credential (records use a few names). */
+const secretishKeys = new Map<string, boolean>();
+const isSecretish = (k: string): boolean => {
+  let s = secretishKeys.get(k);
+  if (s === undefined) {
+    s = SECRETISH.test(k);
+    if (secretishKeys.size < 256) secretishKeys.set(k, s);
+  }
+  return s;
+};
+
+/** One pass: a credential-named field whole, every other string field through the redactor. */
 function redact(record: AuditRecord, text: (s: string) => string): AuditRecord {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) out[k] = SECRETISH.test(k) ? '[redacted]' : v;
-  return redactFields(out as unknown as AuditRecord, text);
+  for (const k of Object.keys(record)) {
+    const v = (record as unknown as Record<string, unknown>)[k];
+    out[k] = isSecretish(k) ? '[redacted]' : typeof v === 'string' ? text(v) : v;
+  }
+  return out as unknown as AuditRecord;
 }
 
 export function createAuditLog(options: {

@@ -6,7 +6,8 @@
  *   bytes, before its body is buffered (protocol-limits.ts); a whole frame is pre-scanned for its
  *   value count and depth before `v8.deserialize` builds anything (v8-scan.ts). Frames are decoded
  *   in batches with a turn of the event loop between them (a batch ends early once it has
- *   decoded many values), and reading pauses while undecoded frames wait.
+ *   decoded many values; of a turn's batches only the first is decoded as its bytes arrive),
+ *   and reading pauses while undecoded frames wait.
  * - Out: bytes queued to the child are counted; past MAX_QUEUED_OUTBOUND_BYTES the host stops
  *   reading from it (no new work while it does not take its replies), and `outbound()` says how
  *   long the queue has gone without the child taking anything (its owner kills a child that
@@ -95,8 +96,6 @@ export function createChildChannel(
       frame(payload, kind) {
         queue.push({ payload, kind: kind! });
         queuedIn += payload.length;
-        updatePause();
-        schedule();
       },
       oversize(bytes, kind) {
         on.violation({ kind: 'oversize', bytes, ...(kind ? { type: kind.type } : {}) });
@@ -104,7 +103,22 @@ export function createChildChannel(
     },
     { peekBytes: FRAME_PEEK_BYTES, classify: (prefix) => childFrameClass(peekMessageType(prefix)) },
   );
-  channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+  // One batch a turn may be decoded as its bytes arrive: a lone call need not wait for the next
+  // turn of the loop. Any more (later chunks of the same turn, the rest of a long batch) wait
+  // for turns of their own, as before.
+  let decodedThisTurn = false;
+  const newTurn = () => {
+    decodedThisTurn = false;
+  };
+  channel.on('data', (chunk: Buffer) => {
+    decoder.push(chunk);
+    if (queue.length === 0) return;
+    updatePause();
+    if (draining || decodedThisTurn || !open) return schedule();
+    decodedThisTurn = true;
+    setImmediate(newTurn);
+    drain();
+  });
 
   // Frames sent in one tick leave in one writev: a burst of replies costs one syscall.
   let corked = false;

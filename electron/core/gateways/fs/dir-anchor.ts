@@ -150,8 +150,11 @@ export async function pinnedOpenAvailable(): Promise<boolean> {
 export interface PinnedObject {
   /** The kernel's name for the object (the real path, every symlink resolved). */
   real: string;
-  /** fstat of the pinned object itself. */
-  stat: Stats;
+  /**
+   * fstat of the pinned object itself, already under way: the permission decision runs beside
+   * it (only a prompt needs the kind), and the read waits for it before opening anything.
+   */
+  stat: Promise<Stats>;
   /** Opens the pinned object itself (never a name that may have been swapped since). */
   open(flags: number): Promise<fs.FileHandle>;
   /** Releases the pin (idempotent). */
@@ -174,39 +177,54 @@ export async function openPinned(path: string): Promise<PinnedObject | undefined
   );
   if (fd === undefined) return undefined;
   let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
+  /** The fstat in flight holds the descriptor: the last of the two to finish closes it. */
+  let statting = true;
+  const closeNow = () => {
     // Async: if the object was unlinked, this may be its last reference and the kernel frees it.
     closeFd(fd, () => {});
   };
+  const release = () => {
+    if (released) return;
+    released = true;
+    if (!statting) closeNow();
+  };
+  // Started before the name is read: the thread pool's fstat and the readlink below overlap.
+  const stat = new Promise<Stats>((resolve, reject) =>
+    fstat(fd, (err, st) => {
+      statting = false;
+      if (released) closeNow();
+      if (err) reject(err);
+      else resolve(st);
+    }),
+  );
+  // Nobody may ever wait for it (a refused read): a failure is reported where it is awaited.
+  stat.catch(() => {});
+  let real: string;
   try {
     // procfs answers from memory (the name of an open descriptor), as in openCheckedFile.
-    const real = readlinkSync(`/proc/self/fd/${fd}`);
-    if (!real.startsWith('/') || real.endsWith(' (deleted)')) {
-      release();
-      return undefined;
-    }
-    const stat = await new Promise<Stats>((resolve, reject) =>
-      fstat(fd, (err, st) => (err ? reject(err) : resolve(st))),
-    );
-    return {
-      real,
-      stat,
-      release,
-      async open(flags) {
-        // The magic link resolves to the pinned object itself; a final O_NOFOLLOW would refuse it.
-        const handle = await fs.open(`/proc/self/fd/${fd}`, flags & ~O_NOFOLLOW);
-        if (!released) {
-          // The opened handle now holds the object, so this close is never its last reference.
-          released = true;
-          closeSync(fd);
-        }
-        return handle;
-      },
-    };
+    real = readlinkSync(`/proc/self/fd/${fd}`);
   } catch {
     release();
     return undefined; // the anchored path reports what is wrong, after the decision
   }
+  if (!real.startsWith('/') || real.endsWith(' (deleted)')) {
+    release();
+    return undefined;
+  }
+  return {
+    real,
+    stat,
+    release,
+    async open(flags) {
+      if (released) throw new ChangedError();
+      // The magic link resolves to the pinned object itself; a final O_NOFOLLOW would refuse it.
+      const handle = await fs.open(`/proc/self/fd/${fd}`, flags & ~O_NOFOLLOW);
+      if (!released && !statting) {
+        // The opened handle now holds the object, so this close is never its last reference.
+        released = true;
+        closeSync(fd);
+      }
+      return handle;
+    },
+  };
 }

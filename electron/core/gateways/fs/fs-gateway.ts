@@ -24,7 +24,7 @@ import { constants as C } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { denialError } from '../../permissions/denial';
 import { WardenError } from '../../../common/errors';
-import type { Decision, PermissionRequest } from '../../permissions/types';
+import type { Decision, FsKind, PermissionRequest } from '../../permissions/types';
 import { canonicalisePath, pathFor, type CanonicalPath } from './canonical-path';
 import { splitAbsolute } from './containment';
 import { createProtection } from './protection';
@@ -94,6 +94,8 @@ export interface FsGateway {
   canonical(p: string): Promise<CanonicalTarget>;
 }
 
+const kindFor = (s: Stats | undefined): FsKind | undefined =>
+  s?.isDirectory() ? 'directory' : s?.isFile() ? 'file' : undefined;
 const kindOf = (s: Stats): DirEntry['kind'] => (s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other');
 
 export function createFsGateway(options: FsGatewayOptions): FsGateway {
@@ -114,12 +116,13 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     target: string,
     given: string,
     encloses = false,
-    stat?: Stats,
+    stat?: Stats | Promise<Stats>,
   ): Promise<void> {
     protection.refuse(capability, target, given, encloses);
     let decision: Decision;
-    // The kind tells the broker what "always allow this folder" covers (the folder asked about).
-    const kind = stat?.isDirectory() ? 'directory' : stat?.isFile() ? 'file' : undefined;
+    // The kind tells the broker what "always allow this folder" covers (the folder asked about);
+    // a stat still under way is handed over as a promise, which only a prompt waits for.
+    const kind = stat instanceof Promise ? stat.then(kindFor, () => undefined) : kindFor(stat);
     const t = fsTarget(target, options.homeDir); // as permissions.query/request name it
     try {
       decision = await options.authorize({
@@ -223,13 +226,15 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       const c = canonical(p);
       return run(p, async () => {
         // Linux: the object is pinned (O_PATH) before the check and read through the pin after it:
-        // open, fstat, open, read (4 thread-pool round trips, not realpath + lstat + open + fstat + read).
+        // open, fstat (beside the decision), open, read: 3 thread-pool round trips in a row, not
+        // realpath + lstat + open + fstat + read.
         const pinned = (await pinnedReadsAvailable()) ? await openPinned(c.abs) : undefined;
         if (pinned) {
           try {
             await authorize('fs.read', pinned.real, p, false, pinned.stat);
             await afterCheck('readBytes', p, pinned.real);
-            const st = pinned.stat;
+            // Nothing is opened (no driver's open runs) before the object is known to be a file.
+            const st = await pinned.stat;
             if (st.isDirectory()) throw errno('EISDIR');
             if (!st.isFile()) throw new WardenError('EINVAL', `not a regular file: ${p}`);
             if (st.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
