@@ -2,8 +2,8 @@
  * A file's identity as the host records it when it verifies the file's SHA-256 once and trusts it
  * afterwards (docs/python.md, "Start-up"): device, inode, size, mtime and ctime, nanoseconds. Any
  * write or replacement changes at least one of them, and no unprivileged process can set ctime
- * back. The same text as the start-up snapshot's `fingerprintOf` (core/process/snapshot-builder.ts),
- * so host and sandbox compare like with like (test/unit/python-verified-files.test.ts).
+ * back. The start-up snapshot's `fingerprintOf` (core/process/snapshot-builder.ts) is
+ * this text of a path's stat, so host and sandbox compare like with like.
  */
 
 /** What `fs.statSync(f, { bigint: true })` / `fs.fstatSync(fd, { bigint: true })` gives. */

@@ -106,6 +106,9 @@ await _a.sleep(0)
 del _h._handlers["(warm)"], _h, _ns, _r, _o, _s, _i, _f, _C, _out, _a
 `;
 
+/** A spare's failure, for its log line (bounded). */
+const errText = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
+
 /** The warm spare's interpreter, being started (at most one per process). */
 let spare: { memoryMb: number; snapshot: string | undefined; started: Promise<Interpreter | undefined> } | undefined;
 
@@ -142,7 +145,7 @@ export function preloadPython(
           await interp.py.runPythonAsync(SPARE_WARM);
         } catch (err) {
           // Only time is lost: the spare still serves, its first start compiles that code itself.
-          log('debug', ['python spare warm-up failed', String((err as Error)?.message ?? err).slice(0, 500)]);
+          log('debug', ['python spare warm-up failed', errText(err)]);
         }
         // The JavaScript side of the file system, as the extension's start writes its files:
         // its first use (~10–20 ms) is paid here rather than in the extension's start.
@@ -154,10 +157,7 @@ export function preloadPython(
           fs.rmdir(`${SPARE_WARM_DIR}/pkg`);
           fs.rmdir(SPARE_WARM_DIR);
         } catch (err) {
-          log('debug', [
-            'python spare file-system warm-up failed',
-            String((err as Error)?.message ?? err).slice(0, 500),
-          ]);
+          log('debug', ['python spare file-system warm-up failed', errText(err)]);
         }
         clock.mark('warm-up run');
         // Kept by the pool and shown in the log of the extension this spare will serve.
@@ -167,7 +167,7 @@ export function preloadPython(
       })
       .catch((err: unknown) => {
         // Not used: the extension's own start reads (and checks) the files again, and says why.
-        log('warn', ['python spare failed to start', String((err as Error)?.message ?? err).slice(0, 500)]);
+        log('warn', ['python spare failed to start', errText(err)]);
         return undefined;
       }),
   };

@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppHost, createForkLauncher, createWarmPool, type AppHost, type WarmPool } from '../../electron/core';
-import type { ExtensionChild, LaunchSpec, Launcher } from '../../electron/core/process/launcher';
 import { createLogger, memorySink } from '../../electron/core/platform/logger';
 import { DEFAULT_LIMITS } from '../../electron/common/limits';
 import { serveHeadless, type Serving } from '../../electron/web/serve';
 import { BOOTSTRAP, EXAMPLES, ROOT, tempDir } from '../helpers/sandbox';
+import { withSendHook } from '../helpers/send-hook';
 
 const LONG = 900_000; // Python starts take seconds on a quiet machine; this one is shared
 let work: string;
@@ -98,28 +98,9 @@ describe('Python in the app host', () => {
       const inner = createForkLauncher({ bootstrapPath: BOOTSTRAP, codeCacheDir: snapshots.dir });
       // Records what the pool does with its Python spare: which process, and the preload it sent.
       const preloadedPids: Array<number | undefined> = [];
-      const recording: Launcher = {
-        wall: inner.wall,
-        launch(spec: LaunchSpec): ExtensionChild {
-          const child = inner.launch(spec);
-          if (spec.extensionId !== '(python pool)') return child;
-          return {
-            ...child,
-            get pid() {
-              return child.pid;
-            },
-            onMessage: (l) => child.onMessage(l),
-            onViolation: (l) => child.onViolation(l),
-            onOutput: (l) => child.onOutput(l),
-            onExit: (l) => child.onExit(l),
-            kill: () => child.kill(),
-            send(m, onFlushed) {
-              if (m.t === 'python-preload') preloadedPids.push(child.pid);
-              child.send(m, onFlushed);
-            },
-          };
-        },
-      };
+      const recording = withSendHook(inner, (m, child, spec) => {
+        if (spec.extensionId === '(python pool)' && m.t === 'python-preload') preloadedPids.push(child.pid);
+      });
       const { pythonSnapshot, pythonRuntimeVerified } = await import('../../electron/core');
       pool = createWarmPool(recording, {
         size: 1,

@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createForkLauncher } from '../../electron/core';
-import type { ExtensionChild, LaunchSpec, Launcher } from '../../electron/core/process/launcher';
 import { createLogger, memorySink } from '../../electron/core/platform/logger';
 import { createSupervisor, type Supervisor } from '../../electron/core/supervision/supervisor';
 import { EXAMPLES, ROOT, load, tempDir } from '../helpers/sandbox';
+import { withSendHook } from '../helpers/send-hook';
 
 const LONG = 600_000; // Python starts take seconds on a quiet machine; this one is shared
 const ID = 'warden-examples.py-json-tools';
@@ -34,30 +34,13 @@ beforeAll(async () => {
   const dataDir = path.join(work, 'data');
   cacheDir = path.join(dataDir, 'cache', 'v8');
   const inner = createForkLauncher({ bootstrapPath, codeCacheDir: cacheDir });
-  const tampering: Launcher = {
-    wall: inner.wall,
-    launch(spec: LaunchSpec): ExtensionChild {
-      const child = inner.launch(spec);
-      return {
-        get pid() {
-          return child.pid;
-        },
-        onMessage: (l) => child.onMessage(l),
-        onViolation: (l) => child.onViolation(l),
-        onOutput: (l) => child.onOutput(l),
-        onExit: (l) => child.onExit(l),
-        kill: () => child.kill(),
-        send(m, onFlushed) {
-          if (m.t === 'init' && onInit) {
-            const f = onInit;
-            onInit = undefined;
-            f();
-          }
-          child.send(m, onFlushed);
-        },
-      };
-    },
-  };
+  const tampering = withSendHook(inner, (m) => {
+    if (m.t === 'init' && onInit) {
+      const f = onInit;
+      onInit = undefined;
+      f();
+    }
+  });
   const ext = path.join(work, 'py-json-tools');
   fs.cpSync(path.join(EXAMPLES, 'py-json-tools'), ext, { recursive: true });
   supervisor = createSupervisor({

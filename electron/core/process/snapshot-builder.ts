@@ -33,6 +33,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { codeCacheTag } from '../../common/code-cache-key';
+import { fileIdentity } from '../../common/file-identity';
 import { SNAPSHOT_PROBE_FLAG, SNAPSHOT_PROBE_OK } from '../../common/snapshot-key';
 
 /** V8 features whose deserialisation into a frozen realm aborts V8 11.3. */
@@ -83,7 +84,7 @@ interface Entry {
 /** A file's identity (device, inode, size, mtime, ctime); also used by supervision/python-verified-files.ts. */
 export const fingerprintOf = (file: string): string | undefined => {
   const s = fs.statSync(file, { throwIfNoEntry: false, bigint: true });
-  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
+  return s ? fileIdentity(s) : undefined;
 };
 
 /** SHA-256 of a file, read in chunks off the main thread's way. */
