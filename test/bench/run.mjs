@@ -50,7 +50,9 @@
 // (a build, a test run) stretches both sides but not evenly; distrust medians taken at load > 2.
 // The exit code is 0 when a goal is missed (this is a benchmark, not a test) and 1 only when
 // the benchmark itself failed. Knobs (env): BENCH_COLD_N (default 30), BENCH_RPC_N (2000),
-// BENCH_RPC_REPS (15), BENCH_MEM_ROUNDS (3), BENCH_MEM_EXTS (5), BENCH_WARMUP (2).
+// BENCH_RPC_REPS (15), BENCH_MEM_ROUNDS (3), BENCH_MEM_EXTS (5), BENCH_WARMUP (2);
+// BENCH_ONLY=cold runs section 1 alone, and BENCH_COLD_VARIANTS=snapshot,codeCache (a comma list of
+// variant keys) keeps only those variants besides the default, for a quicker comparison.
 // For a CPU profile of where start-up time goes, see test/bench/profile-startup.mjs.
 // 4. Then test/bench/permissions.mjs (see its header): a mediated 4 KiB `host.fs.readText` outside
 //    the data folder against echo + readFile floors (goal ≤ 1.5×), and one permission decision with
@@ -91,6 +93,8 @@ const CONFIG = {
   memExts: env('BENCH_MEM_EXTS', 5),
   memIdleMs: 500,
   memoryMb: MEMORY_MB,
+  only: process.env.BENCH_ONLY === 'cold' ? 'cold' : undefined,
+  coldVariants: process.env.BENCH_COLD_VARIANTS ? process.env.BENCH_COLD_VARIANTS.split(',') : undefined,
 };
 const GOALS = { coldStart: 1.25, coldStartStretch: 1.25, hostCall: 2, ussMiB: 16, wallCostPct: 5 };
 
@@ -212,6 +216,7 @@ function coldVariants(snapshotLauncher) {
     instruments.push(inst);
     variants.push({ key: 'warmPool', label: 'createWarmPool({ size: 1 }), process already waiting', inst, pool: true });
   }
+  if (CONFIG.coldVariants) return variants.filter((v) => v.key === 'default' || CONFIG.coldVariants.includes(v.key));
   return variants;
 }
 
@@ -537,34 +542,38 @@ function report(results) {
       coldVerdict(v),
     ]);
   }
-  rows.push(
-    [
-      `2. host call RT, in sandbox (µs, n=${h.n}×${h.callsPerSample})`,
-      tri(h.floor),
-      tri(h.subject),
-      rtri(h.ratio),
-      fmt(h.paired.median),
-      verdict(h.pass, h.goal),
-    ],
-    [
-      `   host call RT, host side total/N (µs)`,
-      tri(h.floor),
-      tri(h.subjectHostSide),
-      rtri(h.ratioHostSide),
-      '',
-      verdict(h.ratioHostSide.median <= h.goal, h.goal),
-    ],
-    [
-      `3. idle USS per process (MiB, n=${m.n})`,
-      tri(m.floor.uss),
-      tri(m.subject.uss),
-      rtri(m.ratio.uss),
-      '',
-      m.pass ? `PASS (median ≤ ${m.goalUssMiB} MiB)` : `MISSED (goal median ≤ ${m.goalUssMiB} MiB)`,
-    ],
-    [`   idle RSS (MiB)`, tri(m.floor.rss), tri(m.subject.rss), rtri(m.ratio.rss), '', ''],
-    [`   idle PSS (MiB)`, tri(m.floor.pss), tri(m.subject.pss), rtri(m.ratio.pss), '', ''],
-  );
+  if (h)
+    rows.push(
+      [
+        `2. host call RT, in sandbox (µs, n=${h.n}×${h.callsPerSample})`,
+        tri(h.floor),
+        tri(h.subject),
+        rtri(h.ratio),
+        fmt(h.paired.median),
+        verdict(h.pass, h.goal),
+      ],
+      [
+        `   host call RT, host side total/N (µs)`,
+        tri(h.floor),
+        tri(h.subjectHostSide),
+        rtri(h.ratioHostSide),
+        '',
+        verdict(h.ratioHostSide.median <= h.goal, h.goal),
+      ],
+    );
+  if (m)
+    rows.push(
+      [
+        `3. idle USS per process (MiB, n=${m.n})`,
+        tri(m.floor.uss),
+        tri(m.subject.uss),
+        rtri(m.ratio.uss),
+        '',
+        m.pass ? `PASS (median ≤ ${m.goalUssMiB} MiB)` : `MISSED (goal median ≤ ${m.goalUssMiB} MiB)`,
+      ],
+      [`   idle RSS (MiB)`, tri(m.floor.rss), tri(m.subject.rss), rtri(m.ratio.rss), '', ''],
+      [`   idle PSS (MiB)`, tri(m.floor.pss), tri(m.subject.pss), rtri(m.ratio.pss), '', ''],
+    );
   out.push(
     table(['measure', 'floor min/med/p90', 'warden min/med/p90', 'ratio min/med/p90', 'paired', 'verdict'], rows),
   );
@@ -614,15 +623,15 @@ function report(results) {
         `${fmt((w.ratio - 1) * 100, 1)} %, paired ${fmt((w.paired.median - 1) * 100, 1)} % — ${w.pass ? 'PASS' : 'MISSED'}`,
     );
   }
-  if (m.noWall)
+  if (m?.noWall)
     out.push(
       `   idle USS with the default wall ${fmt(m.subject.uss.median, 1)} MiB vs without ${fmt(m.noWall.uss.median, 1)} MiB; ` +
         `RSS ${fmt(m.subject.rss.median, 1)} vs ${fmt(m.noWall.rss.median, 1)} MiB`,
     );
   const missed = [];
   if (!c.pass) missed.push(`cold start ${fmt(c.ratio.median)}× > ${c.goal}× (default launcher)`);
-  if (!h.pass) missed.push(`host call ${fmt(h.ratio.median)}× > ${h.goal}×`);
-  if (!m.pass) missed.push(`idle USS ${fmt(m.subject.uss.median, 1)} MiB > ${m.goalUssMiB} MiB`);
+  if (h && !h.pass) missed.push(`host call ${fmt(h.ratio.median)}× > ${h.goal}×`);
+  if (m && !m.pass) missed.push(`idle USS ${fmt(m.subject.uss.median, 1)} MiB > ${m.goalUssMiB} MiB`);
   out.push('', missed.length ? `MISSED: ${missed.join('; ')}` : 'All goals met.');
   return out.join('\n');
 }
@@ -669,16 +678,18 @@ async function main() {
   log(`warden bench: temp ${tmp}`);
   log('1/3 cold start');
   const coldStart = await benchColdStart();
-  log('2/3 host-call round trip');
-  const hostCall = await benchHostCall();
-  log('3/3 idle memory');
-  const memory = await benchMemory();
-  log('+ permissions: mediated 4 KiB read, decision with 1 000 stored grants (test/bench/permissions.mjs)');
-  const permissions = await benchSafely('./permissions.mjs', 'benchPermissions', 'reportPermissions');
-  log('+ behaviour baselines: cost per mediated call, profile size (test/bench/behaviour.mjs)');
-  const behaviour = await benchSafely('./behaviour.mjs', 'benchBehaviour', 'reportBehaviour');
-  log('+ one-shot CLI: warden run and warden --version against bare node (test/bench/cli.mjs)');
-  const cli = await benchSafely('./cli.mjs', 'benchCli', 'reportCli');
+  const all = CONFIG.only !== 'cold';
+  const skipped = { results: undefined, error: 'skipped (BENCH_ONLY=cold)' };
+  if (all) log('2/3 host-call round trip');
+  const hostCall = all ? await benchHostCall() : undefined;
+  if (all) log('3/3 idle memory');
+  const memory = all ? await benchMemory() : undefined;
+  if (all) log('+ permissions: mediated 4 KiB read, decision with 1 000 stored grants (test/bench/permissions.mjs)');
+  const permissions = all ? await benchSafely('./permissions.mjs', 'benchPermissions', 'reportPermissions') : skipped;
+  if (all) log('+ behaviour baselines: cost per mediated call, profile size (test/bench/behaviour.mjs)');
+  const behaviour = all ? await benchSafely('./behaviour.mjs', 'benchBehaviour', 'reportBehaviour') : skipped;
+  if (all) log('+ one-shot CLI: warden run and warden --version against bare node (test/bench/cli.mjs)');
+  const cli = all ? await benchSafely('./cli.mjs', 'benchCli', 'reportCli') : skipped;
   const results = {
     meta: {
       date: new Date().toISOString(),
@@ -705,12 +716,17 @@ async function main() {
   results.meta.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   results.meta.durationS = Math.round((performance.now() - started) / 100) / 10;
   console.log(report(results));
-  if (permissions.results) console.log(permissions.report(permissions.results));
-  else console.log(`\nPermissions bench FAILED (the rest of the results stand): ${permissions.error}`);
-  if (behaviour.results) console.log(behaviour.report(behaviour.results));
-  else console.log(`\nBehaviour bench FAILED (the rest of the results stand): ${behaviour.error}`);
-  if (cli.results) console.log(cli.report(cli.results));
-  else console.log(`\nCLI bench FAILED (the rest of the results stand): ${cli.error}`);
+  if (!all) console.log('\nSections 2–6 skipped (BENCH_ONLY=cold).');
+  for (const [name, part] of all
+    ? [
+        ['Permissions', permissions],
+        ['Behaviour', behaviour],
+        ['CLI', cli],
+      ]
+    : []) {
+    if (part.results) console.log(part.report(part.results));
+    else console.log(`\n${name} bench FAILED (the rest of the results stand): ${part.error}`);
+  }
   console.log('\nJSON (samples omitted; full document in test-results/bench.json):');
   console.log(JSON.stringify(withoutSamples(results), null, 2));
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
