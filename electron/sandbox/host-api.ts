@@ -1,7 +1,9 @@
 /**
  * Builds the hardened `host` object, the only authority a guest holds. Every member is a
  * function of the start compartment that forwards plain data to the host; no host object,
- * channel or mutable state is reachable from it.
+ * channel or mutable state is reachable from it. The namespaces that do not depend on the
+ * extension are built with the guest's realm, before it is known (guest-realm.ts); `init` adds
+ * `extension` and `commands`.
  */
 import type { HostMethod } from '../common/protocol';
 import type { FetchResult, Host } from '../common/guest-api';
@@ -15,9 +17,12 @@ export interface HostApiDeps {
   extension: { id: string; version: string };
   declaredCommands: ReadonlySet<string>;
   handlers: Map<string, CommandHandler>;
-  rpc: RpcClient;
-  log(level: LogLevel, args: unknown[]): void;
+  /** From createHostMembers, built with the realm. */
+  members: HostMembers;
 }
+
+/** The `host` namespaces that are the same for every extension: each call goes over `rpc`. */
+export type HostMembers = Omit<Host, 'extension' | 'commands'>;
 
 /** The `host` member a protocol method implements: `fs.readText` → `Host['fs']['readText']`. */
 type MemberOf<M extends HostMethod> = M extends `${infer NS extends keyof Host}.${infer F}`
@@ -27,15 +32,6 @@ type MemberOf<M extends HostMethod> = M extends `${infer NS extends keyof Host}.
   : never;
 
 export function createHostApi(deps: HostApiDeps): Host {
-  const { rpc } = deps;
-  // Typed as the member it implements (the host validates arguments and shapes results).
-  const call = <M extends HostMethod>(method: M, arity: number): MemberOf<M> =>
-    ((...args: unknown[]) => {
-      const used = args.slice(0, arity);
-      while (used.length > 0 && used[used.length - 1] === undefined) used.pop();
-      return rpc.call(method, used);
-    }) as MemberOf<M>;
-
   const register = (id: unknown, handler: unknown) => {
     if (typeof id !== 'string' || !deps.declaredCommands.has(id)) {
       throw new TypeError(
@@ -47,6 +43,21 @@ export function createHostApi(deps: HostApiDeps): Host {
     deps.handlers.set(id, handler as CommandHandler);
     return { dispose: () => void (deps.handlers.get(id) === handler && deps.handlers.delete(id)) };
   };
+  return harden({
+    extension: { id: deps.extension.id, version: deps.extension.version, apiVersion: WARDEN_API_VERSION },
+    commands: { register },
+    ...deps.members,
+  } satisfies Host);
+}
+
+export function createHostMembers(rpc: RpcClient, log: (level: LogLevel, args: unknown[]) => void): HostMembers {
+  // Typed as the member it implements (the host validates arguments and shapes results).
+  const call = <M extends HostMethod>(method: M, arity: number): MemberOf<M> =>
+    ((...args: unknown[]) => {
+      const used = args.slice(0, arity);
+      while (used.length > 0 && used[used.length - 1] === undefined) used.pop();
+      return rpc.call(method, used);
+    }) as MemberOf<M>;
 
   const fetch = async (url: unknown, init?: unknown) => {
     const raw = (await rpc.call('net.fetch', init === undefined ? [url] : [url, init])) as FetchResult;
@@ -66,11 +77,9 @@ export function createHostApi(deps: HostApiDeps): Host {
   const logAt =
     (level: LogLevel) =>
     (...args: unknown[]) =>
-      deps.log(level, args);
+      log(level, args);
 
   return harden({
-    extension: { id: deps.extension.id, version: deps.extension.version, apiVersion: WARDEN_API_VERSION },
-    commands: { register },
     fs: {
       readText: call('fs.readText', 1),
       readBytes: call('fs.readBytes', 1),
@@ -96,5 +105,5 @@ export function createHostApi(deps: HostApiDeps): Host {
     ui: { notify: call('ui.notify', 2) },
     permissions: { query: call('permissions.query', 2), request: call('permissions.request', 3) },
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
-  } satisfies Host);
+  } satisfies HostMembers);
 }

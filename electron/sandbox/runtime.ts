@@ -1,6 +1,8 @@
 /**
- * The sandbox runtime, loaded after lockdown(): receives `init`, builds the one compartment,
- * evaluates the bundle, runs `activate`, dispatches commands and sends heartbeats.
+ * The sandbox runtime, loaded after lockdown(): builds the one compartment before the extension is
+ * known (guest-realm.ts; inside the start-up snapshot when the process starts from one), receives
+ * `init`, adds `host`, evaluates the bundle, runs `activate`, dispatches commands and sends
+ * heartbeats.
  *
  * Everything here runs in the start compartment and is privileged relative to the guest: guest
  * values are only read through the defensive copiers, never `await`ed in host-facing code paths
@@ -12,27 +14,17 @@ import { MAX_LOG_TEXT, MAX_MESSAGE_BYTES, type LogLevel } from '../common/protoc
 import { copyDataValue } from '../common/data-value';
 import type { ErrorData } from '../common/errors';
 import { createSandboxChannel, type SandboxChannel } from './channel';
-import { createGuestTimers, type GuestTimers } from './timers';
-import { createGuestConsole, createRateGate } from './guest-console';
-import { createWebGlobals } from './web-globals';
-import { createVirtualClock, type VirtualClock } from './virtual-clock';
-import { createRpcClient, GUEST_DATA_LIMITS, type RpcClient } from './rpc-client';
+import { createRateGate } from './guest-console';
+import { createVirtualClock } from './virtual-clock';
+import { GUEST_DATA_LIMITS } from './rpc-client';
 import { createHostApi, type CommandHandler } from './host-api';
-import {
-  createGuestErrorFactory,
-  frameText,
-  guestErrorDetails,
-  guestFrames,
-  guestLocation,
-  type GuestSource,
-} from './guest-errors';
+import { frameText, guestErrorDetails, guestFrames, guestLocation, type GuestSource } from './guest-errors';
+import { createGuestRealm, type GuestRealm, type GuestRealmPorts } from './guest-realm';
 import { createPositionMapper } from '../common/source-map-positions';
 import { errorText, formatLogArgs } from './safe-format';
 import { evaluateBundle, missingGlobalHint } from './evaluate-bundle';
 import { parseHostMessage } from './host-message';
 
-const MAX_TIMERS = 10_000;
-const MAX_PENDING_CALLS = 1_000;
 const DEACTIVATE_TIMEOUT_MS = 2_000;
 
 interface Invocation {
@@ -40,7 +32,20 @@ interface Invocation {
   onCancel: Array<() => void>;
 }
 
-export function startSandbox(): void {
+/** The runtime of a process that has not started yet: no channel, the guest's compartment built. */
+export type PreparedSandbox = ReturnType<typeof createSandboxRuntime>;
+
+/**
+ * Builds the runtime and the guest's compartment ahead of the process start: the start-up
+ * snapshot does this inside the blob (snapshot-entry.ts), so each process from it only attaches
+ * its channel. Opens nothing and reads nothing of a process's own (argv, fd 3, environment).
+ */
+export function prepareSandbox(): PreparedSandbox {
+  return createSandboxRuntime();
+}
+
+/** Starts the sandbox of this process: `prepared` when the snapshot built it, else built now. */
+export function startSandbox(prepared?: PreparedSandbox): void {
   const snapshotArg = process.argv.find((a) => a.startsWith('--python-snapshot='));
   if (snapshotArg) {
     // Warden's Python snapshot maker (python-snapshot.ts): no channel, no extension code.
@@ -52,8 +57,9 @@ export function startSandbox(): void {
     );
     return;
   }
+  const runtime = prepared ?? createSandboxRuntime();
   const channel = createSandboxChannel();
-  const runtime = createSandboxRuntime(channel);
+  runtime.attach(channel);
   channel.onMessage((m) => runtime.receive(m));
   // The host went away: there is nobody left to serve.
   channel.onClose(() => process.exit(0));
@@ -66,8 +72,9 @@ export function startSandbox(): void {
   channel.send({ t: 'hello' });
 }
 
-function createSandboxRuntime(channel: SandboxChannel) {
-  const send = (m: unknown) => channel.send(m);
+function createSandboxRuntime() {
+  let channel: SandboxChannel | undefined;
+  const send = (m: unknown) => (channel ? channel.send(m) : false);
   /** Sends a command result, or says it is too large (instead of leaving the caller to time out). */
   const sendResult = (id: number, value: unknown) => {
     if (!send({ t: 'result', id, ok: true, value })) {
@@ -86,10 +93,6 @@ function createSandboxRuntime(channel: SandboxChannel) {
   const handlers = new Map<string, CommandHandler>();
   const invocations = new Map<number, Invocation>();
   let init: InitMessage | undefined;
-  let rpc: RpcClient | undefined;
-  let timers: GuestTimers | undefined;
-  /** A test host's virtual clock (`init.clock`); undefined in every real host. */
-  let clock: VirtualClock | undefined;
   let moduleExports: Record<string, unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let seq = 0;
@@ -114,8 +117,28 @@ function createSandboxRuntime(channel: SandboxChannel) {
 
   function sendHeartbeat(): void {
     // V8's own statistics, not process.memoryUsage(): that reads /proc/self, which the OS wall closes.
-    send({ t: 'hb', seq: seq++, heapUsed: getHeapStatistics().used_heap_size, timers: timers?.active() ?? 0 });
+    send({ t: 'hb', seq: seq++, heapUsed: getHeapStatistics().used_heap_size, timers: realm.timers.active() });
   }
+
+  // What the guest's realm reaches of this runtime; `guestSource` is set by `init`, before any
+  // guest code runs (and so before any of these is called from the guest).
+  const ports: GuestRealmPorts = {
+    send,
+    log,
+    reportGuestError,
+    errorLocation: (err) => (guestSource ? guestLocation(err, guestSource) : undefined),
+    // An Error made here has the guest's calling frames below this one: the first is the caller.
+    callerLocation: () => (guestSource ? guestLocation(new Error('console'), guestSource) : undefined),
+    callStack: () =>
+      guestSource
+        ? guestFrames(new Error('console'), guestSource.sourceUrl).map((f) => frameText(f, guestSource!))
+        : [],
+  };
+  /**
+   * Built now, before the extension is known (in the snapshot: at build time); replaced only for
+   * a test host's virtual clock (`init.clock`), which the guest's Date, performance and timers read.
+   */
+  let realm: GuestRealm = createGuestRealm(ports);
 
   async function load(msg: InitMessage): Promise<void> {
     init = msg;
@@ -124,37 +147,15 @@ function createSandboxRuntime(channel: SandboxChannel) {
       displayName: displayName(),
       ...(msg.sourceMap ? { mapper: createPositionMapper(msg.sourceMap) } : {}),
     };
+    if (msg.clock) realm = createGuestRealm(ports, createVirtualClock(msg.clock.startMs));
     heartbeat = setInterval(sendHeartbeat, msg.heartbeatMs);
     sendHeartbeat();
-    clock = msg.clock ? createVirtualClock(msg.clock.startMs) : undefined;
-    timers = createGuestTimers({
-      max: MAX_TIMERS,
-      onError: (e) => reportGuestError('timer callback threw', e),
-      ...(clock ? { clock } : {}),
-    });
-    const endowments = {
-      console: createGuestConsole(log, {
-        errorLocation: (err) => guestLocation(err, guestSource!),
-        // An Error made here has the guest's calling frames below this one: the first is the caller.
-        callerLocation: () => guestLocation(new Error('console'), guestSource!),
-        callStack: () =>
-          guestFrames(new Error('console'), guestSource!.sourceUrl).map((f) => frameText(f, guestSource!)),
-      }),
-      setTimeout: timers.setTimeout,
-      clearTimeout: timers.clearTimeout,
-      setInterval: timers.setInterval,
-      clearInterval: timers.clearInterval,
-      ...createWebGlobals({ reportError: (e) => reportGuestError('microtask threw', e), ...(clock ? { clock } : {}) }),
-    };
-    const compartment = new Compartment({ globals: harden(endowments), __options__: true, name: msg.extension.id });
-    const makeError = createGuestErrorFactory(compartment);
-    rpc = createRpcClient({ send, makeError, maxPending: MAX_PENDING_CALLS });
+    const { compartment, timers } = realm;
     const host = createHostApi({
       extension: msg.extension,
       declaredCommands: new Set(msg.commands),
       handlers,
-      rpc,
-      log,
+      members: realm.hostMembers,
     });
     if (msg.python) {
       // Python (docs/python.md): its own Compartment inside this process; loaded only here, so
@@ -186,9 +187,6 @@ function createSandboxRuntime(channel: SandboxChannel) {
     }
     const g = compartment.globalThis as Record<string, unknown>;
     Object.defineProperty(g, 'host', { value: host, enumerable: true, writable: false, configurable: false });
-    // Libraries find the global object through these names (extensions/sdk/COMPATIBILITY.md).
-    g.global = g;
-    g.self = g;
 
     const evaluated = evaluateBundle(compartment, msg.source, guestSource);
     if (!evaluated.ok) {
@@ -312,8 +310,8 @@ function createSandboxRuntime(channel: SandboxChannel) {
         reportGuestError('deactivate() failed', err);
       }
     }
-    timers?.clearAll();
-    rpc?.failAll({ code: 'ECANCELED', message: 'the extension is stopping' });
+    realm.timers.clearAll();
+    realm.rpc.failAll({ code: 'ECANCELED', message: 'the extension is stopping' });
     if (heartbeat) clearInterval(heartbeat);
     send({ t: 'stopped' });
   }
@@ -331,12 +329,12 @@ function createSandboxRuntime(channel: SandboxChannel) {
       case 'cancel':
         return cancel(m.id);
       case 'reply':
-        return rpc?.settle(m.id, m.ok, m.ok ? m.value : m.error);
+        return realm.rpc.settle(m.id, m.ok, m.ok ? m.value : m.error);
       case 'stop':
         void stop();
         return;
       case 'clock':
-        clock?.advance(m.advanceMs);
+        realm.clock?.advance(m.advanceMs);
         return;
       case 'python-preload': {
         // A warm spare (docs/python.md): the interpreter starts now, the extension comes with init.
@@ -349,5 +347,12 @@ function createSandboxRuntime(channel: SandboxChannel) {
     }
   }
 
-  return { receive, reportGuestError };
+  return {
+    /** Binds this process's channel (once, when the process starts). */
+    attach(c: SandboxChannel): void {
+      channel ??= c;
+    },
+    receive,
+    reportGuestError,
+  };
 }

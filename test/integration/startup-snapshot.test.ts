@@ -98,6 +98,64 @@ describe('start-up snapshot', () => {
   });
 });
 
+// The guest's compartment is built inside the blob (sandbox/guest-realm.ts): every process
+// deserialises its own copy and uses it for its one extension. Nothing one extension leaves in its
+// realm reaches another, and nothing drawn at build time (randomness, clocks) is shared.
+const REALM_PROBE = (mark: string) => `
+globalThis.left = globalThis.left ?? ${JSON.stringify(mark)};
+const timersFire = new Promise((resolve) => setTimeout(() => resolve(true), 1));
+exports.activate = () => host.commands.register('realm', async () => ({ type: 'json', value: {
+  left: globalThis.left,
+  id: host.extension.id,
+  global: globalThis.global === globalThis && globalThis.self === globalThis,
+  uuid: crypto.randomUUID(),
+  random: Math.random(),
+  bytes: Array.from(crypto.getRandomValues(new Uint8Array(16))).join(','),
+  clockSkewMs: Math.abs(Date.now() - ${Date.now()}),
+  perfNowMs: performance.now(),
+  timeOriginSkewMs: Math.abs(performance.timeOrigin - Date.now()),
+  timers: await timersFire,
+} }));`;
+
+interface RealmProbe {
+  left: string;
+  id: string;
+  global: boolean;
+  uuid: string;
+  random: number;
+  bytes: string;
+  clockSkewMs: number;
+  perfNowMs: number;
+  timeOriginSkewMs: number;
+  timers: boolean;
+}
+
+describe("the guest's compartment, built in the blob", () => {
+  it("is each process's own: no state, randomness or clock of another process or of the build", async () => {
+    host = createSnapshotHost(cacheDir);
+    expect(await host.launcher.snapshotReady(MEMORY_MB)).toBe(true);
+    const a = await host.add({ commands: ['realm'], source: REALM_PROBE('a') });
+    const b = await host.add({ commands: ['realm'], source: REALM_PROBE('b') });
+    const ra = ((await host.supervisor.invoke(a, 'realm')) as unknown as { value: RealmProbe }).value;
+    const rb = ((await host.supervisor.invoke(b, 'realm')) as unknown as { value: RealmProbe }).value;
+    expect(host.cmdlines).toHaveLength(2);
+    for (const c of host.cmdlines) expect(c.some((x) => x.startsWith('--snapshot-blob='))).toBe(true);
+    // What one extension set on its global object is not another's: each found its own fresh realm.
+    expect([ra.left, rb.left]).toEqual(['a', 'b']);
+    expect([ra.id, rb.id]).toEqual([a, b]);
+    expect(ra.global && rb.global && ra.timers && rb.timers).toBe(true);
+    // Drawn in each process, not in the build run the blob came from.
+    expect(ra.uuid).not.toBe(rb.uuid);
+    expect(ra.random).not.toBe(rb.random);
+    expect(ra.bytes).not.toBe(rb.bytes);
+    for (const r of [ra, rb]) {
+      expect(r.clockSkewMs).toBeLessThan(60_000);
+      expect(r.timeOriginSkewMs).toBeLessThan(60_000);
+      expect(r.perfNowMs).toBeLessThan(60_000);
+    }
+  });
+});
+
 describe('a start-up snapshot whose processes die before they speak', () => {
   it('is dropped by the host, which says so and starts processes the usual way', async () => {
     const dir = tempDir('warden-snapshot-dies-');
