@@ -15,7 +15,8 @@
  * Only launches for the host's runtime (`spec.runtime === 'python'`) with the pool's memory cap
  * take it; a package's own runtime never does.
  */
-import type { ChannelViolation, ExitInfo, ExtensionChild, LaunchSpec, Launcher } from './launcher';
+import type { ExtensionChild, LaunchSpec, Launcher } from './launcher';
+import { adoptChild, holdChild, type HeldChild } from './held-child';
 
 export interface WarmPoolOptions {
   /** Waiting processes to keep (1 is enough unless many extensions start at once). */
@@ -50,12 +51,7 @@ export interface WarmPool extends Launcher {
   close(): void;
 }
 
-interface Waiting {
-  child: ExtensionChild;
-  buffered: unknown[];
-  output: string[];
-  exit?: ExitInfo;
-}
+type Waiting = HeldChild;
 
 export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmPool {
   const ready: Waiting[] = [];
@@ -65,15 +61,10 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
   let refillTimer: NodeJS.Timeout | undefined;
 
   const spawnOne = (list = ready) => {
-    const w: Waiting = {
-      child: inner.launch({ extensionId: list === ready ? '(pool)' : '(python pool)', memoryMb: options.memoryMb }),
-      buffered: [],
-      output: [],
-    };
-    w.child.onMessage((m) => w.buffered.length < 16 && w.buffered.push(m));
-    w.child.onOutput((line) => w.output.length < 16 && w.output.push(line));
-    w.child.onExit((info) => {
-      w.exit = info;
+    const w = holdChild(
+      inner.launch({ extensionId: list === ready ? '(pool)' : '(python pool)', memoryMb: options.memoryMb }),
+    );
+    w.child.onExit(() => {
       const i = list.indexOf(w);
       if (i < 0) return;
       list.splice(i, 1);
@@ -113,43 +104,6 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
     refillTimer.unref();
   };
 
-  /** Hands a waiting process to its owner, replaying what it sent while waiting. */
-  const adopt = (w: Waiting): ExtensionChild => {
-    const messageListeners: Array<(m: unknown) => void> = [];
-    let replayed = false;
-    w.child.onMessage((m) => {
-      if (replayed) messageListeners.forEach((l) => l(m));
-    });
-    return {
-      get pid() {
-        return w.child.pid;
-      },
-      onMessage(listener) {
-        messageListeners.push(listener);
-        if (!replayed) {
-          // After the owner's constructor has attached all its listeners.
-          queueMicrotask(() => {
-            if (replayed) return;
-            replayed = true;
-            for (const m of w.buffered.splice(0)) messageListeners.forEach((l) => l(m));
-          });
-        }
-      },
-      onViolation: (l: (v: ChannelViolation) => void) => w.child.onViolation(l),
-      onOutput(listener) {
-        for (const line of w.output) listener(line);
-        w.child.onOutput(listener);
-      },
-      onExit(listener) {
-        if (w.exit) queueMicrotask(() => listener(w.exit!));
-        else w.child.onExit(listener);
-      },
-      send: (message, onFlushed) => w.child.send(message, onFlushed),
-      ...(w.child.outbound ? { outbound: () => w.child.outbound!() } : {}),
-      kill: () => w.child.kill(),
-    };
-  };
-
   const warmPython = () => {
     if (!options.python || closed || pythonWanted) return;
     pythonWanted = true;
@@ -168,7 +122,7 @@ export function createWarmPool(inner: Launcher, options: WarmPoolOptions): WarmP
       const w = spare ?? (spec.memoryMb === options.memoryMb ? ready.shift() : undefined);
       scheduleRefill(spare ? (options.pythonRefillDelayMs ?? 1000) : 0);
       if (!w) return inner.launch(spec);
-      return adopt(w);
+      return adoptChild(w);
     },
     prepare(spec: LaunchSpec) {
       if (spec.runtime === 'python' && spec.memoryMb === options.memoryMb) warmPython();

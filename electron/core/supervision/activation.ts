@@ -1,6 +1,7 @@
 /**
- * Starts one extension's process: read the bundle → check its integrity (installed packages) →
- * rewrite what SES would refuse → read its source map → launch the process → wait for `ready`, locating syntax errors.
+ * Starts one extension's process: launch the process → meanwhile read the bundle, check its
+ * integrity (installed packages), rewrite what SES would refuse, read its source map → send it
+ * all in `init` → wait for `ready`, locating syntax errors.
  */
 import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { WardenError } from '../../common/errors';
 import { wallMeets, wallStatus, type WallLevel } from '../../common/wall';
 import { DEFAULT_LIMITS } from '../../common/limits';
 import type { Launcher } from '../process/launcher';
+import { adoptChild, holdChild, type HeldChild } from '../process/held-child';
 import type { Logger } from '../platform/logger';
 import type { AuditLog } from '../platform/audit-log';
 import { ExtensionProcess, LoadError, type ProcessExit, type ProcessTimeouts } from '../process/extension-process';
@@ -61,6 +63,40 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
     d.logger.error(`refusing to run ${m.id}: ${reason}`, { ext: m.id });
     throw new WardenError('EPERM', reason, { reason: 'policy' });
   }
+  // A JavaScript extension's process starts now, while its files are read and checked: until
+  // `init`, sent only once every check below has passed, it runs Warden's code alone, and a failed
+  // check kills it unused. (A Python one is launched after pythonInit, which decides its runtime.)
+  const early =
+    m.runtime === 'python'
+      ? undefined
+      : { held: holdChild(d.launcher.launch({ extensionId: m.id, memoryMb: memoryOf(e) })), claimed: false };
+  try {
+    return await startChecked(e, d, early);
+  } finally {
+    if (early && !early.claimed) early.held.child.kill();
+  }
+}
+
+const memoryOf = (e: Entry) => e.ext.manifest.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb;
+
+async function startChecked(
+  e: Entry,
+  d: ActivationDeps,
+  early: { held: HeldChild; claimed: boolean } | undefined,
+): Promise<ExtensionProcess> {
+  const m = e.ext.manifest;
+  const wall = d.launcher.wall ?? wallStatus('none');
+  // The process launched above, handed to its owner (the spec is the one ExtensionProcess asks for).
+  const launcher: Launcher = early
+    ? {
+        wall,
+        launch: (spec) => {
+          if (early.claimed) return d.launcher.launch(spec);
+          early.claimed = true;
+          return adoptChild(early.held);
+        },
+      }
+    : d.launcher;
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(e.ext.mainPath);
@@ -105,14 +141,14 @@ export async function activate(e: Entry, d: ActivationDeps): Promise<ExtensionPr
   const clock = d.clock?.(e);
   const gov = d.governance;
   const proc = new ExtensionProcess({
-    launcher: d.launcher,
+    launcher,
     extension: { id: m.id, version: m.version, name: m.name, commands: m.contributes.commands.map((c) => c.id) },
     source: sandboxSource,
     sourceUrl: `ext://${m.id}/${m.main}`,
     ...(sourceMap ? { sourceMap } : {}),
     ...(clock ? { clock } : {}),
     ...(python ? { python } : {}),
-    memoryMb: m.limits.memoryMb ?? DEFAULT_LIMITS.memoryMb,
+    memoryMb: memoryOf(e),
     // Python's interpreter starts in ~1–3 s (more on a loaded machine): its own start allowance.
     timeouts: python ? { ...d.timeouts, startMs: Math.max(d.timeouts.startMs, PYTHON_START_MS) } : d.timeouts,
     handleCall: e.handleCall,
