@@ -3,6 +3,7 @@
  * - Electron `utilityProcess`: `process.parentPort` (structured clone by Chromium).
  * - plain Node (`child_process` launcher): fd 3, length-prefixed `v8.serialize` frames.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import v8 from 'node:v8';
 import { createFrameDecoder, encodeFrame } from '../common/frame-codec';
@@ -23,12 +24,14 @@ interface ParentPortLike {
 
 export const CHANNEL_FD = 3;
 
-export function createSandboxChannel(): SandboxChannel {
+/** `first` is sent before anything else (the sandbox's hello), as early as the transport allows. */
+export function createSandboxChannel(first: unknown): SandboxChannel {
   const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
-  return parentPort ? createParentPortChannel(parentPort) : createPipeChannel(CHANNEL_FD);
+  return parentPort ? createParentPortChannel(parentPort, first) : createPipeChannel(CHANNEL_FD, first);
 }
 
-function createParentPortChannel(port: ParentPortLike): SandboxChannel {
+function createParentPortChannel(port: ParentPortLike, first: unknown): SandboxChannel {
+  port.postMessage(first);
   return {
     send: (message) => {
       port.postMessage(message);
@@ -40,8 +43,18 @@ function createParentPortChannel(port: ParentPortLike): SandboxChannel {
   };
 }
 
-function createPipeChannel(fd: number): SandboxChannel {
+function createPipeChannel(fd: number, first: unknown): SandboxChannel {
+  // The first frame is written to the descriptor before the socket is set up (~2 ms): the host's
+  // answer is on its way meanwhile and waits in the pipe until the socket reads. Whatever the
+  // write did not take (a full pipe, a refused write) goes first through the socket.
+  let rest = encodeFrame(v8.serialize(first));
+  try {
+    rest = rest.subarray(fs.writeSync(fd, rest));
+  } catch {
+    // the socket sends it all
+  }
   const socket = new net.Socket({ fd, readable: true, writable: true });
+  if (rest.length > 0) socket.write(rest);
   let handler: (message: unknown) => void = () => {};
   const decoder = createFrameDecoder(MAX_MESSAGE_BYTES, {
     frame(payload) {

@@ -58,7 +58,9 @@ export function startSandbox(prepared?: PreparedSandbox): void {
     return;
   }
   const runtime = prepared ?? createSandboxRuntime();
-  const channel = createSandboxChannel();
+  // Hello first, as the channel opens: nothing of the extension can run before its init, which
+  // is read only after this function has set everything up.
+  const channel = createSandboxChannel({ t: 'hello' });
   runtime.attach(channel);
   channel.onMessage((m) => runtime.receive(m));
   // The host went away: there is nobody left to serve.
@@ -69,7 +71,6 @@ export function startSandbox(prepared?: PreparedSandbox): void {
     process.exitCode = 70;
     setTimeout(() => process.exit(70), 50);
   });
-  channel.send({ t: 'hello' });
 }
 
 function createSandboxRuntime() {
