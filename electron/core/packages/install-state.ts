@@ -119,7 +119,8 @@ export function statePath(dataDir: string): string {
 export async function readState(dataDir: string): Promise<InstallState> {
   let text: string;
   try {
-    text = await fsp.readFile(statePath(dataDir), 'utf8');
+    // Synchronous: a small file, read at every change, where a thread-pool hop costs more.
+    text = fs.readFileSync(statePath(dataDir), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw err;
@@ -247,20 +248,25 @@ export function lockBusy(dataDir: string): boolean {
 /** ...then one holder across processes. */
 async function acquireFileLock(dataDir: string, timeoutMs: number): Promise<Lock> {
   const root = extensionsRoot(dataDir);
-  await fsp.mkdir(root, { recursive: true, mode: 0o700 });
+  // Taking and releasing a free lock is a few tiny local calls, made synchronously (each
+  // thread-pool hop would cost more than the call, on every change).
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   const file = path.join(root, '.lock');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const h = await fsp.open(file, 'wx', 0o600);
-      await h.writeFile(String(process.pid));
-      await h.close();
+      const fd = fs.openSync(file, 'wx', 0o600);
+      try {
+        fs.writeSync(fd, String(process.pid));
+      } finally {
+        fs.closeSync(fd);
+      }
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
-          await fsp.rm(file, { force: true });
+          fs.rmSync(file, { force: true });
         },
       };
     } catch (err) {
