@@ -22,27 +22,24 @@ export interface ExtractResult extends TarContents {
   /** hex SHA-256 and size of the package file as stored (what a catalog lists). */
   packageSha256: string;
   packageSize: number;
-  /** Settled already, unless `deferFlush`. */
+  /** Settled already (what was written is on disk, with fsync). */
   flush: Flush;
 }
 
 export interface ExtractOptions {
   limits?: Partial<ExtractLimits>;
-  /** fsync each file before closing it (default true: the install must survive power loss too). */
+  /**
+   * fsync each file before closing it (default true). The installer passes false: it flushes the
+   * version after its commit (flush.ts).
+   */
   fsync?: boolean;
   /** Called after each file or folder is written (the installer's crash-test hook uses it). */
   onStep?(label: string): void;
   /**
-   * Largest package (and, gzip'd, largest expanded tar) read whole into memory; above it the
-   * file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
+   * Largest package (and, gzip'd, largest expanded tar) parsed synchronously (a plain tar in reused
+   * slices, a gzip'd one read whole and gunzipped at once); above it the file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
    */
   memoryBytes?: number;
-  /**
-   * Resolve at the end of the archive, with the flush still running (`flush`), so the caller can
-   * verify, and rename once `flush.ready`, meanwhile. It must await `flush.durable` before it
-   * commits anything that refers to the files, and before it returns (descriptors stay open).
-   */
-  deferFlush?: boolean;
 }
 
 export const MEMORY_READ_BYTES = 16 * 1024 * 1024;
@@ -81,7 +78,7 @@ export async function extractPackage(
     sink.fail(err);
   }
   const contents = await sink.done;
-  if (!options.deferFlush) await contents.flush.durable;
+  await contents.flush.durable;
   return { ...contents, packageSha256: pkg!.sha256, packageSize: pkg!.size };
 }
 
