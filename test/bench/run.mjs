@@ -6,15 +6,16 @@
 // ±30 % speed drift (see ../shared/research/perf-floor.md) hits both sides alike.
 //
 // 1. Cold start. Subject: a fresh supervisor + `add()` of an already-read extension folder,
-//    then `invoke(id, 'ping')` until the result is back (spawn node, SES lockdown, runtime,
-//    hello → init → compartment/evaluate/activate → ready → invoke → result). Floor: a bare node
+//    then `invoke(id, 'ping')` until the result is back (spawn node, SES lockdown, runtime, the
+//    guest's compartment, hello → init → evaluate/activate → ready → invoke → result). Floor: a bare node
 //    child (test/bench/floor-child.cjs) launched by the product's own createForkLauncher — same
 //    node binary, same `--max-old-space-size`, same minimal env, same fd-3 pipe and host-side
 //    frame decoder — that writes one `{t:'ready'}` frame; timed from launch() to that frame.
 //    Children are stopped/killed and their exit awaited between samples. Goal: median ratio
 //    ≤ 1.25 (issue 15; it was 1.5 with 1.25 as the stretch). The phase table splits the subject's time on the host clock:
-//    supervisor before launch (reads the bundle), spawn() call, spawn → 'hello' (node start,
-//    loader, ses + lockdown, runtime load), hello → 'ready' (init message, compartment, evaluate,
+//    supervisor before launch (it reads the bundle while the process starts), spawn() call,
+//    spawn → 'hello' (node start, loader, ses + lockdown, runtime load, the guest's compartment:
+//    all inside the blob from the snapshot), hello → 'ready' (init message, host object, evaluate,
 //    activate), ready → result (invoke round trip). "after hello" is what a warm pool of
 //    pre-spawned, pre-locked processes could not remove.
 //    WHICH LAUNCHER IS THE PRODUCT'S. The headline verdict is the cold start of the launchers the
@@ -614,10 +615,10 @@ function report(results) {
 
   out.push('', "Cold-start breakdown (host clock, ms, min / median / p90; % of that variant's median total):");
   const phaseRows = [
-    ['beforeLaunch', 'supervisor before launch (reads bundle)'],
+    ['beforeLaunch', 'supervisor before launch'],
     ['spawnCall', 'spawn() call'],
-    ['spawnToHello', 'spawn → hello (node start, ses, lockdown, runtime)'],
-    ['helloToReady', 'hello (or t0) → ready (init, compartment, evaluate, activate)'],
+    ['spawnToHello', 'spawn → hello (node start, ses, lockdown, runtime, compartment)'],
+    ['helloToReady', 'hello (or t0) → ready (init, host object, evaluate, activate)'],
     ['readyToResult', 'ready → result (invoke round trip)'],
     ['afterHello', 'after hello: what a warm pool cannot remove'],
   ];
