@@ -1,9 +1,11 @@
 // The package hash on a second thread (electron/core/packages/hash-worker.ts): the digest is the
 // package's SHA-256 whichever thread computes it; a worker that is stopped mid-job, a package that
 // outgrows the region, or a worker not yet ready all fall back to this thread, never to no hash.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPackageHasher, type HashJob } from '../../electron/core/packages/hash-worker';
 import {
@@ -87,6 +89,35 @@ describe('createPackageHasher', () => {
     } finally {
       await hasher.close();
     }
+  });
+
+  it('never keeps a process alive: one that used the worker exits on its own', () => {
+    const bundle = path.join(work, 'hash-worker.cjs');
+    buildSync({
+      entryPoints: [path.join(__dirname, '../../electron/core/packages/hash-worker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    const script = `
+      const { createPackageHasher } = require(${JSON.stringify(bundle)});
+      const hasher = createPackageHasher({ capacity: 1 << 16 });
+      hasher.warm();
+      const tick = setInterval(async () => {
+        const job = hasher.begin();
+        if (!job) return;
+        clearInterval(tick);
+        Buffer.from('abc').copy(job.region(0, 3));
+        job.update(0, 3);
+        console.log(await job.digest(3));
+        job.release(); // the worker, its listeners and its idle timer stay: the process must still end
+      }, 5);`;
+    const out = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(out.error).toBeUndefined(); // a timeout here means the worker held the process open
+    expect(out.status).toBe(0);
+    expect(out.stdout.trim()).toBe(sha(Buffer.from('abc')));
   });
 });
 

@@ -109,7 +109,6 @@ export function createPackageHasher(options: HasherOptions): PackageHasher {
       return;
     }
     worker = w;
-    w.unref(); // never what keeps a process alive
     w.once('online', () => {
       if (worker !== w) return;
       sab = new SharedArrayBuffer(options.capacity);
@@ -125,6 +124,9 @@ export function createPackageHasher(options: HasherOptions): PackageHasher {
     };
     w.once('error', gone);
     w.once('exit', gone);
+    // Never what keeps a process alive. After the listeners: adding a 'message' listener refs
+    // the worker again (a `warden serve` then never exited on SIGTERM).
+    w.unref();
   }
 
   function begin(): HashJob | undefined {
