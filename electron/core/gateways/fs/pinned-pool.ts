@@ -60,8 +60,8 @@ export interface PinnedPoolOptions {
   maxBytesInFlight?: number;
   /** Workers given up on and still blocked that may be held (default 4). */
   maxAbandoned?: number;
-  /** Tests only: every request first blocks on opening this FIFO (a hung mount). */
-  testStallFifo?: string;
+  /** Tests only: a FIFO the next request blocks on opening, like a hung mount (asked per request). */
+  testStall?: () => string | undefined;
 }
 
 /** Linux O_PATH (generic value; pinnedOpenAvailable checks the architecture). */
@@ -207,7 +207,8 @@ export function createPinnedPool(options: PinnedPoolOptions = {}): PinnedPool {
   function pick(): Slot | undefined {
     let best: Slot | undefined;
     for (const s of live) if (s.online && (!best || s.pending.size < best.pending.size)) best = s;
-    if ((!best || best.pending.size > 0) && live.length < maxWorkers) spawn();
+    const starting = live.some((s) => !s.online);
+    if (!starting && (!best || best.pending.size > 0) && live.length < maxWorkers) spawn();
     return best && best.pending.size < maxPending ? best : undefined;
   }
 
@@ -238,7 +239,8 @@ export function createPinnedPool(options: PinnedPoolOptions = {}): PinnedPool {
     if (waiting.length >= maxWaiting) return Promise.reject(errno('EPOOLFULL'));
     return new Promise<T>((resolve, reject) => {
       const id = ++seq;
-      const stall = options.testStallFifo ? { stall: options.testStallFifo } : {};
+      const fifo = options.testStall?.();
+      const stall = fifo ? { stall: fifo } : {};
       const r: Request = { id, message: { ...message, id, ...stall }, bytes, resolve: resolve as never, reject };
       r.timer = setTimeout(() => expired(r), timeoutMs);
       const slot = waiting.length === 0 && fits(r) ? pick() : undefined;
@@ -247,7 +249,6 @@ export function createPinnedPool(options: PinnedPoolOptions = {}): PinnedPool {
     });
   }
 
-  let up: Promise<void> | undefined;
   return {
     ready() {
       if (live.some((s) => s.online)) return true;
@@ -274,10 +275,10 @@ export function createPinnedPool(options: PinnedPoolOptions = {}): PinnedPool {
       closeFd(fd, () => {});
     },
     whenReady() {
-      up ??= new Promise<void>((resolve, reject) => {
-        const slot = live[0] ?? spawn();
-        if (!slot) return reject(errno('EIO'));
-        if (slot.online) return resolve();
+      if (live.some((s) => s.online)) return Promise.resolve();
+      const slot = live[0] ?? spawn();
+      if (!slot) return Promise.reject(errno('ETIMEDOUT'));
+      return new Promise<void>((resolve, reject) => {
         slot.worker.ref(); // someone waits for it to start
         slot.worker.once('online', () => {
           slot.worker.unref();
@@ -285,7 +286,6 @@ export function createPinnedPool(options: PinnedPoolOptions = {}): PinnedPool {
         });
         slot.worker.once('error', reject);
       });
-      return up;
     },
     stats: () => ({ live: live.length, abandoned: abandoned.size, waiting: waiting.length, bytesInFlight }),
     async close() {
