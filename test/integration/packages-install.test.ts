@@ -232,6 +232,8 @@ describe('loading installed packages', () => {
   it('refuses an installed manifest changed on disk, a missing signature, and disabled extensions', async () => {
     const { registry } = fresh();
     await registry.install(v1);
+    // A flushed version (before, activation re-checks every file: packages-deferred-flush.test.ts).
+    await registry.flushed();
     const ext = await registry.loadInstalled('acme.hello');
     const manifestPath = path.join(ext.dir, 'manifest.json');
     const original = fs.readFileSync(manifestPath);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   extractPackage,
   generateKeyPair,
+  flushesDone,
   installPackage,
   listInstalled,
   verifyPackage,
@@ -167,7 +168,7 @@ describe('the bound on what is held in memory', () => {
   });
 });
 
-describe('the flush runs on during verification', () => {
+describe('a package refused after extraction', () => {
   const openDescriptors = () => (fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd').length : 0);
 
   it('a package refused after extraction leaves no descriptor open and nothing behind', async () => {
@@ -185,6 +186,7 @@ describe('the flush runs on during verification', () => {
       expect(await listInstalled(dataDir)).toEqual([]);
       // And the good one installs durably in the same folder afterwards.
       expect((await installPackage(dataDir, good, 'install', { fsync: true })).status).toBe('installed');
+      await flushesDone(dataDir); // its flush follows the commit (flush.ts)
       expect(openDescriptors()).toBe(before);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -3,11 +3,12 @@
  * which applies every rule on its entries and writes them into an empty staging folder (or, with
  * no destination, only hashes them: `warden verify`).
  *
- * A package up to `memoryBytes` (16 MiB) is read with one read into memory and parsed from there,
- * synchronously: no stream, no chunk-by-chunk hops through the event loop (what a 5 MiB install
- * spent most of its parse time on). A larger one, or a gzip'd one that expands past that, is
- * streamed in 1 MiB chunks, so what the host holds stays bounded. Both paths feed the same parser
- * and count the same caps.
+ * A plain tar up to `memoryBytes` (16 MiB) is read synchronously in 1 MiB slices, two buffers
+ * reused, each slice hashed and parsed as it comes: no stream, no chunk-by-chunk hops through the
+ * event loop (what a 5 MiB install spent most of its parse time on), no buffer the size of the
+ * package. A gzip'd one up to that size is read whole and gunzipped in one call. A larger one, or
+ * a gzip'd one that expands past that, is streamed in 1 MiB chunks, so what the host holds stays
+ * bounded. Every path feeds the same parser and counts the same caps.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -21,27 +22,24 @@ export interface ExtractResult extends TarContents {
   /** hex SHA-256 and size of the package file as stored (what a catalog lists). */
   packageSha256: string;
   packageSize: number;
-  /** Settled already, unless `deferFlush`. */
+  /** Settled already (what was written is on disk, with fsync). */
   flush: Flush;
 }
 
 export interface ExtractOptions {
   limits?: Partial<ExtractLimits>;
-  /** fsync each file before closing it (default true: the install must survive power loss too). */
+  /**
+   * fsync each file before closing it (default true). The installer passes false: it flushes the
+   * version after its commit (flush.ts).
+   */
   fsync?: boolean;
   /** Called after each file or folder is written (the installer's crash-test hook uses it). */
   onStep?(label: string): void;
   /**
-   * Largest package (and, gzip'd, largest expanded tar) read whole into memory; above it the
-   * file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
+   * Largest package (and, gzip'd, largest expanded tar) parsed synchronously (a plain tar in reused
+   * slices, a gzip'd one read whole and gunzipped at once); above it the file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
    */
   memoryBytes?: number;
-  /**
-   * Resolve at the end of the archive, with the flush still running (`flush`), so the caller can
-   * verify, and rename once `flush.ready`, meanwhile. It must await `flush.durable` before it
-   * commits anything that refers to the files, and before it returns (descriptors stay open).
-   */
-  deferFlush?: boolean;
 }
 
 export const MEMORY_READ_BYTES = 16 * 1024 * 1024;
@@ -71,23 +69,30 @@ export async function extractPackage(
   let pkg: { sha256: string; size: number } | undefined;
   try {
     pkg =
-      'whole' in opened
-        ? await feedFromMemory(file, opened.whole, sink, memoryBytes)
-        : await feedFromFile(file, opened.fd, sink, limits);
+      'sync' in opened
+        ? feedPlainSync(file, opened.sync, sink, limits)
+        : 'whole' in opened
+          ? await feedFromMemory(file, opened.whole, sink, memoryBytes)
+          : await feedFromFile(file, opened.fd, sink, limits);
   } catch (err) {
     sink.fail(err);
   }
   const contents = await sink.done;
-  if (!options.deferFlush) await contents.flush.durable;
+  await contents.flush.durable;
   return { ...contents, packageSha256: pkg!.sha256, packageSize: pkg!.size };
 }
 
 /**
  * Opens the package (non-blocking, so a FIFO swapped in cannot hang us) and checks it is a
- * regular file within the cap. Up to `memoryBytes` it is read whole, in one read, and closed;
- * otherwise (or if it grew since) its descriptor is returned for streaming.
+ * regular file within the cap. Up to `memoryBytes`: a plain tar is fed from its descriptor,
+ * synchronously (`sync`); a gzip'd one is read whole, in one read, and closed (`whole`).
+ * Otherwise the descriptor is returned for streaming.
  */
-function openPackage(file: string, limits: ExtractLimits, memoryBytes: number): { whole: Buffer } | { fd: number } {
+function openPackage(
+  file: string,
+  limits: ExtractLimits,
+  memoryBytes: number,
+): { whole: Buffer } | { sync: number; size: number } | { fd: number } {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
@@ -100,6 +105,11 @@ function openPackage(file: string, limits: ExtractLimits, memoryBytes: number): 
     if (!st.isFile()) throw new PackageError(`${file} is not a file`, 'not-found');
     if (st.size > limits.fileBytes) throw new PackageError(`${file} is larger than ${limits.fileBytes} bytes`);
     if (st.size <= memoryBytes) {
+      const head = Buffer.alloc(2);
+      if (fs.readSync(fd, head, 0, 2, 0) < 2 || !isGzip(head)) {
+        keepOpen = true;
+        return { sync: fd, size: st.size };
+      }
       // One byte more than expected, to notice a file that grew between fstat and read.
       const buf = Buffer.allocUnsafe(st.size + 1);
       let got = 0;
@@ -118,6 +128,52 @@ function openPackage(file: string, limits: ExtractLimits, memoryBytes: number): 
   } finally {
     if (!keepOpen) fs.closeSync(fd);
   }
+}
+
+/**
+ * Two slices reused by every synchronous feed (never two at once: a feed runs start to end without
+ * yielding). Two, because the parser may keep a view of the tail of one slice (a header split
+ * across slices) until the next write, where it copies it. Reused rather than allocated: on this
+ * class of machine a fresh 5 MiB buffer costs page faults, sometimes 20 ms and more.
+ */
+let slices: [Buffer, Buffer] | undefined;
+
+/**
+ * Feeds a plain tar (up to the in-memory bound) from its descriptor in 1 MiB slices, hashing each
+ * as stored, synchronously: no event-loop hop per slice, no buffer as large as the package. Reads
+ * to the end of file (a file that grew since fstat counts, under the same cap).
+ */
+function feedPlainSync(
+  file: string,
+  fd: number,
+  sink: TarSink,
+  limits: ExtractLimits,
+): { sha256: string; size: number } {
+  slices ??= [Buffer.allocUnsafe(FEED_BYTES), Buffer.allocUnsafe(FEED_BYTES)];
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  try {
+    for (let i = 0; !sink.failed; i++) {
+      const slice = i & 1 ? slices[1] : slices[0];
+      let n: number;
+      try {
+        n = fs.readSync(fd, slice, 0, FEED_BYTES, size);
+      } catch (err) {
+        throw readError(file, err);
+      }
+      if (n === 0) break;
+      size += n;
+      if (size > limits.fileBytes) throw new PackageError(`${file} is larger than ${limits.fileBytes} bytes`);
+      const chunk = slice.subarray(0, n);
+      hash.update(chunk);
+      sink.write(chunk);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (size === 0) throw new PackageError(`${file} is empty`);
+  sink.end();
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** Feeds a tar held in memory to the parser, synchronously, in slices. */

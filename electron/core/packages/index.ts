@@ -6,6 +6,7 @@
 export { createPackageRegistry, type PackageRegistry } from './registry';
 export { recover, type RecoveryReport, type RegistryOptions } from './store';
 export { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
+export { flushesDone } from './flush';
 export { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
 export { listInstalled, loadInstalled, type InstalledInfo } from './installed';
 export {

@@ -32,6 +32,12 @@ const VersionRecordSchema = z.object({
   manifestSha256: z.string(),
   packageSha256: z.string().optional(),
   unsigned: z.boolean().optional(),
+  /**
+   * Committed before its files were known to be on disk (flush.ts): set by the install, cleared
+   * once they are flushed. `highestBefore`: the id's highest version before this one (restored if
+   * the version is found damaged and dropped, so it may be installed again).
+   */
+  unflushed: z.strictObject({ highestBefore: z.string().optional() }).optional(),
 });
 export type VersionRecord = z.infer<typeof VersionRecordSchema>;
 
@@ -113,7 +119,8 @@ export function statePath(dataDir: string): string {
 export async function readState(dataDir: string): Promise<InstallState> {
   let text: string;
   try {
-    text = await fsp.readFile(statePath(dataDir), 'utf8');
+    // Synchronous: a small file, read at every change, where a thread-pool hop costs more.
+    text = fs.readFileSync(statePath(dataDir), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw err;
@@ -134,12 +141,19 @@ export async function readState(dataDir: string): Promise<InstallState> {
  * `before`: the state is renamed into place (committed) only once it resolves, e.g. the fsync
  * of a folder it refers to, which then runs while the new state is written and flushed.
  */
-export async function writeState(dataDir: string, state: InstallState, before?: Promise<void>): Promise<void> {
+export async function writeState(
+  dataDir: string,
+  state: InstallState,
+  before?: Promise<void>,
+  opts: { syncFolder?: boolean } = {},
+): Promise<void> {
   const root = extensionsRoot(dataDir);
   await fsp.mkdir(root, { recursive: true, mode: 0o700 });
   crashPoint('write state.json');
   await writeFileAtomic(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`, 0o600, before);
-  await fsyncDir(root);
+  // Without it the rename may be lost in a power cut (the old state comes back): what a commit
+  // followed by a second, durable one (flush.ts) can afford.
+  if (opts.syncFolder !== false) await fsyncDir(root);
   crashPoint('state.json written');
 }
 
@@ -226,23 +240,33 @@ export async function acquireLock(dataDir: string, timeoutMs = 15_000): Promise<
 
 const inProcess = new Map<string, Promise<void>>();
 
+/** Whether this process or another live one holds (or waits for) the install lock of `dataDir`. */
+export function lockBusy(dataDir: string): boolean {
+  return inProcess.has(path.resolve(dataDir)) || lockHolder(dataDir) !== undefined;
+}
+
 /** ...then one holder across processes. */
 async function acquireFileLock(dataDir: string, timeoutMs: number): Promise<Lock> {
   const root = extensionsRoot(dataDir);
-  await fsp.mkdir(root, { recursive: true, mode: 0o700 });
+  // Taking and releasing a free lock is a few tiny local calls, made synchronously (each
+  // thread-pool hop would cost more than the call, on every change).
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   const file = path.join(root, '.lock');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const h = await fsp.open(file, 'wx', 0o600);
-      await h.writeFile(String(process.pid));
-      await h.close();
+      const fd = fs.openSync(file, 'wx', 0o600);
+      try {
+        fs.writeSync(fd, String(process.pid));
+      } finally {
+        fs.closeSync(fd);
+      }
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
-          await fsp.rm(file, { force: true });
+          fs.rmSync(file, { force: true });
         },
       };
     } catch (err) {

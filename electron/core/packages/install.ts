@@ -13,7 +13,8 @@ import semver from 'semver';
 import { loadExtensionFolder } from '../supervision/extension-loader';
 import type { Manifest } from '../../common/manifest';
 import { crashPoint } from './crash-hook';
-import { extractPackage, syncAll, type Flush } from './extract';
+import { extractPackage, syncAll } from './extract';
+import { clearMark, flushVersion } from './flush';
 import { PackageError } from './format';
 import { permissionWidening, type PermissionWidening } from './permissions-diff';
 import { readShippedFile, shippedFiles } from './pack';
@@ -77,19 +78,13 @@ export async function installPackage(
   opts: InstallOptions = {},
 ): Promise<InstallOutcome> {
   const now = opts.now ?? Date.now;
-  return withLock(dataDir, opts, async (state) => {
+  const durable = opts.fsync !== false;
+  return withLock(dataDir, opts, async (state, later) => {
     const staging = await makeStaging(dataDir);
-    let flush: Flush | undefined;
     let renamed = false;
     try {
-      // The files' flush runs on while the package is verified and renamed into place; the
-      // commit (state.json) waits for it, so a power loss still leaves the old state or the new.
-      const extracted = await extractPackage(file, staging, {
-        fsync: opts.fsync,
-        onStep: crashPoint,
-        deferFlush: true,
-      });
-      flush = extracted.flush;
+      // Written without a flush: the flush comes after the commit (deferred, below).
+      const extracted = await extractPackage(file, staging, { fsync: false, onStep: crashPoint });
       const pkg = verifyPackage(extracted);
       const e = opts.expect;
       if (e) {
@@ -126,6 +121,8 @@ export async function installPackage(
       let next: ExtensionRecord;
       let outcome: InstallOutcome;
       const rec = recordOf(pkg, pkg.version, now(), extracted.packageSha256);
+      // Committed before it is flushed: re-checked at activation and recovery until it is (flush.ts).
+      if (durable) rec.unflushed = before ? { highestBefore: before.highestVersion } : {};
       const pin = Object.hasOwn(state.pins, pkg.id) ? state.pins[pkg.id] : undefined;
       const replacedKey = !before && pin && pin.fingerprint !== pkg.fingerprint ? pin.fingerprint : undefined;
       if (replacedKey && !opts.acceptNewKey) {
@@ -182,19 +179,29 @@ export async function installPackage(
           };
         }
       }
-      await flush.ready;
-      const placed = await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, opts.fsync !== false);
+      await moveIntoPlace(dataDir, staging, pkg.id, rec.dir, false);
       renamed = true;
       state.extensions[pkg.id] = next;
       if (!pin || replacedKey) {
         state.pins[pkg.id] = { publicKey: pkg.publicKey, fingerprint: pkg.fingerprint, pinnedAt: now() };
       }
-      // A failed flush refuses the commit; the folder, referenced by nothing, goes at the next sweep.
-      // (Handled here too: it may fail before writeState awaits it, which must not count as unhandled.)
-      const flushed = Promise.all([flush.durable, placed.durable]).then(() => {});
-      flushed.catch(() => {});
-      await writeState(dataDir, state, flushed);
-      await removeUnreferenced(dataDir, pkg.id, before, next);
+      if (!durable) {
+        await writeState(dataDir, state);
+        await removeUnreferenced(dataDir, pkg.id, before, next);
+      } else {
+        // The commit: state.json itself is flushed before its rename, the rename is not (a power
+        // cut may bring the old state back, whose folders are all still there).
+        await writeState(dataDir, state, undefined, { syncFolder: false });
+        crashPoint('committed, flush pending');
+        later(async () => {
+          await flushVersion(dataDir, pkg.id, rec);
+          crashPoint('flushed');
+          state.extensions[pkg.id] = clearMark(state.extensions[pkg.id]!, rec.dir);
+          await writeState(dataDir, state);
+          // Only now: until the new version is durable, the one it replaces must stay.
+          await removeUnreferenced(dataDir, pkg.id, before, state.extensions[pkg.id]);
+        });
+      }
       audit(
         opts,
         pkg.id,
@@ -208,8 +215,6 @@ export async function installPackage(
         audit(opts, pkg.id, `${pkg.version} bundles a package with an advisory: ${describeFinding(f)}`);
       return { ...outcome, sbom, ...(advisories.length ? { advisories } : {}) };
     } finally {
-      // Nothing of this install left running (its descriptors closed) when it returns.
-      await flush?.durable.catch(() => {});
       if (!renamed) await fsp.rm(staging, { recursive: true, force: true });
     }
   });

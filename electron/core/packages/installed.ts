@@ -6,8 +6,9 @@ import { PackageError, SIGNATURE_FILE } from './format';
 import type { PermissionWidening } from './permissions-diff';
 import { fingerprintOf } from './signing';
 import { sha256Hex, verifySignatureFile } from './verify';
-import { isBlocked, readState, versionDir, type ExtensionRecord } from './install-state';
-import { activeRecord, readManifestOf, requireRecord } from './store';
+import { isBlocked, lockBusy, readState, versionDir, type ExtensionRecord } from './install-state';
+import { refuseIfDamaged } from './flush';
+import { activeRecord, readManifestOf, recover, requireRecord } from './store';
 import { readPackageSbom, type PackageSbom } from './sbom';
 
 export interface InstalledInfo {
@@ -91,8 +92,20 @@ export async function listInstalled(dataDir: string): Promise<InstalledInfo[]> {
  * it. Disabled and blocklisted extensions are refused.
  */
 export async function loadInstalled(dataDir: string, id: string): Promise<LoadedExtension> {
-  const state = await readState(dataDir);
-  const rec = requireRecord(state, id);
+  let state = await readState(dataDir);
+  let rec = requireRecord(state, id);
+  if (activeRecord(rec).unflushed) {
+    // Committed but not known to be on disk (flush.ts). Its flusher is gone when nobody holds the
+    // lock: recovery then re-checks it and falls back if it is damaged. Otherwise the flush is
+    // under way: check every signed file now rather than wait for it.
+    if (!lockBusy(dataDir)) {
+      await recover(dataDir);
+      state = await readState(dataDir);
+      rec = requireRecord(state, id);
+    }
+    const active = activeRecord(rec);
+    if (active.unflushed && !rec.unsigned) await refuseIfDamaged(dataDir, id, rec, active);
+  }
   if (!rec.enabled) throw new PackageError(`${id} is disabled`, 'refused');
   const active = activeRecord(rec);
   const block = isBlocked(state, id, active);

@@ -9,6 +9,7 @@ import { PackageError } from './format';
 import { recordFailure, type Failure } from './failures';
 import { readState, type ExtensionRecord } from './install-state';
 import { recover, type RecoveryReport, type RegistryOptions } from './store';
+import { flushesDone } from './flush';
 import { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
 import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
 import { blockedReason, listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
@@ -24,6 +25,11 @@ export interface PackageRegistry {
   blocked(id: string): Promise<string | undefined>;
   /** The raw state record of one id (undefined if not installed). */
   record(id: string): Promise<ExtensionRecord | undefined>;
+  /**
+   * Resolves once the deferred flushes of this registry's installs have ended (an install returns
+   * at its commit and flushes afterwards, flush.ts); rejects if one failed.
+   */
+  flushed(): Promise<void>;
   install(file: string, opts?: InstallOptions): Promise<InstallOutcome>;
   installUnsigned(folder: string): Promise<InstallOutcome>;
   update(id: string, file: string, opts?: InstallOptions): Promise<InstallOutcome>;
@@ -57,6 +63,7 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
       const state = await readState(dataDir);
       return Object.hasOwn(state.extensions, id) ? state.extensions[id] : undefined;
     },
+    flushed: () => flushesDone(dataDir),
     install: (file, opts = {}) => installPackage(dataDir, file, 'install', o(opts)),
     installUnsigned: (folder) => installUnsigned(dataDir, folder, options),
     update: (id, file, opts = {}) =>

@@ -38,6 +38,7 @@ import {
 } from './install-state';
 import type { PackageSbom } from './sbom';
 import { pinProblem, type UpdatePolicy } from './rollout';
+import { settleUnflushed, trackFlush } from './flush';
 import type { AdvisoryFinding } from './advisories';
 
 export interface RegistryOptions {
@@ -85,20 +86,51 @@ export function audit(opts: RegistryOptions, id: string, detail: string): void {
   opts.audit?.write({ ext: id, kind: 'lifecycle', detail });
 }
 
+/**
+ * Runs `fn` under the install lock, after recovery (unflushed versions settled, leftovers swept).
+ * Work `fn` hands to `later` runs after it returned, the lock still held until that work ends
+ * (the deferred flush, flush.ts): the caller has its result at once, and no other change starts
+ * before the flush is done.
+ */
 export async function withLock<T>(
   dataDir: string,
   opts: RegistryOptions,
-  fn: (state: InstallState) => Promise<T>,
+  fn: (state: InstallState, later: (task: () => Promise<void>) => void) => Promise<T>,
 ): Promise<T> {
   const lock = await acquireLock(dataDir, opts.lockTimeoutMs);
   crashPoint('lock acquired');
+  const tasks: Array<() => Promise<void>> = [];
+  let handedOn = false;
   try {
     const state = await readState(dataDir);
-    await sweep(dataDir, state);
-    return await fn(state);
+    await settle(dataDir, state, opts);
+    const value = await fn(state, (task) => tasks.push(task));
+    if (tasks.length) {
+      handedOn = true;
+      trackFlush(
+        dataDir,
+        (async () => {
+          try {
+            for (const task of tasks) await task();
+          } finally {
+            await lock.release();
+          }
+        })(),
+      );
+    }
+    return value;
   } finally {
-    await lock.release();
+    if (!handedOn) await lock.release();
   }
+}
+
+/** Recovery under the lock: versions left unflushed by a dead process first, then the sweep. */
+async function settle(dataDir: string, state: InstallState, opts: RegistryOptions): Promise<string[]> {
+  for (const note of await settleUnflushed(dataDir, state, (opts.now ?? Date.now)())) {
+    const id = note.slice(0, note.indexOf(':'));
+    audit(opts, id, note.slice(id.length + 2));
+  }
+  return sweep(dataDir, state);
 }
 
 /** Folder names each id's state references. */
@@ -160,7 +192,7 @@ export async function recover(
   const lock = await acquireLock(dataDir, opts.lockTimeoutMs);
   try {
     const state = await readState(dataDir);
-    return { removed: await sweep(dataDir, state) };
+    return { removed: await settle(dataDir, state, opts) };
   } finally {
     await lock.release();
   }

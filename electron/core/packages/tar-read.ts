@@ -265,7 +265,8 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
         return fail(new PackageError(`the package expands to more than ${limits.totalBytes} bytes`));
       }
       hash.update(chunk);
-      if (keep) kept.push(chunk);
+      // Copied now: a chunk may be a view of a slice the reader reuses (extract.ts).
+      if (keep) kept.push(Buffer.from(chunk));
       if (fd !== undefined) {
         try {
           let off = 0;
@@ -290,7 +291,6 @@ export function createTarSink(dest: string | undefined, limits: ExtractLimits, o
         }
       }
       if (written !== size) return refuse(name, 'truncated');
-      // Copied: a chunk may be a view of the whole archive held in memory (extract.ts).
       if (name === SIGNATURE_FILE) contents.signatureBytes = Buffer.concat(kept);
       else {
         if (name === 'manifest.json') contents.manifestBytes = Buffer.concat(kept);

@@ -221,6 +221,8 @@ export const installCommand: Command = async (argv, ctx) => {
     reportAdvisories(ctx, outcome);
     ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined, brief })}\n`);
   } else reportOutcome(ctx, outcome);
+  // Shown at the commit; the exit waits for the flush, so a zero exit means on disk (power cut safe).
+  await guard(() => registry.flushed());
   return EXIT_OK;
 };
 
@@ -266,6 +268,8 @@ export const updateCommand: Command = async (argv, ctx) => {
     reportAdvisories(ctx, outcome);
     ctx.stdout(`${JSON.stringify({ ok: true, ...outcome, manifest: undefined, brief })}\n`);
   } else reportOutcome(ctx, outcome);
+  // Shown at the commit; the exit waits for the flush, so a zero exit means on disk (power cut safe).
+  await guard(() => registry.flushed());
   return EXIT_OK;
 };
 

@@ -200,6 +200,7 @@ Options:
 Install a signed package (the first install pins its publisher key), or an unsigned developer copy
 of a folder (--dev, also --unsigned; marked unsigned). It prints the security brief first and asks
 "Install? [y/N]"; with no terminal it refuses unless --yes. Nothing is installed or pinned before.
+It exits once the new version is flushed to disk (exit 0: it survives a power cut).
 
 Options:
   --yes                    install without asking (scripts: read the brief first)
@@ -219,6 +220,7 @@ ${DATA_DIR_HELP}`,
 Update to a higher version signed by the same key. It prints the security brief with the permissions
 added and removed, and asks; "y" also allows the added ones. With --yes (no terminal needed) wider
 permissions wait for: warden approve <id> (or --approve).
+It exits once the new version is flushed to disk (exit 0: it survives a power cut).
 
 Options:
   --yes                    update without asking
