@@ -166,6 +166,7 @@ export function createAppHost(options: AppHostOptions): AppHost {
   });
   const registry = createPackageRegistry(options.dataDir, {
     audit: services.audit,
+    hashWorker: true, // a long-lived host: the package hash overlaps the files' (hash-worker.ts)
     admit: (who) => forbidden({ manifest: who, publisherKey: who.fingerprint }),
     updatePolicy: () => updatePolicyOf(policy),
     checkAdvisories: (pkg) => advisories.check(pkg),

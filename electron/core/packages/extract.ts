@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { DEFAULT_LIMITS, PackageError, type ExtractLimits } from './format';
 import { createTarSink, type Flush, type TarContents, type TarSink } from './tar-read';
+import { createPackageHasher, type HashJob, type PackageHasher } from './hash-worker';
 
 export { syncAll, type Flush } from './tar-read';
 
@@ -40,6 +41,11 @@ export interface ExtractOptions {
    * slices, a gzip'd one read whole and gunzipped at once); above it the file is streamed. Default MEMORY_READ_BYTES; 0 always streams (tests run both paths).
    */
   memoryBytes?: number;
+  /**
+   * Hash the package as stored on a second thread (hash-worker.ts) while this one parses and
+   * hashes its files. For long-lived hosts; the first call starts the worker and hashes here.
+   */
+  parallelHash?: boolean;
 }
 
 export const MEMORY_READ_BYTES = 16 * 1024 * 1024;
@@ -56,6 +62,23 @@ const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const readError = (file: string, err: unknown) =>
   new PackageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
 
+let hasher: PackageHasher | undefined;
+/** The process's package hasher, made on first need (its worker starts only when asked). */
+const packageHasher = () => (hasher ??= createPackageHasher({ capacity: MEMORY_READ_BYTES + FEED_BYTES }));
+
+/**
+ * Starts the package-hashing worker of a long-lived host ahead of an install (e.g. when a package
+ * is first looked at), so the install itself finds it ready.
+ */
+export function warmPackageHasher(): void {
+  packageHasher().warm();
+}
+
+/** Stops the package-hashing worker, if one runs (tests, shutdown). */
+export function closePackageHasher(): Promise<void> {
+  return hasher?.close() ?? Promise.resolve();
+}
+
 /** Extracts `file` into `dest` (an existing empty folder), or only hashes it when `dest` is undefined. */
 export async function extractPackage(
   file: string,
@@ -66,20 +89,25 @@ export async function extractPackage(
   const memoryBytes = Math.min(options.memoryBytes ?? MEMORY_READ_BYTES, limits.fileBytes);
   const opened = openPackage(file, limits, memoryBytes);
   const sink = createTarSink(dest, limits, options);
-  let pkg: { sha256: string; size: number } | undefined;
+  let pkg: { sha256: string | Promise<string>; size: number } | undefined;
+  const job = 'sync' in opened && options.parallelHash ? packageHasher().begin() : undefined;
   try {
     pkg =
       'sync' in opened
-        ? feedPlainSync(file, opened.sync, sink, limits)
+        ? feedPlainSync(file, opened.sync, sink, limits, job)
         : 'whole' in opened
           ? await feedFromMemory(file, opened.whole, sink, memoryBytes)
           : await feedFromFile(file, opened.fd, sink, limits);
   } catch (err) {
     sink.fail(err);
   }
-  const contents = await sink.done;
-  await contents.flush.durable;
-  return { ...contents, packageSha256: pkg!.sha256, packageSize: pkg!.size };
+  try {
+    const contents = await sink.done;
+    await contents.flush.durable;
+    return { ...contents, packageSha256: await pkg!.sha256, packageSize: pkg!.size };
+  } finally {
+    job?.release(); // nothing views the shared region any more: the parse ended
+  }
 }
 
 /**
@@ -148,13 +176,17 @@ function feedPlainSync(
   fd: number,
   sink: TarSink,
   limits: ExtractLimits,
-): { sha256: string; size: number } {
+  job: HashJob | undefined,
+): { sha256: string | Promise<string>; size: number } {
   slices ??= [Buffer.allocUnsafe(FEED_BYTES), Buffer.allocUnsafe(FEED_BYTES)];
-  const hash = crypto.createHash('sha256');
+  // With a job, each slice is read into the worker's region (never rewritten while the job
+  // lasts) and hashed there; a package that outgrows it is hashed here from then on.
+  let hash = job ? undefined : crypto.createHash('sha256');
   let size = 0;
   try {
     for (let i = 0; !sink.failed; i++) {
-      const slice = i & 1 ? slices[1] : slices[0];
+      if (!hash && size + FEED_BYTES > job!.capacity) hash = job!.takeBack(size);
+      const slice = hash ? (i & 1 ? slices[1] : slices[0]) : job!.region(size, FEED_BYTES);
       let n: number;
       try {
         n = fs.readSync(fd, slice, 0, FEED_BYTES, size);
@@ -165,7 +197,8 @@ function feedPlainSync(
       size += n;
       if (size > limits.fileBytes) throw new PackageError(`${file} is larger than ${limits.fileBytes} bytes`);
       const chunk = slice.subarray(0, n);
-      hash.update(chunk);
+      if (hash) hash.update(chunk);
+      else job!.update(size - n, n);
       sink.write(chunk);
     }
   } finally {
@@ -173,7 +206,7 @@ function feedPlainSync(
   }
   if (size === 0) throw new PackageError(`${file} is empty`);
   sink.end();
-  return { sha256: hash.digest('hex'), size };
+  return { sha256: hash ? hash.digest('hex') : job!.digest(size), size };
 }
 
 /** Feeds a tar held in memory to the parser, synchronously, in slices. */

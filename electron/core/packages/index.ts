@@ -38,7 +38,13 @@ export {
   type AutoRollbackWatcher,
 } from './auto-rollback';
 export { packExtension, shippedFiles, type PackResult } from './pack';
-export { extractPackage, type ExtractResult, type ExtractOptions } from './extract';
+export {
+  extractPackage,
+  warmPackageHasher,
+  closePackageHasher,
+  type ExtractResult,
+  type ExtractOptions,
+} from './extract';
 export { verifyPackage, verifySignatureFile, type VerifiedPackage, type SignedPayload } from './verify';
 export { generateKeyPair, readPrivateKey, readPublicKey, writeKeyPair, fingerprintOf, type KeyPair } from './signing';
 export { canonicalJson } from './canonical-json';

@@ -84,7 +84,11 @@ export async function installPackage(
     let renamed = false;
     try {
       // Written without a flush: the flush comes after the commit (deferred, below).
-      const extracted = await extractPackage(file, staging, { fsync: false, onStep: crashPoint });
+      const extracted = await extractPackage(file, staging, {
+        fsync: false,
+        onStep: crashPoint,
+        parallelHash: opts.hashWorker,
+      });
       const pkg = verifyPackage(extracted);
       const e = opts.expect;
       if (e) {

@@ -10,6 +10,7 @@ import { recordFailure, type Failure } from './failures';
 import { readState, type ExtensionRecord } from './install-state';
 import { recover, type RecoveryReport, type RegistryOptions } from './store';
 import { flushesDone } from './flush';
+import { warmPackageHasher } from './extract';
 import { installPackage, installUnsigned, type InstallOptions, type InstallOutcome } from './install';
 import { approveUpdate, rollbackExtension, setEnabled, uninstallExtension, type RollbackOutcome } from './lifecycle';
 import { blockedReason, listInstalled, loadInstalled, readInstalledManifest, type InstalledInfo } from './installed';
@@ -30,6 +31,11 @@ export interface PackageRegistry {
    * at its commit and flushes afterwards, flush.ts); rejects if one failed.
    */
   flushed(): Promise<void>;
+  /**
+   * An install may follow (a brief is being read): start what it will use, so it finds it ready
+   * (the hashing worker, where `hashWorker` is on). Returns at once.
+   */
+  prepareInstall(): void;
   install(file: string, opts?: InstallOptions): Promise<InstallOutcome>;
   installUnsigned(folder: string): Promise<InstallOutcome>;
   update(id: string, file: string, opts?: InstallOptions): Promise<InstallOutcome>;
@@ -64,6 +70,9 @@ export function createPackageRegistry(dataDir: string, options: RegistryOptions 
       return Object.hasOwn(state.extensions, id) ? state.extensions[id] : undefined;
     },
     flushed: () => flushesDone(dataDir),
+    prepareInstall: () => {
+      if (options.hashWorker) warmPackageHasher();
+    },
     install: (file, opts = {}) => installPackage(dataDir, file, 'install', o(opts)),
     installUnsigned: (folder) => installUnsigned(dataDir, folder, options),
     update: (id, file, opts = {}) =>

@@ -49,6 +49,12 @@ export interface RegistryOptions {
   fsync?: boolean;
   lockTimeoutMs?: number;
   /**
+   * Hash each package on a second thread while the files are parsed and hashed (hash-worker.ts).
+   * For long-lived hosts (the app); the one-shot CLI leaves it off: a worker's start costs more
+   * than one install saves.
+   */
+  hashWorker?: boolean;
+  /**
    * The administrator's say on what may be installed (policy `extensions.forbid`, publisher
    * bans): a reason refuses the package before anything is committed; undefined admits it.
    */

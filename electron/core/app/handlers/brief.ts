@@ -8,6 +8,7 @@ export function briefHandlers(d: HandlerDeps, catalog: CatalogAccess): Handlers<
   const reader = createBriefReader(d.registry);
   return {
     'extensions.brief': async (p) => {
+      d.registry.prepareInstall(); // the user may install what they are about to read
       try {
         if (p.source === 'file') return await reader.forFile(p.path, 'install');
         if (p.source === 'folder') return await reader.forFolder(p.path);
