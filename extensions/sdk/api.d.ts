@@ -128,7 +128,8 @@ export interface Host {
    * `limits.storageMb`); `~/…` is the user's home and absolute paths are absolute — both need a
    * declared `fs.read`/`fs.write` permission and the user's consent. Symbolic links are not
    * followed. Warden's own files (its data folder, its code) are never reachable, whatever is
-   * granted: `EPERM` with reason `policy`.
+   * granted: `EPERM` with reason `policy`. A read on a file system that stops answering (a hung
+   * network mount) fails with `ETIMEDOUT`.
    */
   readonly fs: {
     readText(path: string): Promise<string>;

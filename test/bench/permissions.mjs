@@ -11,8 +11,9 @@
 //     or by a stored tree grant (`grant` variant, a second extension in the same supervisor).
 //     The whole production path runs: sandbox → fd-3 frame → host-call budget → host-API handler
 //     → fs gateway (canonical path; on Linux the object pinned with an O_PATH open, its real path
-//     from /proc/self/fd, broker decision + audit record with the pin's fstat running beside it, then opened through the pin
-//     and read capped; elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
+//     from /proc/self/fd and its fstat, broker decision + audit record, then opened through the pin
+//     and read capped: once the process has made 32 pinned reads, each of those two steps is one
+//     message to a worker thread doing synchronous calls (gateways/fs/pinned-pool.ts); elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
 //     dev/ino checks, capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
 //     Reported per call as measured inside the sandbox (Date.now() over the loop) and from the
@@ -804,6 +805,7 @@ export function reportPermissions(r) {
         `outside the gateway (IPC, sandbox, handler, operation audit, decode) ${fmt(b.outsideGateway, 1)}; ` +
         `audit writes ${fmt(b.auditWrites, 1)} µs (${fmt(b.auditWritesPerCall, 1)} per call); in sandbox ${fmt(b.inSandbox, 1)}`,
       `P1 host fs calls per mediated read: ${fmt(b.fsOpsPerCall, 1)} (each a thread-pool round trip; ` +
+        `0 when pinned reads run on a worker thread, whose synchronous calls are not counted; ` +
         `the floor's readFile makes 4 inside one call: open, fstat, read, close) — ` +
         Object.entries(b.fsOps)
           .map(([k, o]) => `${k} ×${fmt(o.perCall, 1)} ~${fmt(o.meanUs, 0)} µs`)

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFsGateway, type FsGatewayOptions } from '../../electron/core/gateways/fs/fs-gateway';
+import { createPinnedPool, type PinnedPool } from '../../electron/core/gateways/fs/pinned-pool';
 import { isInside } from '../../electron/core/gateways/fs/containment';
 import { WardenError } from '../../electron/common/errors';
 import type { PermissionRequest } from '../../electron/core/permissions/types';
@@ -16,6 +17,24 @@ import type { PermissionRequest } from '../../electron/core/permissions/types';
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * Where pinned reads run (Linux): on the libuv thread pool (a pool whose worker never starts) or
+ * on a worker thread (pinned-pool.ts, started at once). Reads are tested both ways.
+ */
+const PINNED_MODES = [
+  { pinned: 'libuv', pool: createPinnedPool({ startAfter: Infinity }) },
+  { pinned: 'worker', pool: createPinnedPool({ startAfter: 0 }) },
+];
+let pinnedPool: PinnedPool = PINNED_MODES[0]!.pool;
+const usePinnedMode = (pool: PinnedPool) =>
+  beforeAll(async () => {
+    pinnedPool = pool;
+    if (pool === PINNED_MODES[1]!.pool && process.platform === 'linux') await pool.whenReady();
+  });
+afterAll(async () => {
+  for (const m of PINNED_MODES) await m.pool.close();
 });
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -53,6 +72,7 @@ function setup(extra: Partial<FsGatewayOptions> = {}, grantedRel = 'granted') {
   const requests: PermissionRequest[] = [];
   const gw = createFsGateway({
     homeDir: base,
+    pinnedPool,
     authorize: async (req) => {
       requests.push(req);
       return isInside(granted, req.target)
@@ -77,7 +97,8 @@ async function failure(p: Promise<unknown>, base: string): Promise<WardenError> 
   return w;
 }
 
-describe('fs gateway: reads and permissions', () => {
+describe.each(PINNED_MODES)('fs gateway: reads and permissions (pinned reads on $pinned)', ({ pool }) => {
+  usePinnedMode(pool);
   it('reads a granted file by ~ path and by absolute path, asking about its real path', async () => {
     const { gw, at, requests } = setup();
     expect(dec(await gw.readBytes('~/granted/a/a.txt'))).toBe('G-a');
@@ -108,7 +129,11 @@ describe('fs gateway: reads and permissions', () => {
   it('passes the broker’s reason through', async () => {
     const { base } = setup();
     for (const reason of ['undeclared', 'denied', 'policy', 'timeout'] as const) {
-      const gw = createFsGateway({ homeDir: base, authorize: async () => ({ allow: false, reason, via: 'manifest' }) });
+      const gw = createFsGateway({
+        homeDir: base,
+        pinnedPool,
+        authorize: async () => ({ allow: false, reason, via: 'manifest' }),
+      });
       await expect(gw.readBytes('~/granted/b.txt')).rejects.toMatchObject({ code: 'EPERM', reason });
       await expect(gw.writeBytes('~/granted/new', enc('x'))).rejects.toMatchObject({ code: 'EPERM', reason });
     }
@@ -118,6 +143,7 @@ describe('fs gateway: reads and permissions', () => {
   it('fails closed when the broker throws', async () => {
     const { base } = setup();
     const gw = createFsGateway({
+      pinnedPool,
       homeDir: base,
       authorize: async () => {
         throw new Error(`broker broke at ${base}`);
@@ -205,7 +231,12 @@ describe('fs gateway: reads and permissions', () => {
       requests.push(req);
       return { allow: true, via: 'grant' } as const;
     };
-    const gw = createFsGateway({ homeDir: base, authorize, limits: { maxReadBytes: 5, maxWriteBytes: 4 } });
+    const gw = createFsGateway({
+      homeDir: base,
+      authorize,
+      pinnedPool,
+      limits: { maxReadBytes: 5, maxWriteBytes: 4 },
+    });
     fs.writeFileSync(at('granted/five'), '12345');
     fs.writeFileSync(at('granted/six'), '123456');
     expect(dec(await gw.readBytes('~/granted/five'))).toBe('12345');
@@ -244,6 +275,7 @@ describe('fs gateway: reads and permissions', () => {
 
   it('caps a file that is larger than it first claimed (procfs reports size 0)', async () => {
     const gw = createFsGateway({
+      pinnedPool,
       homeDir: os.tmpdir(),
       authorize: async () => ({ allow: true, via: 'grant' }),
       limits: { maxReadBytes: 8 },
@@ -359,9 +391,11 @@ function swapForLink(at: (...p: string[]) => string, rel: string, target: string
 }
 
 describe.each([
-  { mode: '/proc/self/fd anchors', noProcFd: false },
-  { mode: 'portable checks', noProcFd: true },
-])('fs gateway: swaps between check and use ($mode)', ({ noProcFd }) => {
+  { mode: '/proc/self/fd anchors', noProcFd: false, pool: PINNED_MODES[0]!.pool },
+  { mode: '/proc/self/fd anchors, pinned reads on a worker', noProcFd: false, pool: PINNED_MODES[1]!.pool },
+  { mode: 'portable checks', noProcFd: true, pool: PINNED_MODES[0]!.pool },
+])('fs gateway: swaps between check and use ($mode)', ({ noProcFd, pool }) => {
+  usePinnedMode(pool);
   function swapping(swap: (at: (...p: string[]) => string) => void) {
     let at: (...p: string[]) => string = () => '';
     const env = setup({

@@ -42,6 +42,11 @@ export function mapFsError(err: unknown, given: string): WardenError {
     case 'EPERM':
     case 'EROFS':
       return new WardenError('EPERM', `the operating system refused access: ${given}`, { reason: 'denied' });
+    case 'ETIMEDOUT':
+      return new WardenError('ETIMEDOUT', `the file system did not answer in time: ${given}`);
+    case 'EPOOLFULL':
+      // pinned-pool.ts: more reads waiting than it holds
+      return new WardenError('ERATE', `too many file reads at once; try again: ${given}`);
     default:
       return new WardenError('EINTERNAL', `file operation failed: ${given}`);
   }

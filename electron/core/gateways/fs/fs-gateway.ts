@@ -10,6 +10,8 @@
  * (no driver open, no FIFO wait), its real path read from /proc/self/fd and its fstat are what
  * the permission is asked about, and after the decision the file is opened through that very
  * descriptor: what is read is the object whose name was checked, whatever is swapped in since.
+ * Once the process reads often, each of those two steps is one message to a worker thread
+ * (pinned-pool.ts), which also puts a deadline on a file system that stops answering.
  *
  * A symlink is followed only as far as realpath takes it before the check: the permission is then
  * asked for its real target, so a link inside a granted folder never leads outside it. A hardlink
@@ -47,6 +49,7 @@ import {
 import { ChangedError, errno, mapFsError, notFollowed } from './errors';
 import { readCapped } from './read-capped';
 import { resolveExisting, resolveReal, type Resolution } from './resolve';
+import { sharedPinnedPool, type PinnedPool } from './pinned-pool';
 
 /** A read never blocks on a FIFO and never makes a terminal the host's controlling one. */
 const READ_FLAGS = C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
@@ -79,6 +82,8 @@ export interface FsGatewayOptions {
    * read other extensions' secrets or data, or rewrite the sandbox.
    */
   protectedPaths?: string[];
+  /** Where pinned reads run (default: the process's shared worker pool). */
+  pinnedPool?: PinnedPool;
 }
 
 export interface FsGateway {
@@ -111,18 +116,21 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
 
   const protection = createProtection(options.protectedPaths ?? [], platform);
 
+  const pool = options.pinnedPool ?? sharedPinnedPool();
+
   async function authorize(
     capability: 'fs.read' | 'fs.write',
     target: string,
     given: string,
     encloses = false,
-    stat?: Stats | Promise<Stats>,
+    stat?: Stats | Promise<Stats> | FsKind,
   ): Promise<void> {
     protection.refuse(capability, target, given, encloses);
     let decision: Decision;
     // The kind tells the broker what "always allow this folder" covers (the folder asked about);
     // a stat still under way is handed over as a promise, which only a prompt waits for.
-    const kind = stat instanceof Promise ? stat.then(kindFor, () => undefined) : kindFor(stat);
+    const kind =
+      typeof stat === 'string' ? stat : stat instanceof Promise ? stat.then(kindFor, () => undefined) : kindFor(stat);
     const t = fsTarget(target, options.homeDir); // as permissions.query/request name it
     try {
       decision = await options.authorize({
@@ -193,6 +201,44 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
     }
   }
 
+  /**
+   * The pinned read on a worker (pinned-pool.ts): one message pins (O_PATH open, real path, fstat)
+   * before the decision, one opens through the pin, reads and closes after it. Undefined when the
+   * path names no object: the caller takes the anchored path, which asks before telling why.
+   */
+  async function readOnWorker(c: CanonicalPath, p: string): Promise<Uint8Array | undefined> {
+    let pin: Awaited<ReturnType<PinnedPool['pin']>>;
+    try {
+      pin = await pool.pin(c.abs);
+    } catch (err) {
+      // The file system did not answer (or the pool is full): say so only where the extension may
+      // look, so a hung mount outside its grants tells it nothing. Asked about the path as given,
+      // since no real path was learnt; nothing is opened either way.
+      await authorize('fs.read', c.abs, p);
+      throw err;
+    }
+    if (!pin) return undefined;
+    if (!pin.real.startsWith('/') || pin.real.endsWith(' (deleted)')) {
+      pool.release(pin.fd); // no live absolute name (as in openPinned)
+      return undefined;
+    }
+    let handed = false;
+    try {
+      await authorize('fs.read', pin.real, p, false, pin.kind === 'other' ? undefined : pin.kind);
+      await afterCheck('readBytes', p, pin.real);
+      // Nothing is opened (no driver's open runs) before the object is known to be a file.
+      if (pin.kind === 'directory') throw errno('EISDIR');
+      if (pin.kind !== 'file') throw new WardenError('EINVAL', `not a regular file: ${p}`);
+      if (pin.size > maxRead) throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
+      handed = true; // the read message owns the pin now: the worker closes it
+      const bytes = await pool.read(pin.fd, READ_FLAGS & ~O_NOFOLLOW, pin.size, maxRead);
+      if (bytes === 'too-big') throw new WardenError('E2BIG', `${p} is larger than ${maxRead} bytes`);
+      return bytes;
+    } finally {
+      if (!handed) pool.release(pin.fd);
+    }
+  }
+
   async function removeTree(parent: DirAnchor, name: string): Promise<void> {
     const dir = await openChildAnchor(parent, name, anchorOptions);
     try {
@@ -226,9 +272,15 @@ export function createFsGateway(options: FsGatewayOptions): FsGateway {
       const c = canonical(p);
       return run(p, async () => {
         // Linux: the object is pinned (O_PATH) before the check and read through the pin after it:
-        // open, fstat (beside the decision), open, read: 3 thread-pool round trips in a row, not
-        // realpath + lstat + open + fstat + read.
-        const pinned = (await pinnedReadsAvailable()) ? await openPinned(c.abs) : undefined;
+        // on a worker, two messages; until one is up, open, fstat (beside the decision), open,
+        // read: 3 thread-pool round trips in a row, not realpath + lstat + open + fstat + read.
+        const pinnable = await pinnedReadsAvailable();
+        const onWorker = pinnable && pool.ready();
+        if (onWorker) {
+          const bytes = await readOnWorker(c, p);
+          if (bytes) return bytes;
+        }
+        const pinned = pinnable && !onWorker ? await openPinned(c.abs) : undefined;
         if (pinned) {
           try {
             await authorize('fs.read', pinned.real, p, false, pinned.stat);
