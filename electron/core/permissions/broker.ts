@@ -153,12 +153,29 @@ export function createBroker(options: BrokerOptions): Broker {
        * are walked again only when the grants changed or the folder cache was emptied.
        */
       const grantsPrepared = new Map<Capability, string>();
+      /**
+       * The walk under way, per capability and stamp. Concurrent requests wait for the same one,
+       * so they reach their decision (and the prompt queue) in the order they were made; each
+       * with its own walk, whichever walk ended first went first.
+       */
+      const preparing = new Map<Capability, { stamp: string; done: Promise<void> }>();
       /** Every fs pattern a decision of this capability may match: declared, policy, stored. */
       const prepare = async (capability: Capability): Promise<void> => {
         if (capability !== 'fs.read' && capability !== 'fs.write') return;
         const stamp = `${options.grants.revision()}:${patternCacheGeneration()}`;
         // Same grants, same cache: every pattern (declared and policy ones never change) is in it.
         if (grantsPrepared.get(capability) === stamp) return;
+        let running = preparing.get(capability);
+        if (running?.stamp !== stamp) {
+          const done = walkPatterns(capability, stamp).finally(() => {
+            if (preparing.get(capability)?.done === done) preparing.delete(capability);
+          });
+          running = { stamp, done };
+          preparing.set(capability, running);
+        }
+        await running.done; // every waiter on the one promise: resumed in the order they came
+      };
+      const walkPatterns = async (capability: Capability, stamp: string): Promise<void> => {
         const rules = [...options.policy.forbid, ...options.policy.allow];
         const stored = options.grants
           .list(manifest.id)
