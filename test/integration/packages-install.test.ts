@@ -209,6 +209,9 @@ describe('loading installed packages', () => {
   it('refuses to run an installed bundle changed on disk after install', async () => {
     const { dataDir, registry } = fresh();
     await registry.install(v1);
+    // After the install ended, its deferred flush included: a change made while the flush still
+    // runs is refused earlier, by loadInstalled's re-hash (packages-deferred-flush.test.ts).
+    await registry.flushed();
     const ext = await registry.loadInstalled('acme.hello');
     fs.appendFileSync(ext.mainPath, '\nhost.commands.register("hello", () => "evil");\n');
     const supervisor = supervisorFor(dataDir);

@@ -96,12 +96,14 @@ describe('host.storage keeps the host bounded (issue 11 item 3)', () => {
     await h.supervisor.invoke(BIG, 'take', { s: 'w'.repeat(VALUE_CHARS) }, SLOW);
 
     // Baseline: the channel alone, six values in and six out.
-    const base = await measured(h, async () => {
-      for (let i = 0; i < 6; i++) await h.supervisor.invoke(BIG, 'emit', { i }, SLOW);
-      // A fresh string each time, as each storage read makes one.
-      for (let i = 0; i < 6; i++)
-        await h.supervisor.invoke(BIG, 'take', { s: String.fromCharCode(97 + i).repeat(VALUE_CHARS) }, SLOW);
-    });
+    const channelOnly = () =>
+      measured(h, async () => {
+        for (let i = 0; i < 6; i++) await h.supervisor.invoke(BIG, 'emit', { i }, SLOW);
+        // A fresh string each time, as each storage read makes one.
+        for (let i = 0; i < 6; i++)
+          await h.supervisor.invoke(BIG, 'take', { s: String.fromCharCode(97 + i).repeat(VALUE_CHARS) }, SLOW);
+      });
+    const base = await channelOnly();
     console.log(
       describeCase('channel baseline, 6 × 12 MiB each way', base.report, {
         peakGrowthMiB: base.peakGrowthMiB,
@@ -125,6 +127,11 @@ describe('host.storage keeps the host bounded (issue 11 item 3)', () => {
       }),
     );
 
+    // The peak depends on when V8 collects: measured once more after the case, the same channel
+    // work has peaked anywhere from ~80 to ~115 MiB here, so the bound takes the higher of two.
+    const base2 = await channelOnly();
+    const basePeak = Math.max(base.peakGrowthMiB, base2.peakGrowthMiB);
+
     expect(store.report.outcome.ok).toBe(true);
     const value = (store.report.outcome.ok ? store.report.outcome.value : {}) as { read?: unknown };
     expect(value.read).toEqual({ type: 'json', value: [true, true, true, true, true, true] });
@@ -137,8 +144,8 @@ describe('host.storage keeps the host bounded (issue 11 item 3)', () => {
     // is 64 MiB over that baseline (the old in-memory store peaked at 265-383 MiB).
     expect(
       store.peakGrowthMiB,
-      `host peak RSS growth (MiB); baseline ${base.peakGrowthMiB.toFixed(1)}`,
-    ).toBeLessThanOrEqual(Math.max(64, base.peakGrowthMiB) + 64);
+      `host peak RSS growth (MiB); baseline ${base.peakGrowthMiB.toFixed(1)}, ${base2.peakGrowthMiB.toFixed(1)}`,
+    ).toBeLessThanOrEqual(Math.max(64, basePeak) + 64);
     // The bound is 50 ms; on a machine loaded by other work the channel alone may exceed it,
     // so storage may then add at most half again what the baseline measured.
     const bound = Math.max(LAG_P99_BUDGET_MS, base.report.lag.p99 * 1.5);
