@@ -94,6 +94,14 @@ function createSandboxRuntime() {
   const handlers = new Map<string, CommandHandler>();
   const invocations = new Map<number, Invocation>();
   let init: InitMessage | undefined;
+  /**
+   * Commands that arrive with `init` or while `activate()` runs (the host sends the first one
+   * straight after `init` rather than a round trip after `ready`): run in order once the extension
+   * is ready, dropped if it fails to load (the host fails them with the load error).
+   */
+  let held: Array<{ id: number; command: string; args: unknown }> | undefined;
+  /** The extension failed to load: no command of it ever runs (the host has failed them). */
+  let loadFailed = false;
   let moduleExports: Record<string, unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let seq = 0;
@@ -141,8 +149,22 @@ function createSandboxRuntime() {
    */
   let realm: GuestRealm = createGuestRealm(ports);
 
+  function becameReady(): void {
+    send({ t: 'ready', commands: [...handlers.keys()] });
+    const queued = held ?? [];
+    held = undefined;
+    if (!stopping) for (const q of queued) void invoke(q.id, q.command, q.args);
+  }
+
+  function failedToLoad(m: { t: 'load-failed' } & Record<string, unknown>): void {
+    held = undefined;
+    loadFailed = true;
+    send(m);
+  }
+
   async function load(msg: InitMessage): Promise<void> {
     init = msg;
+    held = [];
     guestSource = {
       sourceUrl: msg.sourceUrl,
       displayName: displayName(),
@@ -179,11 +201,11 @@ function createSandboxRuntime() {
         },
       });
       if (!started.ok) {
-        send({ t: 'load-failed', phase: started.phase, syntax: started.syntax, error: started.error });
+        failedToLoad({ t: 'load-failed', phase: started.phase, syntax: started.syntax, error: started.error });
         return;
       }
       pythonErrorData = started.errorData;
-      send({ t: 'ready', commands: [...handlers.keys()] });
+      becameReady();
       return;
     }
     const g = compartment.globalThis as Record<string, unknown>;
@@ -191,7 +213,7 @@ function createSandboxRuntime() {
 
     const evaluated = evaluateBundle(compartment, msg.source, guestSource);
     if (!evaluated.ok) {
-      send({ t: 'load-failed', phase: 'evaluate', syntax: evaluated.syntax, error: evaluated.error });
+      failedToLoad({ t: 'load-failed', phase: 'evaluate', syntax: evaluated.syntax, error: evaluated.error });
       return;
     }
     moduleExports = evaluated.exports;
@@ -213,10 +235,10 @@ function createSandboxRuntime() {
     } catch (err) {
       const data = explain(err);
       data.message = `activate() failed: ${data.message}`;
-      send({ t: 'load-failed', phase: 'activate', syntax: false, error: data });
+      failedToLoad({ t: 'load-failed', phase: 'activate', syntax: false, error: data });
       return;
     }
-    send({ t: 'ready', commands: [...handlers.keys()] });
+    becameReady();
   }
 
   async function invoke(id: number, command: string, rawArgs: unknown): Promise<void> {
@@ -325,10 +347,15 @@ function createSandboxRuntime() {
         if (!init) void load(m);
         return;
       case 'invoke':
-        if (init && !stopping) void invoke(m.id, m.command, m.args);
+        if (!init || stopping || loadFailed) return;
+        if (held) held.push({ id: m.id, command: m.command, args: m.args });
+        else void invoke(m.id, m.command, m.args);
         return;
       case 'cancel':
-        return cancel(m.id);
+        // A command still waiting for activate() to finish is simply never run.
+        if (held?.some((q) => q.id === m.id)) held = held.filter((q) => q.id !== m.id);
+        else cancel(m.id);
+        return;
       case 'reply':
         return realm.rpc.settle(m.id, m.ok, m.ok ? m.value : m.error);
       case 'stop':

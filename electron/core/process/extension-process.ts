@@ -59,6 +59,12 @@ export class ExtensionProcess {
   /** Log and progress messages: 200 a second, bursts of 400. */
   readonly #chatter = createTokenBucket({ perSecond: 200, capacity: 400 });
   #lastDropWarning = 0;
+  /**
+   * Commands taken while the process starts (the first one travels with `init` instead of one
+   * round trip after `ready`): held here until `init` has gone, since the child ignores anything
+   * before it. Bounded by the pending-command cap.
+   */
+  #beforeInit: HostMessage[] | undefined = [];
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -74,7 +80,7 @@ export class ExtensionProcess {
       // Only the host's own Python runtime may be served by a warm spare (warm-pool.ts).
       ...(options.python && !options.python.runtime ? { runtime: 'python' as const } : {}),
     });
-    this.#invokes = createInvokeTable((m) => this.#child.send(m));
+    this.#invokes = createInvokeTable((m) => (this.#beforeInit ? this.#beforeInit.push(m) : this.#child.send(m)));
     this.#hostCalls = createHostCallGate({
       handleCall: options.handleCall,
       send: (m, onFlushed) => this.#send(m, onFlushed),
@@ -164,14 +170,19 @@ export class ExtensionProcess {
    */
   refusal(): WardenError | undefined {
     const max = this.#o.maxPendingInvokes ?? MAX_PENDING_INVOKES;
-    if (this.#state !== 'ready' || this.#invokes.size < max) return undefined;
+    if ((this.#state !== 'ready' && this.#state !== 'starting') || this.#invokes.size < max) return undefined;
     return (this.#fullError ??= Object.freeze(
       cheapError('ERATE', `more than ${max} commands of this extension are running`),
     ));
   }
 
+  /**
+   * Sends a command. While the process starts it is taken too and goes right after `init`; the
+   * child runs it once `activate()` has finished (and never if the load fails: the call is then
+   * rejected with the load error).
+   */
   invoke(command: string, args: DataValue, options: InvokeOptions): Promise<CommandResult> {
-    if (this.#state !== 'ready') {
+    if (this.#state !== 'ready' && this.#state !== 'starting') {
       return Promise.reject(new WardenError('EINTERNAL', `the extension is ${this.#state}, not ready`));
     }
     const full = this.refusal();
@@ -257,7 +268,7 @@ export class ExtensionProcess {
         // The sandbox is up and none of the extension's code has run: its memory limit counts
         // from here.
         this.#governor?.measureBaseline();
-        return this.#child.send({
+        this.#child.send({
           t: 'init',
           extension: {
             id: this.#o.extension.id,
@@ -272,18 +283,24 @@ export class ExtensionProcess {
           commands: this.#o.extension.commands,
           heartbeatMs: this.#o.timeouts.heartbeatMs,
         });
+        for (const queued of this.#beforeInit ?? []) this.#child.send(queued);
+        this.#beforeInit = undefined;
+        return;
       case 'ready':
         if (this.#state !== 'starting') return this.#violation('unexpected ready');
         clearTimeout(this.#startTimer);
         this.#state = 'ready';
         this.#startWatchdog();
         return this.#readyResolve();
-      case 'load-failed':
+      case 'load-failed': {
         if (this.#state !== 'starting') return this.#violation('unexpected load-failed');
         clearTimeout(this.#startTimer);
-        this.#readyReject(new LoadError(m.error, m.phase, m.syntax));
+        const error = new LoadError(m.error, m.phase, m.syntax);
+        this.#readyReject(error);
+        this.#invokes.rejectAll(error); // the commands that came with init never run
         void this.stop();
         return;
+      }
       case 'hb':
         this.#stats.lastHeartbeat = Date.now();
         this.#stats.heapUsed = m.heapUsed ?? this.#stats.heapUsed;

@@ -43,6 +43,8 @@ export interface ActivationDeps {
   setState(e: Entry, state: ExtensionState, reason?: string): void;
   onResource(id: string, event: GovernorEvent): void;
   onExit(e: Entry, proc: ExtensionProcess, outcome: ProcessExit): void;
+  /** The process exists and is starting (commands may be sent to it from now). */
+  onProcess?(e: Entry, proc: ExtensionProcess): void;
   /** Test hosts only: where this extension's virtual clock stands (it starts there). */
   clock?(e: Entry): { startMs: number } | undefined;
   /** Python extensions: where the runtime's memory snapshot is made and kept. */
@@ -177,6 +179,7 @@ async function startChecked(
   });
   e.proc = proc;
   e.startedAt = Date.now();
+  d.onProcess?.(e, proc);
   d.audit?.write({
     ext: m.id,
     kind: 'lifecycle',

@@ -25,6 +25,7 @@ import { preparePython } from './python-activation';
 import { createViolations } from './violations';
 import { createUsageSampler } from './usage-sampler';
 import { createCallClocks } from './call-clocks';
+import { invokeWhileStarting } from './early-invoke';
 import { attachBehaviourResponses } from './behaviour-responses';
 import type {
   Entry,
@@ -140,6 +141,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     intervalMs: gov.metricsIntervalMs ?? 1000,
   });
 
+  /** Resolves an entry's `launched` promise when its starting process exists. */
+  const launchedWaiters = new Map<Entry, (proc: ExtensionProcess) => void>();
+
   async function launch(e: Entry): Promise<ExtensionProcess> {
     const m = e.ext.manifest;
     const q = strikes.quarantined(m.id);
@@ -161,6 +165,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setState,
       onResource: (id, event) => emit({ type: 'resource', id, event }),
       onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
+      onProcess: (entry, proc) => launchedWaiters.get(entry)?.(proc),
       ...(options.clock ? { clock: (entry: Entry) => ({ startMs: clockOf(entry.ext.manifest.id) }) } : {}),
       ...(options.pythonSnapshot ? { pythonSnapshot: options.pythonSnapshot } : {}),
     });
@@ -225,13 +230,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (!declares(e, command)) throw new WardenError('EINVAL', `"${id}" does not contribute a command "${command}"`);
     const copy = copyDataValue(args);
     if (!copy.ok) throw new WardenError('EINVAL', `arguments: ${copy.problem}`);
+    const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
+    const ran = () => {
+      behaviour?.command(e.ext.manifest, command);
+      // Which command ran, and in which version: the Activity view and incidents read it.
+      services.audit?.write({ ext: id, kind: 'command', target: command, version: e.ext.manifest.version });
+    };
     // A running process takes the call in this turn (no await), so the in-flight count is
     // current for the next call of a burst and the refusal above can apply to it.
-    const proc = e.proc?.state === 'ready' ? e.proc : await ensureStarted(e);
-    behaviour?.command(e.ext.manifest, command);
-    // Which command ran, and in which version: the Activity view and incidents read it.
-    services.audit?.write({ ext: id, kind: 'command', target: command, version: e.ext.manifest.version });
-    const timeoutMs = opts.timeoutMs ?? e.ext.manifest.limits.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs;
+    let proc = e.proc?.state === 'ready' ? e.proc : undefined;
+    if (!proc) {
+      const starting = ensureStarted(e);
+      // As soon as the process exists, the command goes to it, right behind its init.
+      const first = await Promise.race([starting, e.launched ?? starting]);
+      if (first.state === 'starting')
+        return invokeWhileStarting(e, first, starting, command, copy.value as DataValue, { ...opts, timeoutMs, ran });
+      proc = await starting;
+    }
+    ran();
     // The supervisor keeps the call's clock: it stands still while a prompt waits for the user.
     const clock = e.calls.start(command, timeoutMs, opts.signal);
     try {
@@ -246,8 +262,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (e.starting) return e.starting;
     e.stopping = false;
     if (e.state === 'crashed') e.restarts++;
+    e.launched = new Promise((resolve) => launchedWaiters.set(e, resolve));
     e.starting = launch(e).finally(() => {
       e.starting = undefined;
+      e.launched = undefined;
+      launchedWaiters.delete(e);
     });
     return e.starting;
   }

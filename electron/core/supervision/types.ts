@@ -121,6 +121,8 @@ export interface Entry {
   calls: CallClocks;
   proc?: ExtensionProcess;
   starting?: Promise<ExtensionProcess>;
+  /** While starting: resolves once its process exists (before it is ready), for the first command. */
+  launched?: Promise<ExtensionProcess>;
   state: ExtensionState;
   crashes: number;
   restarts: number;

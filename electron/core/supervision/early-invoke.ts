@@ -1,0 +1,50 @@
+/**
+ * A command for an extension whose process is still starting: it is sent right behind `init`
+ * (the child holds it until activate() has finished), which saves the host's turn and a round
+ * trip after `ready` on every cold start.
+ */
+import { WardenError } from '../../common/errors';
+import type { CommandResult } from '../../common/command-result';
+import type { DataValue } from '../../common/data-value';
+import type { ExtensionProcess } from '../process/extension-process';
+import type { Entry, InvokeOptions } from './types';
+
+/**
+ * The first command of a process that is starting is sent with its `init` (the child runs it
+ * once activate() has finished), saving the round trip after `ready`. What the caller sees is
+ * unchanged: a start that fails throws the start's error, the command is recorded once the
+ * extension runs, and its own clock (timeout, prompt pauses) runs from then, as for any command.
+ */
+export async function invokeWhileStarting(
+  e: Entry,
+  proc: ExtensionProcess,
+  starting: Promise<ExtensionProcess>,
+  command: string,
+  args: DataValue,
+  opts: InvokeOptions & { timeoutMs: number; ran(): void },
+): Promise<CommandResult> {
+  const early = new AbortController();
+  const cancel = () => early.abort(new WardenError('ECANCELED', `command "${command}" was cancelled`));
+  if (opts.signal?.aborted) cancel();
+  else opts.signal?.addEventListener('abort', cancel, { once: true });
+  const result = proc.invoke(command, args, { signal: early.signal, onProgress: opts.onProgress });
+  result.catch(() => {}); // observed below, once the start has settled
+  try {
+    await starting;
+  } catch (err) {
+    early.abort(err);
+    throw err; // the start's own error (it names a syntax error's line), not the process's
+  } finally {
+    opts.signal?.removeEventListener('abort', cancel);
+  }
+  opts.ran();
+  const clock = e.calls.start(command, opts.timeoutMs, opts.signal);
+  const expire = () => early.abort(clock.signal.reason);
+  if (clock.signal.aborted) expire();
+  else clock.signal.addEventListener('abort', expire, { once: true });
+  try {
+    return await result;
+  } finally {
+    clock.end();
+  }
+}
