@@ -26,12 +26,12 @@ function recordingLauncher(log: string[]): Launcher {
         onViolation: child.onViolation,
         onOutput: child.onOutput,
         onExit: child.onExit,
-        send: ((m: { t: string }, ...rest: unknown[]) => {
+        send(m, onFlushed) {
           log.push(`host:${m.t}`);
-          return (child.send as (...a: unknown[]) => unknown)(m, ...rest);
-        }) as typeof child.send,
-        kill: child.kill,
-        exited: child.exited,
+          child.send(m, onFlushed);
+        },
+        ...(child.outbound ? { outbound: () => child.outbound!() } : {}),
+        kill: () => child.kill(),
       };
     },
   };
