@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { esmInteropOnce } from './esm-interop-once.mjs';
+import { releaseLockdownTables } from './release-lockdown-tables.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = {
@@ -94,7 +95,7 @@ await Promise.all([
     outfile: 'dist/sandbox/snapshot.cjs',
     define: { __PYTHON_RUNTIME_FILES__: JSON.stringify(pythonRuntime.files) },
     plugins: [zodEnglishOnly],
-  }),
+  }).then(() => releaseLockdownTables(path.join(root, 'dist/sandbox/snapshot.cjs'))),
   // bootstrap.cjs is the process entry: it loads sandbox.cjs (lockdown first) via a V8 code cache.
   build({
     ...common,

@@ -13,6 +13,9 @@ import { SNAPSHOT_PROBE_FLAG, SNAPSHOT_PROBE_OK } from '../common/snapshot-key';
 import { lockdownRealm } from './lockdown-realm';
 
 lockdownRealm();
+// Nothing reads SES's lockdown-only tables (its permits, its override enablements) after this:
+// the build lets them go here, so that no process deserialises them (release-lockdown-tables.mjs).
+releaseLockdownTables();
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after lockdown
 const { prepareSandbox, startSandbox } = require('./runtime') as typeof import('./runtime');
@@ -33,3 +36,6 @@ startupSnapshot.setDeserializeMainFunction(() => {
   }
   startSandbox(prepared);
 });
+
+/** Marks where scripts/release-lockdown-tables.mjs puts the release; the bundle keeps no call. */
+function releaseLockdownTables(): void {}
