@@ -3,9 +3,11 @@
 // which saves the host's turn and a round trip after `ready` on every cold start. What a caller
 // sees must not change: the start's own errors, the command's own timeout counted from `ready`,
 // cancellation, and a command never run when its extension fails to load.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createForkLauncher, type Launcher } from '../../electron/core/index';
-import { BOOTSTRAP, createTestHost, type TestHost } from '../helpers/sandbox';
+import { createDefaultServices, createForkLauncher, type Launcher } from '../../electron/core/index';
+import { BOOTSTRAP, createTestHost, tempDir, type TestHost } from '../helpers/sandbox';
 
 let host: TestHost;
 afterEach(async () => host?.close());
@@ -78,6 +80,37 @@ describe('the first command of an extension that is not running', () => {
     await expect(host.supervisor.invoke(id, 'slow', {}, { timeoutMs: 200 })).rejects.toMatchObject({
       code: 'ETIMEDOUT',
     });
+  });
+
+  it('has its clock running when its first host call opens a prompt, which pauses it', async () => {
+    const work = fs.realpathSync(tempDir('warden-first-prompt-'));
+    const file = path.join(work, 'notes.txt');
+    fs.writeFileSync(file, 'the notes');
+    const asked: string[] = [];
+    // The user takes 800 ms to answer; the command may run for 300 ms of its own time.
+    const services = createDefaultServices(path.join(work, 'data'), {
+      prompter: {
+        prompt: async (request) => {
+          asked.push(request.capability);
+          await new Promise((r) => setTimeout(r, 800));
+          return { kind: 'allow-once' };
+        },
+      },
+    });
+    host = createTestHost({ services });
+    try {
+      const id = await host.add({
+        commands: ['read'],
+        manifest: { permissions: { 'fs.read': [path.join(work, '**')] } },
+        source: `exports.activate = () =>
+          host.commands.register('read', ({ p }) => host.fs.readText(p));`,
+      });
+      const result = await host.supervisor.invoke(id, 'read', { p: file }, { timeoutMs: 300 });
+      expect(result).toEqual({ type: 'text', text: 'the notes' });
+      expect(asked).toEqual(['fs.read']);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('cancelled while the extension starts, never runs', async () => {

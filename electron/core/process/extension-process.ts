@@ -65,6 +65,8 @@ export class ExtensionProcess {
    * before it. Bounded by the pending-command cap.
    */
   #beforeInit: HostMessage[] | undefined = [];
+  /** Called as `ready` is read, before any later message from the child is handled. */
+  #readyListeners: Array<() => void> = [];
 
   constructor(options: ExtensionProcessOptions) {
     this.#o = options;
@@ -161,6 +163,16 @@ export class ExtensionProcess {
   /** Resolves when `activate()` has finished; rejects with the load error or the kill reason. */
   ready(): Promise<void> {
     return this.#ready;
+  }
+
+  /**
+   * Calls `listener` the moment `ready` is read (at once if it has been), synchronously, before
+   * any later message of the child is handled: a command sent with `init` starts its clock here,
+   * before its first host call can open a prompt that must pause that clock.
+   */
+  onReady(listener: () => void): void {
+    if (this.#state === 'ready') listener();
+    else if (this.#state === 'starting') this.#readyListeners.push(listener);
   }
 
   /**
@@ -291,6 +303,7 @@ export class ExtensionProcess {
         clearTimeout(this.#startTimer);
         this.#state = 'ready';
         this.#startWatchdog();
+        for (const listener of this.#readyListeners.splice(0)) listener();
         return this.#readyResolve();
       case 'load-failed': {
         if (this.#state !== 'starting') return this.#violation('unexpected load-failed');
