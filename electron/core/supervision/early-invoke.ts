@@ -35,7 +35,6 @@ export async function invokeWhileStarting(
   proc.onReady(() => {
     if (early.signal.aborted) return; // cancelled before it could run: no clock, no prompt holds
     clock = e.calls.start(command, opts.timeoutMs, opts.signal);
-    opts.signal?.removeEventListener('abort', cancel);
     const expire = () => early.abort(clock!.signal.reason);
     if (clock.signal.aborted) expire();
     else clock.signal.addEventListener('abort', expire, { once: true });

@@ -141,10 +141,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     intervalMs: gov.metricsIntervalMs ?? 1000,
   });
 
-  /** Resolves an entry's `launched` promise when its starting process exists. */
-  const launchedWaiters = new Map<Entry, (proc: ExtensionProcess) => void>();
-
-  async function launch(e: Entry): Promise<ExtensionProcess> {
+  /** `onProcess`: the process exists and is starting (the first command may go to it). */
+  async function launch(e: Entry, onProcess: (proc: ExtensionProcess) => void): Promise<ExtensionProcess> {
     const m = e.ext.manifest;
     const q = strikes.quarantined(m.id);
     if (q) {
@@ -165,7 +163,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setState,
       onResource: (id, event) => emit({ type: 'resource', id, event }),
       onExit: (entry, proc, outcome) => onExit(entry, proc, outcome.expected, outcome.reason),
-      onProcess: (entry, proc) => launchedWaiters.get(entry)?.(proc),
+      onProcess: (_entry, proc) => onProcess(proc),
       ...(options.clock ? { clock: (entry: Entry) => ({ startMs: clockOf(entry.ext.manifest.id) }) } : {}),
       ...(options.pythonSnapshot ? { pythonSnapshot: options.pythonSnapshot } : {}),
     });
@@ -262,11 +260,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (e.starting) return e.starting;
     e.stopping = false;
     if (e.state === 'crashed') e.restarts++;
-    e.launched = new Promise((resolve) => launchedWaiters.set(e, resolve));
-    e.starting = launch(e).finally(() => {
+    let created!: (proc: ExtensionProcess) => void;
+    e.launched = new Promise((resolve) => (created = resolve));
+    e.starting = launch(e, created).finally(() => {
       e.starting = undefined;
       e.launched = undefined;
-      launchedWaiters.delete(e);
     });
     return e.starting;
   }
