@@ -12,6 +12,10 @@ export function instrumentLauncher(inner) {
   const records = [];
 
   const launcher = {
+    // What the product reads off a launcher besides launch(): its wall, and the snapshot state.
+    wall: inner.wall,
+    ...(typeof inner.startPath === 'function' ? { startPath: (mb) => inner.startPath(mb) } : {}),
+    ...(typeof inner.snapshotReady === 'function' ? { snapshotReady: (mb) => inner.snapshotReady(mb) } : {}),
     launch(spec) {
       const record = {
         pid: undefined,

@@ -175,16 +175,19 @@ function analyse(profile, windows) {
   return out;
 }
 
-function newestProfile(dir, before) {
+/** The measured child's profile (named with its pid: a code-cache priming run writes one too). */
+function newestProfile(dir, before, pid) {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
-  if (files.length !== 1) throw new Error(`expected one new profile in ${dir}, found ${files.length}`);
-  before.add(files[0]);
-  return JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8'));
+  const mine = files.filter((f) => f.split('.').includes(String(pid)));
+  if (mine.length !== 1) throw new Error(`expected one new profile of pid ${pid} in ${dir}, found ${mine.length}`);
+  for (const f of files) before.add(f);
+  return JSON.parse(fs.readFileSync(path.join(dir, mine[0]), 'utf8'));
 }
 
-async function waitForFile(dir, seen, timeoutMs = 5000) {
+async function waitForFile(dir, seen, pid, timeoutMs = 5000) {
   const t0 = performance.now();
-  while (fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && !seen.has(f)).length === 0) {
+  const isMine = (f) => f.endsWith('.cpuprofile') && !seen.has(f) && f.split('.').includes(String(pid));
+  while (!fs.readdirSync(dir).some(isMine)) {
     if (performance.now() - t0 > timeoutMs) throw new Error(`no profile written in ${dir}`);
     await sleep(10);
   }
@@ -389,9 +392,9 @@ async function main() {
       result = rec.marks.result;
       await s.stopAll();
     }
-    await waitForFile(c.dir, c.seen);
-    const profile = newestProfile(c.dir, c.seen);
     const rec = c.inst.records[c.inst.records.length - 1];
+    await waitForFile(c.dir, c.seen, rec.pid);
+    const profile = newestProfile(c.dir, c.seen, rec.pid);
     const spawnUs = toMonoUs(rec.spawnReturnedAt);
     const windows = [
       { name: 'spawn→first frame', from: -Infinity, to: toMonoUs(first) },

@@ -76,4 +76,52 @@ describe('warden dev', () => {
     expect(await exited).toBe(0);
     child = undefined;
   });
+
+  it('starts reloaded extensions from the start-up snapshot, with a process already waiting', async () => {
+    // A long-lived host like `warden serve`: it builds and verifies the snapshot in the background
+    // (processes start the usual way until then), and keeps one pre-locked process waiting, so a
+    // reload after a save costs an `init`, not a process start.
+    const dir = path.join(work, 'snap');
+    expect((await runCli(['init', dir, '--id', 'acme.snap'])).code).toBe(0);
+    const src = path.join(dir, 'src', 'extension.ts');
+    const edit = (from: string, to: string) => fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace(from, to));
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'dev',
+        dir,
+        '--verbose',
+        '--run',
+        'snap.greet',
+        '--args',
+        '{"name":"Ada"}',
+        '--data-dir',
+        path.join(work, 'home2'),
+      ],
+      { stdio: 'pipe' },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+
+    let o = await waitFor(() => out, /Hello, Ada!/);
+    const snap = await waitFor(() => err, /extension processes start from the start-up snapshot \(/);
+    // Saves after the blob was verified: each reloaded process answers (one from the pool, whose
+    // replacement starts from the snapshot, then that one).
+    let word = 'Hello';
+    for (const next of ['Bye', 'Ciao']) {
+      edit(`\`${word}, \${who}!\``, `\`${next}, \${who}!\``);
+      word = next;
+      o = await waitFor(() => out, new RegExp(`${word}, Ada!`), o);
+    }
+    expect(err).not.toMatch(/did not start|stopped unheard/);
+    // A process that failed to start from the blob would switch the launcher back, and say so.
+    expect(err.slice(snap)).not.toMatch(/extension processes start the usual way/);
+    child.stdin.write('quit\n');
+    expect(await exited).toBe(0);
+    child = undefined;
+  }, 120_000);
 });

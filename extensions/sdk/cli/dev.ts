@@ -10,9 +10,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WardenError } from '../../../electron/common/errors';
+import { DEFAULT_LIMITS } from '../../../electron/common/limits';
 import {
   createForkLauncher,
   createLogger,
+  createWarmPool,
   createSupervisor,
   loadExtensionFolder,
   type LogEntry,
@@ -56,12 +58,29 @@ export async function devCommand(argv: string[], ctx: CliContext): Promise<numbe
   const services = servicesFromFlags(dataDir, values, { stdin: process.stdin, stderr: ctx.stderr, stdinIsTTY: false }, [
     wardenRoot(ctx),
   ]);
+  const logger = createLogger(printLog);
+  const codeCacheDir = path.join(dataDir, 'cache', 'v8');
+  // A long-lived host where every save restarts the extension: as in `warden serve`, processes
+  // start from the verified start-up snapshot once it is built (the usual way until then), and one
+  // pre-locked process waits, so a reload costs an `init` rather than a process start.
+  const pool = createWarmPool(
+    createForkLauncher({
+      bootstrapPath: ctx.bootstrapPath,
+      codeCacheDir,
+      startupSnapshot: true,
+      onStartPath: (s) =>
+        logger.debug(
+          `extension processes start ${s.path === 'snapshot' ? 'from the start-up snapshot' : `the usual way (${s.path})`} (${s.detail})`,
+        ),
+    }),
+    { size: 1, memoryMb: DEFAULT_LIMITS.memoryMb },
+  );
   const supervisor = createSupervisor({
     services,
-    launcher: createForkLauncher({ bootstrapPath: ctx.bootstrapPath, codeCacheDir: path.join(dataDir, 'cache', 'v8') }),
+    launcher: pool,
     dataDir,
-    logger: createLogger(printLog),
-    pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: path.join(dataDir, 'cache', 'v8') },
+    logger,
+    pythonSnapshot: { bootstrapPath: ctx.bootstrapPath, dir: codeCacheDir },
   });
 
   let current: { id: string; main: string; commands: string[] } | undefined;
@@ -171,5 +190,6 @@ export async function devCommand(argv: string[], ctx: CliContext): Promise<numbe
   await busy.catch(() => {});
   await supervisor.stopAll();
   supervisor.close();
+  pool.close();
   return EXIT_OK;
 }

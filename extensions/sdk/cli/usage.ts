@@ -59,7 +59,8 @@ ${PERMISSION_HELP}`,
 Build the extension, start it in the sandbox and keep it running: every save under the folder
 rebuilds and reloads it in place, and its console output is streamed here. Type a command id
 (optionally followed by JSON arguments) and Enter to run it; "help" lists the commands, "quit" or
-Ctrl+C stops.
+Ctrl+C stops. A reload takes a process that is already waiting; processes start from the start-up
+snapshot once it is built (--verbose says which way).
 
 Options:
   --run <command-id>       run this command after every successful reload
