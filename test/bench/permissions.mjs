@@ -13,7 +13,8 @@
 //     → fs gateway (canonical path; on Linux the object pinned with an O_PATH open, its real path
 //     from /proc/self/fd and its fstat, broker decision + audit record, then opened through the pin
 //     and read capped: once the process has made 32 pinned reads, each of those two steps is one
-//     message to a worker thread doing synchronous calls (gateways/fs/pinned-pool.ts); elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
+//     message to a worker thread doing synchronous calls, whose answer the host waits up to 100 µs
+//     for (gateways/fs/pinned-pool.ts); elsewhere realpath, decision, O_NOFOLLOW open through the held parent,
 //     dev/ino checks, capped read) → audit record of the operation → utf-8 decode → reply frame. The host-call and fs byte budgets are lifted (the meter still
 //     runs) because 2 000 calls/s is below what is measured here and would refuse calls.
 //     Reported per call as measured inside the sandbox (Date.now() over the loop) and from the

@@ -12,6 +12,9 @@
  * A read message owns its pin: this thread closes it, whatever happens, and the host never does.
  * Every message gets exactly one answer, so the host knows when a worker holds nothing more.
  *
+ * Answers go out on their own port (`answers`), and each one bumps a shared counter: the host may
+ * wait a few microseconds for it and take it off the port synchronously (pinned-pool.ts).
+ *
  * A worker given up on (a step that did not answer in time) has its `cancel` flag set: the
  * messages still queued to it are answered `cancelled` without touching the file system (a read's
  * pin is still closed). `stall` is for tests only: a blocking open of a FIFO, which parks this
@@ -21,7 +24,14 @@ export const PINNED_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const O_PATH = workerData.oPath;
-const cancel = new Int32Array(workerData.cancel);
+// [0]: the cancel flag the host sets; [1]: answers sent so far.
+const control = new Int32Array(workerData.control);
+const answers = workerData.answers;
+// After the answer is on the port: a host that sees the count move finds the message there.
+const answer = (m, transfer) => {
+  answers.postMessage(m, transfer || []);
+  Atomics.add(control, 1, 1);
+};
 const kindOf = (st) => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other');
 
 function pin(m) {
@@ -67,24 +77,24 @@ function read(m) {
 }
 
 parentPort.on('message', (m) => {
-  if (m.stall && Atomics.load(cancel, 0) === 0) fs.closeSync(fs.openSync(m.stall, 'r'));
-  if (Atomics.load(cancel, 0) !== 0) {
+  if (m.stall && Atomics.load(control, 0) === 0) fs.closeSync(fs.openSync(m.stall, 'r'));
+  if (Atomics.load(control, 0) !== 0) {
     if (m.op === 'read') {
       try {
         fs.closeSync(m.fd);
       } catch {}
     }
-    parentPort.postMessage({ id: m.id, cancelled: true });
+    answer({ id: m.id, cancelled: true });
     return;
   }
   try {
-    if (m.op === 'pin') parentPort.postMessage({ id: m.id, pin: pin(m) });
+    if (m.op === 'pin') answer({ id: m.id, pin: pin(m) });
     else {
       const r = read(m);
-      parentPort.postMessage({ id: m.id, read: r }, r.buffer ? [r.buffer] : []);
+      answer({ id: m.id, read: r }, r.buffer ? [r.buffer] : []);
     }
   } catch (err) {
-    parentPort.postMessage({ id: m.id, error: (err && err.code) || 'EIO' });
+    answer({ id: m.id, error: (err && err.code) || 'EIO' });
   }
 });
 `;
