@@ -64,6 +64,24 @@ describe('storage records', () => {
     for (const [i, v] of values.entries()) expect(await again.get(`k${i}`)).toBe(v);
   });
 
+  it('writes and reads back large values whole: 3-byte characters filling a slice, a pair across its end', async () => {
+    const { store, open } = setup();
+    const s = open();
+    const slice = 1024 * 1024; // storage-record.ts WRITE_CHUNK_CHARS
+    const values = [
+      // A surrogate pair where a slice would end, then a whole slice of 3-byte characters (the
+      // most UTF-8 a slice can make), then an escape that makes the JSON more than a quoted string.
+      'a'.repeat(slice - 1) + '😀' + '中'.repeat(slice) + 'end',
+      'é'.repeat(slice + 7) + '"quoted"\\' + 'z'.repeat(3),
+      'x'.repeat(3 * slice + 5),
+    ];
+    for (const [i, v] of values.entries()) await s.set(`big${i}`, v);
+    const again = open();
+    for (const [i, v] of values.entries()) expect(await again.get(`big${i}`)).toBe(v);
+    const onDisk = fs.readFileSync(path.join(store, recordName('big0')), 'utf8').split('\n')[2];
+    expect(onDisk).toBe(JSON.stringify(values[0]));
+  });
+
   it('refuses a value over the size cap with E2BIG, keys outside 1–256 characters with EINVAL', async () => {
     const { open } = setup(1024 * 1024 * 1024);
     const s = open();

@@ -14,7 +14,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { WardenError } from '../../common/errors';
 
 const MAGIC = 'warden-storage 1 ';
@@ -125,47 +124,36 @@ export async function readRecordValue(dir: string, key: string, maxBytes: number
   }
 }
 
-/** Bytes read per step: a value is decoded piece by piece, never held twice in full as bytes. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-
 interface ValueText {
-  /** The value's JSON, in pieces. */
-  pieces: string[];
+  /** The value's JSON as UTF-8, read whole. */
+  bytes: Buffer;
   /** True when the JSON is one string literal with no escapes: its value is the text between the quotes. */
   plainString: boolean;
 }
 
+/**
+ * The value's bytes, read into one buffer of exactly their size. A large value is then decoded
+ * once, straight from it: the bytes and the string are each held once, and nothing else of that
+ * size is made (decoding it in 1 MiB pieces and joining them made two full-size strings, one of
+ * them garbage, per read: host.storage's 12 MiB reads peaked the host's memory that much higher).
+ */
 async function readText(handle: fs.FileHandle, offset: number, length: number): Promise<ValueText> {
-  const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, length));
-  const decoder = new StringDecoder('utf8');
-  const pieces: string[] = [];
-  let plain = true;
-  let first = -1;
-  let last = -1;
+  const bytes = Buffer.allocUnsafe(length);
   for (let done = 0; done < length;) {
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, length - done), offset + done);
+    const { bytesRead } = await handle.read(bytes, done, length - done, offset + done);
     if (bytesRead === 0) throw unreadable();
-    const chunk = buf.subarray(0, bytesRead);
-    if (done === 0) first = chunk[0]!;
     done += bytesRead;
-    if (done === length) last = chunk[bytesRead - 1]!;
-    // A backslash or a quote inside means escapes (or not a single string): parse it as JSON.
-    if (plain) {
-      const inner = chunk.subarray(done - bytesRead === 0 ? 1 : 0, done === length ? bytesRead - 1 : bytesRead);
-      if (inner.includes(0x5c) || inner.includes(0x22)) plain = false;
-    }
-    pieces.push(decoder.write(chunk));
   }
-  pieces.push(decoder.end());
-  return { pieces, plainString: plain && length >= 2 && first === 0x22 && last === 0x22 };
+  // A backslash or a quote inside means escapes (or not a single string): parse it as JSON.
+  const quoted = length >= 2 && bytes[0] === 0x22 && bytes[length - 1] === 0x22;
+  const inner = bytes.subarray(1, length - 1);
+  return { bytes, plainString: quoted && !inner.includes(0x5c) && !inner.includes(0x22) };
 }
 
-function decodeValue({ pieces, plainString }: ValueText): unknown {
-  const text = pieces.join('');
-  pieces.length = 0;
-  if (plainString) return text.slice(1, -1);
+function decodeValue({ bytes, plainString }: ValueText): unknown {
+  if (plainString) return bytes.toString('utf8', 1, bytes.length - 1);
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     throw unreadable();
   }
@@ -173,20 +161,25 @@ function decodeValue({ pieces, plainString }: ValueText): unknown {
 
 /** Characters converted to UTF-8 per write: bounds the transient copy a big value makes. */
 const WRITE_CHUNK_CHARS = 1024 * 1024;
+/** Room for WRITE_CHUNK_CHARS UTF-16 units as UTF-8 (at most 3 bytes each; a pair is 4 for 2). */
+const WRITE_SCRATCH_BYTES = 3 * WRITE_CHUNK_CHARS;
 
 /**
- * Writes `text` as UTF-8 in slices, so no full-size copy of a large value is made (a slice of a
- * flat string is not copied, and each converted slice is freed once written). A slice never ends
- * between the two halves of a surrogate pair.
+ * Writes `text` as UTF-8 in slices through one scratch buffer, so no full-size copy of a large
+ * value is made and no buffer is left per slice for the collector (a slice of a flat string is not
+ * copied). A slice never ends between the two halves of a surrogate pair.
  */
-async function writeText(handle: fs.FileHandle, text: string): Promise<void> {
+async function writeText(handle: fs.FileHandle, text: string, scratch: Buffer): Promise<void> {
   for (let from = 0; from < text.length;) {
     let to = Math.min(text.length, from + WRITE_CHUNK_CHARS);
     if (to < text.length && (text.charCodeAt(to) & 0xfc00) === 0xdc00) to--;
     const slice = text.slice(from, to);
-    const { bytesWritten } = await handle.write(slice, null, 'utf8');
+    const n = scratch.write(slice, 0, 'utf8');
+    // Buffer#write stops where the room ends: never written short (the caller sizes the scratch).
+    if (n > scratch.length - 4 && n !== Buffer.byteLength(slice, 'utf8')) throw new Error('scratch too small');
+    const { bytesWritten } = await handle.write(scratch, 0, n, null);
     // A short write to a regular file means the disk is full or failing: the set fails whole.
-    if (bytesWritten !== Buffer.byteLength(slice, 'utf8')) throw new Error('short write');
+    if (bytesWritten !== n) throw new Error('short write');
     from = to;
   }
 }
@@ -221,8 +214,10 @@ export async function writeRecord(
   const handle = await fs.open(tmp, 'wx', 0o600);
   try {
     try {
-      await writeText(handle, `${MAGIC}${seq}\n${JSON.stringify(key)}\n`);
-      for (const piece of valueJson) await writeText(handle, piece);
+      const size = valueJson.reduce((n, piece) => Math.max(n, piece.length), 0);
+      const scratch = Buffer.allocUnsafe(Math.min(WRITE_SCRATCH_BYTES, 3 * Math.max(size, 4096)));
+      await writeText(handle, `${MAGIC}${seq}\n${JSON.stringify(key)}\n`, scratch);
+      for (const piece of valueJson) await writeText(handle, piece, scratch);
       await handle.sync();
     } finally {
       await handle.close();
