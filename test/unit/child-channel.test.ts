@@ -4,7 +4,7 @@
 import net from 'node:net';
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { createChildChannel } from '../../electron/core/process/child-channel';
+import { createChildChannel, FRAMES_PER_TURN } from '../../electron/core/process/child-channel';
 import { encodeFrame } from '../../electron/common/frame-codec';
 
 const frame = (m: unknown) => Buffer.from(encodeFrame(v8.serialize(m)));
@@ -36,11 +36,10 @@ describe('child channel', () => {
   it('keeps the batch bound: of many frames in one chunk, the first batch now and the rest later, in order', async () => {
     const { socket, got, ch } = setup();
     ch.open();
-    const n = 300; // more than one batch (128 frames)
+    const n = 300; // many batches
     socket.emit('data', Buffer.concat(Array.from({ length: n }, (_, i) => frame(hb(i)))));
-    expect(got.length).toBeGreaterThan(0);
-    expect(got.length).toBeLessThan(n);
-    for (let i = 0; i < 5 && got.length < n; i++) await nextTurn();
+    expect(got.length).toBe(FRAMES_PER_TURN);
+    for (let i = 0; i < 2 * Math.ceil(n / FRAMES_PER_TURN) && got.length < n; i++) await nextTurn();
     expect(got).toEqual(Array.from({ length: n }, (_, i) => hb(i)));
   });
 
