@@ -351,11 +351,13 @@ function createSandboxRuntime() {
         if (held) held.push({ id: m.id, command: m.command, args: m.args });
         else void invoke(m.id, m.command, m.args);
         return;
-      case 'cancel':
+      case 'cancel': {
         // A command still waiting for activate() to finish is simply never run.
-        if (held?.some((q) => q.id === m.id)) held = held.filter((q) => q.id !== m.id);
+        const at = held?.findIndex((q) => q.id === m.id) ?? -1;
+        if (at >= 0) held!.splice(at, 1);
         else cancel(m.id);
         return;
+      }
       case 'reply':
         return realm.rpc.settle(m.id, m.ok, m.ok ? m.value : m.error);
       case 'stop':

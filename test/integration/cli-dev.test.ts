@@ -29,50 +29,66 @@ function waitFor(read: () => string, re: RegExp, from = 0): Promise<number> {
   });
 }
 
+/** A `warden init` scaffold in `work/<name>` and an edit function for its source. */
+async function scaffold(name: string, id: string) {
+  const dir = path.join(work, name);
+  expect((await runCli(['init', dir, '--id', id])).code).toBe(0);
+  const src = path.join(dir, 'src', 'extension.ts');
+  const edit = (from: string, to: string) => fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace(from, to));
+  return { dir, edit };
+}
+
+/** `warden dev` with `args`, its output collected as it comes (it becomes `child`, killed after all). */
+function startDev(args: string[]) {
+  const c = spawn(process.execPath, [CLI, 'dev', ...args], { stdio: 'pipe' });
+  child = c;
+  const io = { out: '', err: '' };
+  c.stdout.on('data', (d: Buffer) => (io.out += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => c.on('exit', (code) => resolve(code)));
+  return { proc: c, io, exited };
+}
+
 describe('warden dev', () => {
   it('rebuilds on save, reloads in place, streams console output and runs typed commands', async () => {
-    const dir = path.join(work, 'live');
-    expect((await runCli(['init', dir, '--id', 'acme.live'])).code).toBe(0);
-    const src = path.join(dir, 'src', 'extension.ts');
-    const edit = (from: string, to: string) => fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace(from, to));
+    const { dir, edit } = await scaffold('live', 'acme.live');
     edit('const who =', "console.log('greeting', name);\n    const who =");
 
-    child = spawn(
-      process.execPath,
-      [CLI, 'dev', dir, '--run', 'live.greet', '--args', '{"name":"Ada"}', '--data-dir', path.join(work, 'home')],
-      { stdio: 'pipe' },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const { proc, io, exited } = startDev([
+      dir,
+      '--run',
+      'live.greet',
+      '--args',
+      '{"name":"Ada"}',
+      '--data-dir',
+      path.join(work, 'home'),
+    ]);
 
-    let o = await waitFor(() => out, /Hello, Ada!/);
-    await waitFor(() => err, /\[acme\.live\] greeting Ada/);
-    await waitFor(() => err, /watching for changes/);
+    let o = await waitFor(() => io.out, /Hello, Ada!/);
+    await waitFor(() => io.err, /\[acme\.live\] greeting Ada/);
+    await waitFor(() => io.err, /watching for changes/);
 
     // An edit: rebuilt, reloaded, and --run shows the new behaviour.
     edit('`Hello, ${who}!`', '`Bye, ${who}!`');
-    o = await waitFor(() => out, /Bye, Ada!/, o);
-    expect(err).toMatch(/rebuilt: acme\.live 0\.1\.0 running/);
+    o = await waitFor(() => io.out, /Bye, Ada!/, o);
+    expect(io.err).toMatch(/rebuilt: acme\.live 0\.1\.0 running/);
 
     // A command typed on stdin runs in the reloaded extension.
-    child.stdin.write('live.greet {"name":"Bob"}\n');
-    o = await waitFor(() => out, /Bye, Bob!/, o);
+    proc.stdin.write('live.greet {"name":"Bob"}\n');
+    o = await waitFor(() => io.out, /Bye, Bob!/, o);
 
     // A broken save: the build error names the source line; the previous build keeps answering.
-    const e = err.length;
+    const e = io.err.length;
     edit('export function deactivate', 'export function deactivate(: void {}\nexport function deactivate2');
     await waitFor(
-      () => err,
+      () => io.err,
       /build failed \(the previous build keeps running\): build failed: src\/extension\.ts:\d+:\d+/,
       e,
     );
-    child.stdin.write('live.greet {"name":"Cy"}\n');
-    await waitFor(() => out, /Bye, Cy!/, o);
+    proc.stdin.write('live.greet {"name":"Cy"}\n');
+    await waitFor(() => io.out, /Bye, Cy!/, o);
 
-    child.stdin.write('quit\n');
+    proc.stdin.write('quit\n');
     expect(await exited).toBe(0);
     child = undefined;
   });
@@ -81,46 +97,32 @@ describe('warden dev', () => {
     // A long-lived host like `warden serve`: it builds and verifies the snapshot in the background
     // (processes start the usual way until then), and keeps one pre-locked process waiting, so a
     // reload after a save costs an `init`, not a process start.
-    const dir = path.join(work, 'snap');
-    expect((await runCli(['init', dir, '--id', 'acme.snap'])).code).toBe(0);
-    const src = path.join(dir, 'src', 'extension.ts');
-    const edit = (from: string, to: string) => fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace(from, to));
-    child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'dev',
-        dir,
-        '--verbose',
-        '--run',
-        'snap.greet',
-        '--args',
-        '{"name":"Ada"}',
-        '--data-dir',
-        path.join(work, 'home2'),
-      ],
-      { stdio: 'pipe' },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const { dir, edit } = await scaffold('snap', 'acme.snap');
+    const { proc, io, exited } = startDev([
+      dir,
+      '--verbose',
+      '--run',
+      'snap.greet',
+      '--args',
+      '{"name":"Ada"}',
+      '--data-dir',
+      path.join(work, 'home2'),
+    ]);
 
-    let o = await waitFor(() => out, /Hello, Ada!/);
-    const snap = await waitFor(() => err, /extension processes start from the start-up snapshot \(/);
+    let o = await waitFor(() => io.out, /Hello, Ada!/);
+    const snap = await waitFor(() => io.err, /extension processes start from the start-up snapshot \(/);
     // Saves after the blob was verified: each reloaded process answers (one from the pool, whose
     // replacement starts from the snapshot, then that one).
     let word = 'Hello';
     for (const next of ['Bye', 'Ciao']) {
       edit(`\`${word}, \${who}!\``, `\`${next}, \${who}!\``);
       word = next;
-      o = await waitFor(() => out, new RegExp(`${word}, Ada!`), o);
+      o = await waitFor(() => io.out, new RegExp(`${word}, Ada!`), o);
     }
-    expect(err).not.toMatch(/did not start|stopped unheard/);
+    expect(io.err).not.toMatch(/did not start|stopped unheard/);
     // A process that failed to start from the blob would switch the launcher back, and say so.
-    expect(err.slice(snap)).not.toMatch(/extension processes start the usual way/);
-    child.stdin.write('quit\n');
+    expect(io.err.slice(snap)).not.toMatch(/extension processes start the usual way/);
+    proc.stdin.write('quit\n');
     expect(await exited).toBe(0);
     child = undefined;
   }, 120_000);

@@ -214,8 +214,8 @@ export async function writeRecord(
   const handle = await fs.open(tmp, 'wx', 0o600);
   try {
     try {
-      const size = valueJson.reduce((n, piece) => Math.max(n, piece.length), 0);
-      const scratch = Buffer.allocUnsafe(Math.min(WRITE_SCRATCH_BYTES, 3 * Math.max(size, 4096)));
+      const longest = valueJson.reduce((n, piece) => Math.max(n, piece.length), 0);
+      const scratch = Buffer.allocUnsafe(Math.min(WRITE_SCRATCH_BYTES, 3 * Math.max(longest, 4096)));
       await writeText(handle, `${MAGIC}${seq}\n${JSON.stringify(key)}\n`, scratch);
       for (const piece of valueJson) await writeText(handle, piece, scratch);
       await handle.sync();

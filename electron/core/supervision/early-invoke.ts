@@ -1,8 +1,4 @@
-/**
- * A command for an extension whose process is still starting: it is sent right behind `init`
- * (the child holds it until activate() has finished), which saves the host's turn and a round
- * trip after `ready` on every cold start.
- */
+// The first command of an extension whose process is still starting (see invokeWhileStarting).
 import { WardenError } from '../../common/errors';
 import type { CommandResult } from '../../common/command-result';
 import type { DataValue } from '../../common/data-value';
